@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { ensureTools } from '../tools/ensureTools.ts';
+import { ToolError } from '../tools/ToolError.ts';
+
+const program = new Command('setup')
+  .description(
+    'Find, fetch or build every external tool at its pinned version (Redis, PostgreSQL, Java, Kafka, Toxiproxy, k6).\n' +
+      'Downloads and builds go to $FLUXGATE_CACHE (default: $XDG_CACHE_HOME/flux-gate or ~/.cache/flux-gate).',
+  )
+  .option('--json', 'print the resolved tool paths as one JSON object')
+  .action(async (opts: { json?: boolean }) => {
+    const started = performance.now();
+    const tools = await ensureTools();
+    if (opts.json) process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
+    process.stderr.write(`setup done in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`setup failed: ${err instanceof ToolError ? err.message : String(err)}\n`);
+  process.exit(3);
+});

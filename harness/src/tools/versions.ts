@@ -1,0 +1,18 @@
+/**
+ * Every external version Flux-Gate downloads or builds, pinned in one place.
+ * Bumping a version here makes `npm run setup` fetch or build it again into the cache.
+ */
+export const versions = {
+  /** Apache Kafka broker jars from Maven Central (org.apache.kafka:kafka_2.13), run in KRaft mode. */
+  kafka: '3.9.1',
+  /** SLF4J binding the broker logs through. */
+  slf4jReload4j: '1.7.36',
+  /** Toxiproxy server, built from its Go module. */
+  toxiproxy: 'v2.12.0',
+  /** k6, built from its Go module. */
+  k6: 'v1.3.0',
+  /** xk6, the k6 extension builder. */
+  xk6: 'v1.2.3',
+  /** The xk6-kafka extension. */
+  xk6Kafka: 'v1.0.0',
+} as const;
