@@ -5,6 +5,9 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the command after this many milliseconds. */
   timeoutMs?: number;
+  /** Run as this user (needs root). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface RunResult {
@@ -20,6 +23,7 @@ export function runCommand(command: string, args: string[], options: RunOptions 
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
     });
     let stdout = '';
     let stderr = '';

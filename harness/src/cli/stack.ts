@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import { localProvider } from '../stack/localProvider.ts';
+import type { StartedStack } from '../stack/StackProvider.ts';
+import { onShutdown } from './onShutdown.ts';
+import { table } from './table.ts';
+
+function describe(stack: StartedStack) {
+  return {
+    provider: stack.provider,
+    dir: stack.dir,
+    endpoints: stack.endpoints,
+    links: stack.links,
+    pids: Object.fromEntries(Object.entries(stack.processes).map(([k, p]) => [k, p.pid])),
+    readySeconds: stack.readiness,
+  };
+}
+
+const program = new Command('stack').description('Start and stop the local Flux-Gate stack: Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy.');
+
+program
+  .command('up')
+  .description(
+    'Start the stack on free ports on 127.0.0.1, print its endpoints, and stay up until Ctrl-C.\n' +
+      'Every client link (api→redis, api→kafka, worker→kafka, worker→postgres) goes through its own Toxiproxy proxy.',
+  )
+  .option('--json', 'print the endpoints as one JSON object on stdout')
+  .option('--ready-timeout <seconds>', 'how long each part may take to answer', '60')
+  .action(async (opts: { json?: boolean; readyTimeout: string }) => {
+    const timeout = Number(opts.readyTimeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      program.error(`--ready-timeout must be a positive number of seconds, got '${opts.readyTimeout}'`, { exitCode: 3 });
+    }
+    let stack: StartedStack | undefined;
+    let starting = true;
+    onShutdown(async () => {
+      if (starting) process.stderr.write('interrupted during start; the stack stops itself\n');
+      await stack?.stop();
+    });
+    stack = await localProvider.start({ readyTimeoutMs: timeout * 1000 });
+    starting = false;
+    const info = describe(stack);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(info)}\n`);
+    } else {
+      const e = stack.endpoints;
+      process.stdout.write(
+        `\n${table([
+          ['part', 'endpoint', 'pid'],
+          ['redis', e.redisUrl, String(info.pids.redis)],
+          ['postgres', e.postgresUrl, String(info.pids.postgres)],
+          ['kafka', e.kafkaBrokers.join(','), String(info.pids.kafka)],
+          ['toxiproxy', e.toxiproxyUrl, String(info.pids.toxiproxy)],
+        ])}\n\n${table([
+          ['link', 'clients connect to', 'forwards to'],
+          ...Object.values(stack.links).map((l) => [l.proxy, l.listen, l.upstream]),
+        ])}\n\nup; press Ctrl-C to stop.\n`,
+      );
+    }
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`stack failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(3);
+});

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { runOrThrow } from '../tools/runCommand.ts';
+import { ManagedProcess } from './ManagedProcess.ts';
+import { StackPartError } from './StackPartError.ts';
+
+export interface KafkaPorts {
+  controller: number;
+  /** Direct listener for the harness; also the inter-broker listener. */
+  harness: number;
+  /** Listener the api-kafka proxy forwards to. */
+  api: number;
+  /** Listener the worker-kafka proxy forwards to. */
+  worker: number;
+  /** Proxy ports the api and worker listeners advertise, so clients never bypass Toxiproxy. */
+  apiProxy: number;
+  workerProxy: number;
+}
+
+const log4j = `log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka=WARN
+log4j.logger.org.apache.kafka=WARN
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+`;
+
+/**
+ * A single-broker KRaft Kafka with one listener per client link. The API and WORKER listeners
+ * advertise their Toxiproxy proxy ports; cutting one link leaves the other up.
+ */
+export async function kafkaProcess(opts: { java: string; libs: string; ports: KafkaPorts; dir: string; readyTimeoutMs: number }): Promise<ManagedProcess> {
+  const home = join(opts.dir, 'kafka');
+  const logs = join(home, 'data');
+  mkdirSync(logs, { recursive: true });
+  const p = opts.ports;
+  const config = join(home, 'server.properties');
+  writeFileSync(
+    config,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${p.controller}`,
+      `listeners=HARNESS://127.0.0.1:${p.harness},API://127.0.0.1:${p.api},WORKER://127.0.0.1:${p.worker},CONTROLLER://127.0.0.1:${p.controller}`,
+      `advertised.listeners=HARNESS://127.0.0.1:${p.harness},API://127.0.0.1:${p.apiProxy},WORKER://127.0.0.1:${p.workerProxy}`,
+      'listener.security.protocol.map=HARNESS:PLAINTEXT,API:PLAINTEXT,WORKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=HARNESS',
+      'controller.listener.names=CONTROLLER',
+      `log.dirs=${logs}`,
+      'num.partitions=1',
+      'auto.create.topics.enable=false',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=4',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'min.insync.replicas=1',
+      'group.initial.rebalance.delay.ms=0',
+      'num.network.threads=2',
+      'num.io.threads=4',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(home, 'log4j.properties'), log4j);
+  const classpath = `${opts.libs}/*`;
+  const jvm = [`-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`, '-Djava.awt.headless=true', '-cp', classpath];
+  const clusterId = randomBytes(16).toString('base64url');
+  await runOrThrow(opts.java, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], {
+    cwd: home,
+  }).catch((err: Error) => {
+    throw new StackPartError('kafka', `storage format failed: ${err.message}`, '');
+  });
+  const admin = new Kafka({
+    clientId: 'flux-gate-ready',
+    brokers: [`127.0.0.1:${p.harness}`],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  }).admin();
+  return new ManagedProcess({
+    name: 'kafka',
+    command: opts.java,
+    args: ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvm, 'kafka.Kafka', config],
+    cwd: home,
+    logFile: join(opts.dir, 'logs', 'kafka.log'),
+    readyTimeoutMs: opts.readyTimeoutMs,
+    stopGraceMs: 8000,
+    ready: async () => {
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length === 0) throw new Error('no broker in metadata yet');
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    },
+  });
+}

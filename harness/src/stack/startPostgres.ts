@@ -1,0 +1,60 @@
+import { chownSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runOrThrow } from '../tools/runCommand.ts';
+import { ManagedProcess } from './ManagedProcess.ts';
+import { StackPartError } from './StackPartError.ts';
+import { unprivilegedUser } from './unprivilegedUser.ts';
+
+export const postgresUser = 'flux';
+export const postgresDatabase = 'fluxgate';
+
+/**
+ * A fresh PostgreSQL cluster in `dir`, as the `postgres` user when we are root.
+ * Durability settings are relaxed (fsync off): a killed process still leaves its writes in the OS page cache.
+ */
+export async function postgresProcess(opts: { binDir: string; port: number; dir: string; readyTimeoutMs: number }): Promise<ManagedProcess> {
+  const data = join(opts.dir, 'postgres');
+  const user = unprivilegedUser();
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  if (user) chownSync(data, user.uid, user.gid);
+  await runOrThrow(join(opts.binDir, 'initdb'), ['-D', data, '-U', postgresUser, '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-locale'], {
+    ...(user ?? {}),
+    cwd: data,
+    env: { ...process.env, LC_ALL: 'C' },
+  }).catch((err: Error) => {
+    throw new StackPartError('postgres', `initdb failed: ${err.message}`, '');
+  });
+  const url = (db: string) => `postgres://${postgresUser}@127.0.0.1:${opts.port}/${db}`;
+  return new ManagedProcess({
+    name: 'postgres',
+    command: join(opts.binDir, 'postgres'),
+    args: [
+      '-D', data,
+      '-p', String(opts.port),
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', `unix_socket_directories=${data}`,
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'max_connections=200',
+      '-c', 'shared_buffers=256MB',
+    ],
+    ...(user ?? {}),
+    logFile: join(opts.dir, 'logs', 'postgres.log'),
+    readyTimeoutMs: opts.readyTimeoutMs,
+    stopSignal: 'SIGINT',
+    ready: async () => {
+      const client = new pg.Client({ connectionString: url('postgres') });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [postgresDatabase]);
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${postgresDatabase}`);
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+  });
+}
