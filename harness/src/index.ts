@@ -1,0 +1,3 @@
+export * from './stack/index.ts';
+export { ensureTools, type Tools } from './tools/ensureTools.ts';
+export { versions } from './tools/versions.ts';

@@ -1,0 +1,33 @@
+/** Body of POST /order. */
+export interface OrderRequest {
+  userId: string;
+  productId: string;
+}
+
+export type OrderResponse = { status: 'accepted'; orderId: string };
+
+/** Stable error codes of the API; a driver's message never reaches a client. */
+export const errorCodes = {
+  sold_out: 409,
+  already_ordered: 409,
+  unavailable: 503,
+  unknown_product: 404,
+  invalid_request: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthorized: 401,
+  not_found: 404,
+} as const;
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface ErrorBody {
+  error: ErrorCode;
+  /** For invalid_request: the offending field. */
+  field?: string;
+  message?: string;
+}
+
+export type OrderStatus = { status: 'pending' | 'confirmed' | 'rejected'; reason?: string };
+
+/** Header carrying the client's idempotency key. */
+export const idempotencyHeader = 'idempotency-key';

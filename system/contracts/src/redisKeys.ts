@@ -1,0 +1,14 @@
+/**
+ * Redis keys of a sale. Every per-product key shares the hash tag {sale:<productId>}, so one Lua
+ * script can touch them all on Redis Cluster.
+ */
+export const redisKeys = {
+  /** Units left to sell (integer). Missing means the sale is not armed (or Redis restarted empty). */
+  stock: (productId: string) => `{sale:${productId}}:stock`,
+  /** Hash userId → units held. */
+  buyers: (productId: string) => `{sale:${productId}}:buyers`,
+  /** Token bucket state of the rate limiter (hash: tokens, ts). */
+  bucket: (productId: string) => `{sale:${productId}}:bucket`,
+  /** Stored first answer for an Idempotency-Key. */
+  idempotency: (productId: string, key: string) => `{sale:${productId}}:idem:${key}`,
+} as const;
