@@ -30,14 +30,18 @@ program
     if (!Number.isFinite(timeout) || timeout <= 0) {
       program.error(`--ready-timeout must be a positive number of seconds, got '${opts.readyTimeout}'`, { exitCode: 3 });
     }
-    let stack: StartedStack | undefined;
-    let starting = true;
+    const abort = new AbortController();
+    const starting = localProvider.start({ readyTimeoutMs: timeout * 1000, signal: abort.signal });
     onShutdown(async () => {
-      if (starting) process.stderr.write('interrupted during start; the stack stops itself\n');
-      await stack?.stop();
+      abort.abort();
+      const started = await starting.catch(() => undefined);
+      await started?.stop();
     });
-    stack = await localProvider.start({ readyTimeoutMs: timeout * 1000 });
-    starting = false;
+    const stack = await starting.catch((err: unknown) => {
+      // Interrupted: the shutdown handler reports and exits once cleanup is done.
+      if (abort.signal.aborted) return new Promise<never>(() => {});
+      throw err;
+    });
     const info = describe(stack);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(info)}\n`);

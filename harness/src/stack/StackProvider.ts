@@ -51,6 +51,8 @@ export interface StackOptions {
   ordersPartitions?: number;
   /** Copy the logs into this folder on stop (the run folder); the temporary folder is removed either way. */
   keepLogsIn?: string;
+  /** Aborting stops whatever has started and makes start() reject. */
+  signal?: AbortSignal;
   /** Progress lines. Defaults to stderr. */
   log?: (line: string) => void;
 }

@@ -40,12 +40,17 @@ export const localProvider: StackProvider = {
         rmSync(dir, { recursive: true, force: true });
       })());
 
+    const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
+    const onAbort = () => void stop();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const [redisPort, pgPort, toxiPort, ctrl, kHarness, kApi, kWorker, pApiRedis, pApiKafka, pWorkerKafka, pWorkerPg] = (await freePorts(11)) as [
         number, number, number, number, number, number, number, number, number, number, number,
       ];
       const timed = async (part: StackPart, make: () => Promise<ManagedProcess> | ManagedProcess) => {
         const proc = await make();
+        const interrupted = aborted();
+        if (interrupted) throw interrupted;
         processes[part] = proc;
         await proc.start();
         log(`  ✓ ${part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${((performance.now() - started) / 1000).toFixed(1)}s since start)`);
@@ -66,8 +71,8 @@ export const localProvider: StackProvider = {
           }),
         ),
       ]);
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) throw failure.reason;
+      const failure = aborted() ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+      if (failure) throw failure;
 
       const links: Record<LinkName, Link> = {
         'api-redis': { proxy: 'api-redis', listen: addr(pApiRedis), upstream: addr(redisPort) },
@@ -110,9 +115,13 @@ export const localProvider: StackProvider = {
         stop,
         [Symbol.asyncDispose]: stop,
       };
+      const interrupted = aborted();
+      if (interrupted) throw interrupted;
+      options.signal?.removeEventListener('abort', onAbort);
       log(`  stack ready in ${((performance.now() - started) / 1000).toFixed(1)}s`);
       return stack;
     } catch (err) {
+      options.signal?.removeEventListener('abort', onAbort);
       await stop();
       throw err;
     }

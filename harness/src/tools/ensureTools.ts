@@ -3,7 +3,7 @@ import { buildK6 } from './buildK6.ts';
 import { buildToxiproxy } from './buildToxiproxy.ts';
 import { cacheDir } from './cacheDir.ts';
 import { fetchKafka } from './fetchKafka.ts';
-import { findJava, findPostgres, findRedis } from './findSystemTools.ts';
+import { findChromium, findJava, findPostgres, findRedis } from './findSystemTools.ts';
 import { versions } from './versions.ts';
 
 /** Where every external part lives on this machine. */
@@ -18,6 +18,8 @@ export interface Tools {
   toxiproxyServer: string;
   k6: string;
   k6Extensions: string[];
+  /** Chromium for browser tests of the reports. */
+  chromium: string;
   /** Why an expected k6 extension is missing, if one is. */
   k6Missing?: string;
 }
@@ -60,6 +62,7 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
   const redisServer = await step('redis-server', () => findRedis(sub));
   const postgresBin = await step('postgresql', () => findPostgres(sub));
   const java = await step('java', () => findJava(sub));
+  const chromium = await step('chromium', () => findChromium(sub));
   const kafka = await step(`kafka ${versions.kafka}`, () => fetchKafka(cache, sub), (k) => k.cached);
   const toxiproxy = await step(`toxiproxy ${versions.toxiproxy}`, () => buildToxiproxy(cache, sub), (t) => t.cached);
   const k6 = await step(`k6 ${versions.k6}`, () => buildK6(cache, sub), (k) => k.cached);
@@ -74,6 +77,7 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     toxiproxyServer: toxiproxy.bin,
     k6: k6.bin,
     k6Extensions: k6.extensions,
+    chromium,
     ...(k6.missing ? { k6Missing: k6.missing } : {}),
   };
 }

@@ -45,3 +45,13 @@ export async function findJava(log: Log): Promise<string> {
   if (!installed) throw new ToolError('java', 'still missing after apt-get', 'apt-get install -y openjdk-17-jre-headless');
   return installed;
 }
+
+/** Debian's Chromium, for the report's browser tests (never a browser download of a test tool's own). */
+export async function findChromium(log: Log): Promise<string> {
+  const found = (await which('chromium')) ?? (await which('chromium-browser'));
+  if (found) return found;
+  await aptInstall('chromium', ['chromium'], log);
+  const installed = await which('chromium');
+  if (!installed) throw new ToolError('chromium', 'still missing after apt-get', 'apt-get install -y chromium');
+  return installed;
+}
