@@ -32,7 +32,7 @@ describe('local stack', () => {
       await client.end();
     }
     const res = await fetch(`${e.toxiproxyUrl}/proxies`);
-    expect(Object.keys(await res.json()).sort()).toEqual(['api-kafka', 'api-redis', 'worker-kafka', 'worker-postgres']);
+    expect(Object.keys((await res.json()) as object).sort()).toEqual(['api-kafka', 'api-redis', 'worker-kafka', 'worker-postgres']);
   });
 
   it('advertises each Kafka link at its proxy, so cutting api→kafka leaves worker→kafka up', async () => {

@@ -21,6 +21,8 @@ export interface ProcessSpec {
   /** Resolves once the process answers; polled until readyTimeoutMs. */
   ready: () => Promise<unknown>;
   readyTimeoutMs: number;
+  /** Called right before each spawn (first start and restarts), e.g. to note where the log ends. */
+  beforeSpawn?: () => void;
   /** Signal for a graceful stop. Default SIGTERM. */
   stopSignal?: NodeJS.Signals;
   /** How long a graceful stop may take before SIGKILL. Default 5 s. */
@@ -50,6 +52,7 @@ export class ManagedProcess implements ProcessHandle {
 
   /** Spawns the process and waits until it answers; on failure kills it and throws a StackPartError. */
   async start(): Promise<this> {
+    this.spec.beforeSpawn?.();
     const fd = openSync(this.spec.logFile, 'a');
     let child: ChildProcess;
     try {

@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { faultSpecSchema } from '@flux-gate/chaos';
+import { type Canary, canarySchema } from './canarySchema.ts';
+import { type Experiment, experimentSchema } from './experimentSchema.ts';
+
+/** The folder of named experiments. */
+export const experimentsDir = fileURLToPath(new URL('../../../scenarios/experiments/', import.meta.url));
+
+/** A bad experiment file or name; the message names the field or lists the known names. */
+export class ExperimentError extends Error {
+  override name = 'ExperimentError';
+}
+
+export type Definition = { kind: 'experiment'; experiment: Experiment } | { kind: 'canary'; canary: Canary };
+
+/** Every known experiment with its one-line description. */
+export function listExperiments(dir = experimentsDir): { name: string; description: string }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const raw = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { description?: string };
+      return { name: basename(f, '.json'), description: raw.description ?? '' };
+    });
+}
+
+function issues(error: z.ZodError, file: string): string {
+  const lines = error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  return `${file} is not a valid experiment:\n${lines.join('\n')}`;
+}
+
+function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
+  experiment.faults.forEach((f, i) => {
+    const parsed = faultSpecSchema.safeParse(f.fault);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((issue) => `  - ${prefix}faults.${i}.fault${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`);
+      throw new ExperimentError(`${file} is not a valid experiment:\n${lines.join('\n')}`);
+    }
+  });
+}
+
+/** Validates raw JSON as an experiment or a canary. */
+export function parseDefinition(raw: unknown, file: string): Definition {
+  if (raw && typeof raw === 'object' && 'cases' in raw) {
+    const parsed = canarySchema.safeParse(raw);
+    if (!parsed.success) throw new ExperimentError(issues(parsed.error, file));
+    parsed.data.cases.forEach((c, i) => checkFaults(c.experiment, file, `cases.${i}.experiment.`));
+    return { kind: 'canary', canary: parsed.data };
+  }
+  const parsed = experimentSchema.safeParse(raw);
+  if (!parsed.success) throw new ExperimentError(issues(parsed.error, file));
+  checkFaults(parsed.data, file);
+  return { kind: 'experiment', experiment: parsed.data };
+}
+
+/** Loads a named experiment (or a path to a JSON file) and validates it before anything starts. */
+export function loadDefinition(nameOrPath: string, dir = experimentsDir): Definition {
+  const file = nameOrPath.endsWith('.json') ? nameOrPath : join(dir, `${nameOrPath}.json`);
+  if (!existsSync(file)) {
+    const known = listExperiments(dir)
+      .map((e) => e.name)
+      .join(', ');
+    throw new ExperimentError(`unknown experiment '${nameOrPath}'. Known: ${known}. See: npm run experiment -- --list`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ExperimentError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseDefinition(raw, file);
+}
+
+/** Scales load and stock by a factor (for runs larger than CI size). */
+export function scaleExperiment(experiment: Experiment, factor: number): Experiment {
+  if (factor === 1) return experiment;
+  return {
+    ...experiment,
+    system: { ...experiment.system, products: experiment.system.products.map((p) => ({ ...p, stock: Math.round(p.stock * factor) })) },
+    load: {
+      ...experiment.load,
+      rate: Math.min(20_000, experiment.load.rate * factor),
+      users: Math.round(experiment.load.users * factor),
+      maxVUs: Math.min(5000, Math.round(experiment.load.maxVUs * Math.max(1, factor))),
+    },
+  };
+}

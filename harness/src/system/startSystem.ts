@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManagedProcess } from '../stack/ManagedProcess.ts';
+import { freePorts } from '../stack/freePort.ts';
+import type { StartedStack } from '../stack/StackProvider.ts';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
+const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
+
+export type BrokenMode = 'non-atomic-stock' | 'ack-before-kafka' | 'non-idempotent-worker';
+
+export interface SystemOptions {
+  apiInstances?: number;
+  workers?: number;
+  rateLimit?: { perSec: number; burst: number };
+  perUserLimit?: number;
+  ordersPartitions?: number;
+  brokenModes?: BrokenMode[];
+  redisTimeoutMs?: number;
+  kafkaTimeoutMs?: number;
+  /** Folder for the services' logs (the stack's logs folder by default). */
+  logDir?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface StartedSystem extends AsyncDisposable {
+  apiUrls: string[];
+  adminToken: string;
+  workerGroupId: string;
+  /** api-1…, worker-1…, plus the aliases `api` and `worker` for the first of each. */
+  processes: Record<string, ManagedProcess>;
+  /** Arms (or re-arms) a sale through the admin API. */
+  armSale(productId: string, stock: number): Promise<void>;
+  /** Rebuilds Redis stock and buyers from PostgreSQL (after Redis lost its data). */
+  reseed(productId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const brokenEnv: Record<BrokenMode, string> = {
+  'non-atomic-stock': 'FLUXGATE_BROKEN_NON_ATOMIC_STOCK',
+  'ack-before-kafka': 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA',
+  'non-idempotent-worker': 'FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER',
+};
+
+function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (p: { logFile: string; since: () => number }) => () => Promise<void>) {
+  const logFile = join(logDir, `${name}.log`);
+  let since = 0;
+  const since$ = () => since;
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', main],
+    cwd: repo,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    logFile,
+    readyTimeoutMs,
+    stopGraceMs: 8000,
+    beforeSpawn: () => {
+      try {
+        since = statSync(logFile).size;
+      } catch {
+        since = 0;
+      }
+    },
+    ready: ready({ logFile, since: since$ }),
+  });
+}
+
+/** Starts the ingestion API instances and inventory workers on a stack, as separate processes. */
+export async function startSystem(stack: StartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
+  const apiCount = options.apiInstances ?? 1;
+  const workerCount = options.workers ?? 1;
+  const logDir = options.logDir ?? join(stack.dir, 'logs');
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const adminToken = randomBytes(16).toString('hex');
+  const workerGroupId = 'inventory-worker';
+  const broken = Object.fromEntries((options.brokenModes ?? []).map((m) => [brokenEnv[m], '1']));
+  const e = stack.endpoints;
+  const ports = await freePorts(apiCount);
+  const partitions = String(options.ordersPartitions ?? 4);
+
+  const apis = ports.map((port, i) =>
+    nodeProcess(
+      `api-${i + 1}`,
+      apiMain,
+      {
+        ...broken,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        INSTANCE_ID: `api-${i + 1}`,
+        REDIS_URL: e.apiRedisUrl,
+        KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
+        DATABASE_URL: e.postgresUrl,
+        ADMIN_TOKEN: adminToken,
+        ORDERS_PARTITIONS: partitions,
+        RATE_LIMIT_PER_SEC: String(options.rateLimit?.perSec ?? 1_000_000),
+        RATE_LIMIT_BURST: String(options.rateLimit?.burst ?? 1_000_000),
+        PER_USER_LIMIT: String(options.perUserLimit ?? 1),
+        ...(options.redisTimeoutMs ? { REDIS_TIMEOUT_MS: String(options.redisTimeoutMs) } : {}),
+        ...(options.kafkaTimeoutMs ? { KAFKA_TIMEOUT_MS: String(options.kafkaTimeoutMs) } : {}),
+        LOG_LEVEL: 'info',
+      },
+      logDir,
+      readyTimeoutMs,
+      () => async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        if (!res.ok) throw new Error(`/health answered ${res.status}`);
+      },
+    ),
+  );
+  const workers = Array.from({ length: workerCount }, (_, i) =>
+    nodeProcess(
+      `worker-${i + 1}`,
+      workerMain,
+      {
+        ...broken,
+        KAFKA_BROKERS: e.workerKafkaBrokers.join(','),
+        DATABASE_URL: e.workerPostgresUrl,
+        KAFKA_GROUP_ID: workerGroupId,
+        ORDERS_PARTITIONS: partitions,
+        LOG_LEVEL: 'info',
+      },
+      logDir,
+      readyTimeoutMs,
+      ({ logFile, since }) =>
+        async () => {
+          const fresh = readFileSync(logFile).subarray(since()).toString();
+          if (!/consumer (is )?(running|ready|started)|"msg":"(ready|started|consuming)|GROUP_JOIN|joined/i.test(fresh)) throw new Error('worker has not joined its consumer group yet');
+        },
+    ),
+  );
+
+  const all = [...apis, ...workers];
+  const stop = async () => {
+    await Promise.allSettled(all.map((p) => p.stop()));
+  };
+  try {
+    // The first API runs migrations and creates the topic; start it alone, then the rest together.
+    await apis[0]!.start();
+    await Promise.all([...apis.slice(1), ...workers].map((p) => p.start()));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const admin = async (path: string, body?: unknown) => {
+    const res = await fetch(`${apiUrls[0]}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  };
+  const processes: Record<string, ManagedProcess> = Object.fromEntries(all.map((p) => [p.name, p]));
+  processes.api = apis[0]!;
+  processes.worker = workers[0]!;
+  return {
+    apiUrls,
+    adminToken,
+    workerGroupId,
+    processes,
+    armSale: (productId, stock) => admin('/admin/sales', { productId, stock }),
+    reseed: (productId) => admin(`/admin/sales/${encodeURIComponent(productId)}/reseed`),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
