@@ -1,0 +1,34 @@
+import type { FaultRecord } from '@flux-gate/reports';
+import type { Fault } from './Fault.ts';
+
+/** One fault's entry in the timeline, to complete as it heals or fails. */
+export interface FaultEntry {
+  healed(): void;
+  failed(phase: 'inject' | 'heal', error: unknown): void;
+}
+
+/** The record of every fault of a run: when it was injected, when it was healed, and what failed. */
+export class FaultTimeline {
+  readonly #records: FaultRecord[] = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records that the fault is being injected now (injectedAt is taken before inject runs). */
+  begin(fault: Fault): FaultEntry {
+    const record: FaultRecord = { id: fault.id, kind: fault.kind, target: fault.target, label: fault.label, injectedAt: this.now() };
+    this.#records.push(record);
+    return {
+      healed: () => {
+        record.healedAt = this.now();
+      },
+      failed: (phase, error) => {
+        const message = `${phase} failed: ${error instanceof Error ? error.message : String(error)}`;
+        record.error = record.error ? `${record.error}; ${message}` : message;
+      },
+    };
+  }
+
+  toJSON(): FaultRecord[] {
+    return this.#records.map((r) => ({ ...r }));
+  }
+}
