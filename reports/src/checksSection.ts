@@ -1,0 +1,37 @@
+import { escapeHtml } from './escapeHtml.ts';
+import { htmlTable } from './htmlTable.ts';
+import type { CheckResult, Witness } from './runFiles.ts';
+import { verdictBadge } from './verdictBadge.ts';
+
+const witnessFields: [keyof Witness, string][] = [
+  ['orderId', 'order id'],
+  ['userId', 'user'],
+  ['productId', 'product'],
+  ['http', 'HTTP outcome'],
+  ['kafkaOffset', 'Kafka offset'],
+  ['dbRow', 'DB row'],
+  ['note', 'note'],
+];
+
+function witnesses(list: Witness[]): string {
+  if (!list.length) return '';
+  const table = htmlTable(
+    witnessFields.map(([, h]) => h),
+    list.map((w) => witnessFields.map(([k]) => `<code>${escapeHtml(w[k] ?? '')}</code>`)),
+  );
+  return `<details><summary>${list.length} witness${list.length === 1 ? '' : 'es'}</summary>${table}</details>`;
+}
+
+/** The invariant table: each check's verdict, summary, counts and witnesses. */
+export function checksSection(checks: CheckResult[] | undefined): string {
+  if (!checks) return '<h2>Invariants</h2><p class="meta">No results.json: the invariants were not checked (the run may have crashed).</p>';
+  const rows = checks.map((c) => [
+    escapeHtml(c.name),
+    verdictBadge(c.verdict),
+    `${escapeHtml(c.summary)}${witnesses(c.witnesses ?? [])}`,
+    Object.entries(c.counts ?? {})
+      .map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`)
+      .join('<br>'),
+  ]);
+  return `<h2>Invariants</h2>${htmlTable(['check', 'verdict', 'summary', 'counts'], rows)}`;
+}

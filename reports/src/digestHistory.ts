@@ -1,0 +1,69 @@
+import { LatencyHistogram } from './LatencyHistogram.ts';
+import { isError, outcomeClass, outcomeClasses, type OutcomeClass } from './outcomeClass.ts';
+import type { Run } from './readRun.ts';
+import { Reservoir } from './Reservoir.ts';
+import { TimeBuckets } from './TimeBuckets.ts';
+
+/** What one pass over a run's history leaves: totals, latency distribution, a latency sample and time buckets. */
+export interface HistoryDigest {
+  requests: number;
+  byClass: Record<OutcomeClass, number>;
+  errors: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  /** Latency of every answered request (status > 0). */
+  latency: LatencyHistogram;
+  /** A uniform sample of at most 10,000 answered requests' latencies, for bootstrap comparisons. */
+  latencySample: number[];
+  buckets: TimeBuckets;
+  /** Lines of history.ndjson that were not JSON. */
+  badLines: number;
+}
+
+const sampleSize = 10_000;
+const sampleSeed = 0x5eed;
+
+/** Reads a run's history once, in bounded memory whatever its length. */
+export async function digestHistory(run: Run): Promise<HistoryDigest> {
+  const byClass = Object.fromEntries(outcomeClasses.map((c) => [c, 0])) as Record<OutcomeClass, number>;
+  const latency = new LatencyHistogram();
+  const reservoir = new Reservoir(sampleSize, sampleSeed);
+  const buckets = new TimeBuckets(run.manifest.startedAt);
+  let requests = 0;
+  let errors = 0;
+  let firstTs = Infinity;
+  let lastTs = -Infinity;
+  let badLines = 0;
+
+  for await (const e of run.history(() => badLines++)) {
+    const cls = outcomeClass(e);
+    const error = isError(e);
+    const bucket = buckets.at(e.ts);
+    requests++;
+    byClass[cls]++;
+    bucket.counts[cls]++;
+    if (error) {
+      errors++;
+      bucket.errors++;
+    }
+    if (e.status > 0) {
+      latency.add(e.latencyMs);
+      bucket.latency.add(e.latencyMs);
+      reservoir.add(e.latencyMs);
+    }
+    if (e.ts < firstTs) firstTs = e.ts;
+    if (e.ts > lastTs) lastTs = e.ts;
+  }
+
+  return {
+    requests,
+    byClass,
+    errors,
+    firstTs: requests ? firstTs : null,
+    lastTs: requests ? lastTs : null,
+    latency,
+    latencySample: reservoir.values,
+    buckets,
+    badLines,
+  };
+}

@@ -1,0 +1,28 @@
+import { escapeHtml } from './escapeHtml.ts';
+import { formatFigure as f } from './formatFigure.ts';
+import { htmlTable } from './htmlTable.ts';
+import type { SourcedFigures } from './keyFigures.ts';
+import { recoveredErrorRate } from './recoveryTimes.ts';
+
+/** The key figures table, saying where they came from. */
+export function figuresSection({ figures: k, source }: SourcedFigures): string {
+  const rows: [string, string][] = [
+    ['requests', f.count(k.requests)],
+    ['requests/s', f.rate(k.reqPerSec)],
+    ['accepted (200)', f.count(k.accepted)],
+    ['sold (confirmed in PostgreSQL)', f.count(k.sold)],
+    ['unknown outcome', f.count(k.unknown)],
+    ['latency p50', f.ms(k.p50Ms)],
+    ['latency p95', f.ms(k.p95Ms)],
+    ['latency p99', f.ms(k.p99Ms)],
+    ['error rate (unknown or 5xx)', f.percent(k.errorRate)],
+    ['drain time', f.seconds(k.drainSeconds)],
+    ...k.recovery.map((r): [string, string] => [`time to recover after “${escapeHtml(r.fault)}”`, f.seconds(r.seconds)]),
+  ];
+  const note =
+    source === 'results.json'
+      ? 'From results.json.'
+      : `Computed from history.ndjson and samples.ndjson (no results.json). Latency counts answered requests; ` +
+        `recovered means the first time bucket after the heal with an error rate at or under ${recoveredErrorRate * 100}% (or 1.5× the rate before the first fault).`;
+  return `<h2>Key figures</h2>${htmlTable(['figure', 'value'], rows.map(([a, b]) => [a, { html: b, num: true }]))}<p class="meta">${note}</p>`;
+}

@@ -1,0 +1,49 @@
+import type { HistoryDigest } from './digestHistory.ts';
+import type { Run } from './readRun.ts';
+import { recoveryTimes } from './recoveryTimes.ts';
+import type { KeyFigures } from './runFiles.ts';
+
+export interface SourcedFigures {
+  figures: KeyFigures;
+  /** Where the figures came from: the runner's results.json, or computed here from the history. */
+  source: 'results.json' | 'history';
+}
+
+/** Seconds from the last request until the worker's lag first reads 0, or null if it never did. */
+function drainSeconds(run: Run, lastTs: number | null): number | null {
+  if (lastTs === null) return null;
+  const drained = run.samples.find((s) => s.ts >= lastTs && s.kafkaLag === 0);
+  return drained ? (drained.ts - lastTs) / 1000 : null;
+}
+
+function sold(run: Run): number {
+  if (run.finalState) return run.finalState.products.reduce((sum, p) => sum + p.dbConfirmed, 0);
+  for (let i = run.samples.length - 1; i >= 0; i--) {
+    const c = run.samples[i]?.pgConfirmed;
+    if (c !== null && c !== undefined) return c;
+  }
+  return 0;
+}
+
+/** The run's key figures: results.json's when present, else computed from the history digest and samples. */
+export function keyFigures(run: Run, digest: HistoryDigest): SourcedFigures {
+  if (run.results?.figures) return { figures: run.results.figures, source: 'results.json' };
+  const span = digest.firstTs !== null && digest.lastTs !== null ? (digest.lastTs - digest.firstTs) / 1000 : 0;
+  const q = (p: number) => digest.latency.quantile(p) ?? 0;
+  return {
+    source: 'history',
+    figures: {
+      requests: digest.requests,
+      reqPerSec: span > 0 ? digest.requests / span : digest.requests,
+      accepted: digest.byClass['200'],
+      sold: sold(run),
+      unknown: digest.byClass.unknown,
+      p50Ms: q(0.5),
+      p95Ms: q(0.95),
+      p99Ms: q(0.99),
+      errorRate: digest.requests ? digest.errors / digest.requests : 0,
+      drainSeconds: drainSeconds(run, digest.lastTs),
+      recovery: recoveryTimes(run.faults, digest),
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { readNdjson } from './readNdjson.ts';
+import { RunFolderError } from './RunFolderError.ts';
+import {
+  runFileNames,
+  type FaultRecord,
+  type FinalState,
+  type HistoryEntry,
+  type Manifest,
+  type Results,
+  type Sample,
+} from './runFiles.ts';
+
+/** The resolved experiment definition as stored; only the name and description are relied on. */
+export interface ExperimentFile {
+  name?: string;
+  description?: string;
+  [key: string]: unknown;
+}
+
+/** One run folder, loaded. Everything but the history is in memory; the history is streamed. */
+export interface Run {
+  dir: string;
+  manifest: Manifest;
+  experiment: ExperimentFile | null;
+  faults: FaultRecord[];
+  samples: Sample[];
+  k6Summary: unknown;
+  finalState: FinalState | null;
+  results: Results | null;
+  /** Names of the files in logs/, sorted. */
+  logs: string[];
+  /** What was missing or unreadable, in words, for the report to show. */
+  problems: string[];
+  /** Streams history.ndjson one entry at a time; nothing when the file is missing. */
+  history(onBadLine?: (line: number) => void): AsyncIterable<HistoryEntry>;
+}
+
+/**
+ * Loads a run folder. Only manifest.json is required: a crashed run may lack results, final state,
+ * samples or history, and each absence is listed in `problems`. Throws RunFolderError when the path
+ * is not a run folder.
+ */
+export async function readRun(dir: string): Promise<Run> {
+  const abs = resolve(dir);
+  const info = await stat(abs).catch(() => null);
+  if (!info) throw new RunFolderError(abs, 'no such folder');
+  if (!info.isDirectory()) throw new RunFolderError(abs, 'not a folder');
+  const problems: string[] = [];
+
+  async function json<T>(name: string): Promise<T | null> {
+    const text = await readFile(join(abs, name), 'utf8').catch(() => null);
+    if (text === null) {
+      problems.push(`${name} is missing`);
+      return null;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      problems.push(`${name} is not valid JSON (${(err as Error).message})`);
+      return null;
+    }
+  }
+
+  const manifest = await json<Manifest>(runFileNames.manifest);
+  if (!manifest) throw new RunFolderError(abs, `not a run folder (${problems.join('; ')})`);
+
+  const samples: Sample[] = [];
+  const samplesFile = join(abs, runFileNames.samples);
+  if (existsSync(samplesFile)) {
+    for await (const s of readNdjson<Sample>(samplesFile)) samples.push(s);
+  } else problems.push(`${runFileNames.samples} is missing`);
+
+  const historyFile = join(abs, runFileNames.history);
+  if (!existsSync(historyFile)) problems.push(`${runFileNames.history} is missing`);
+
+  return {
+    dir: abs,
+    manifest,
+    experiment: await json<ExperimentFile>(runFileNames.experiment),
+    faults: (await json<FaultRecord[]>(runFileNames.faults)) ?? [],
+    samples: samples.sort((a, b) => a.ts - b.ts),
+    k6Summary: await json<unknown>(runFileNames.k6Summary),
+    finalState: await json<FinalState>(runFileNames.finalState),
+    results: await json<Results>(runFileNames.results),
+    logs: (await readdir(join(abs, runFileNames.logs)).catch(() => [] as string[])).sort(),
+    problems,
+    async *history(onBadLine) {
+      if (existsSync(historyFile)) yield* readNdjson<HistoryEntry>(historyFile, onBadLine);
+    },
+  };
+}

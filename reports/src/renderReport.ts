@@ -1,0 +1,41 @@
+import { chartCanvases } from './chartCanvases.ts';
+import { checksSection } from './checksSection.ts';
+import { escapeHtml } from './escapeHtml.ts';
+import { faultsSection } from './faultsSection.ts';
+import { figuresSection } from './figuresSection.ts';
+import { formatFigure } from './formatFigure.ts';
+import { htmlPage } from './htmlPage.ts';
+import { manifestSection } from './manifestSection.ts';
+import { reportCharts } from './reportCharts.ts';
+import type { RunSummary } from './summarizeRun.ts';
+import { verdictBadge } from './verdictBadge.ts';
+
+/** The report page of one run, as a self-contained HTML string. */
+export function renderReport(summary: RunSummary): string {
+  const { run, digest } = summary;
+  const m = run.manifest;
+  const verdict = run.results?.verdict ?? 'unknown';
+  const problems = [
+    ...run.problems,
+    ...(run.results?.error ? [`run error: ${run.results.error}`] : []),
+    ...(digest.badLines ? [`${digest.badLines} unreadable line(s) of history.ndjson skipped`] : []),
+  ];
+  const charts = reportCharts(summary.charts);
+  const body = `
+<header>
+<div>${verdictBadge(verdict, true)}</div>
+<h1>${escapeHtml(m.experiment)}</h1>
+<p class="meta">seed <b>${escapeHtml(m.seed)}</b> · git <code>${escapeHtml(m.gitSha)}</code>${m.gitDirty ? ' <b>(dirty)</b>' : ''} ·
+ran ${formatFigure.time(m.startedAt)}${m.finishedAt ? ` for ${formatFigure.seconds((m.finishedAt - m.startedAt) / 1000)}` : ''} · run <code>${escapeHtml(m.runId)}</code></p>
+${verdict === 'unknown' && !run.results ? '<p>No results.json: the verdict is unknown.</p>' : ''}
+${problems.length ? `<div class="problems"><b>Missing or damaged:</b><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : ''}
+</header>
+${checksSection(run.results?.checks)}
+${figuresSection(summary)}
+<h2>Over time</h2>
+<p class="meta">${formatFigure.count(digest.requests)} requests in ${digest.buckets.list().length} buckets of ${formatFigure.seconds(digest.buckets.widthMs / 1000)}; fault windows shaded.</p>
+${chartCanvases(charts)}
+${faultsSection(run.faults, m.startedAt)}
+${manifestSection(run)}`;
+  return htmlPage(`${verdict.toUpperCase()} · ${m.experiment}`, body, charts);
+}

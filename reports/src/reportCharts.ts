@@ -1,0 +1,61 @@
+import type { ChartSeries, FaultWindow } from './chartSeries.ts';
+import type { ChartSpec, WindowSpec } from './ChartSpec.ts';
+import { outcomeClasses, type OutcomeClass } from './outcomeClass.ts';
+
+export const outcomeColors: Record<OutcomeClass, string> = {
+  '200': '#1a7f37',
+  '302': '#0969da',
+  '409': '#6e7781',
+  '503': '#bc4c00',
+  unknown: '#8250df',
+  other: '#cf222e',
+};
+
+/** Fault windows as shaded chart windows, their labels prefixed (e.g. "A: ") when two runs share a chart. */
+export function faultWindowSpecs(faults: FaultWindow[], color = '#cf222e', prefix = ''): WindowSpec[] {
+  return faults.map((f) => ({ from: f.from, to: f.to, label: `${prefix}${f.label}`, color }));
+}
+
+/** The four charts of a run report. */
+export function reportCharts(s: ChartSeries): ChartSpec[] {
+  const windows = faultWindowSpecs(s.faults);
+  return [
+    {
+      id: 'chart-requests',
+      title: 'Requests per second by outcome',
+      yLabel: 'req/s',
+      windows,
+      lines: outcomeClasses.map((c) => ({ label: c, x: s.requests.x, y: s.requests.perSec[c], color: outcomeColors[c] })),
+    },
+    {
+      id: 'chart-latency',
+      title: 'Latency of answered requests per time bucket',
+      yLabel: 'ms',
+      windows,
+      lines: [
+        { label: 'p50', x: s.latency.x, y: s.latency.p50, color: '#0969da' },
+        { label: 'p95', x: s.latency.x, y: s.latency.p95, color: '#bc4c00' },
+        { label: 'p99', x: s.latency.x, y: s.latency.p99, color: '#cf222e' },
+      ],
+    },
+    {
+      id: 'chart-conservation',
+      title: 'Conservation: stock left in Redis, confirmed in PostgreSQL, Kafka lag',
+      yLabel: 'units',
+      rightLabel: 'messages behind',
+      windows,
+      lines: [
+        { label: 'Redis stock', x: s.conservation.x, y: s.conservation.redisStock, color: '#0969da' },
+        { label: 'PostgreSQL confirmed', x: s.conservation.x, y: s.conservation.pgConfirmed, color: '#1a7f37' },
+        { label: 'Kafka lag', x: s.conservation.x, y: s.conservation.kafkaLag, color: '#8250df', dashed: true, axis: 'right' },
+      ],
+    },
+    {
+      id: 'chart-worker',
+      title: 'Worker throughput (change in confirmed orders per second)',
+      yLabel: 'orders/s',
+      windows,
+      lines: [{ label: 'confirmed/s', x: s.worker.x, y: s.worker.confirmedPerSec, color: '#1a7f37' }],
+    },
+  ];
+}

@@ -1,0 +1,18 @@
+import { chartSeries, type ChartSeries } from './chartSeries.ts';
+import { digestHistory, type HistoryDigest } from './digestHistory.ts';
+import { keyFigures, type SourcedFigures } from './keyFigures.ts';
+import { readRun, type Run } from './readRun.ts';
+
+/** A run read and digested once: what the report, the comparison and the index all draw from. */
+export interface RunSummary extends SourcedFigures {
+  run: Run;
+  digest: HistoryDigest;
+  charts: ChartSeries;
+}
+
+/** Reads a run folder and streams its history once. Throws RunFolderError for a path that is not a run. */
+export async function summarizeRun(dir: string): Promise<RunSummary> {
+  const run = await readRun(dir);
+  const digest = await digestHistory(run);
+  return { run, digest, ...keyFigures(run, digest), charts: chartSeries(run, digest) };
+}

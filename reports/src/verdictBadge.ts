@@ -1,0 +1,7 @@
+import type { Verdict } from './runFiles.ts';
+
+/** A coloured PASS / FAIL / UNKNOWN label; `big` for the page header. */
+export function verdictBadge(verdict: Verdict, big = false): string {
+  const v = verdict === 'pass' || verdict === 'fail' ? verdict : 'unknown';
+  return `<span class="${big ? 'verdict ' : ''}${v}">${v.toUpperCase()}</span>`;
+}
