@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import type { Results } from '@flux-gate/reports';
+import { exitCodeOf, exitCodes } from '../experiment/exitCodes.ts';
+import { type Definition, ExperimentError, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
+import { runCanary } from '../experiment/runCanary.ts';
+import { runExperiment } from '../experiment/runExperiment.ts';
+import { onShutdown } from './onShutdown.ts';
+import { table } from './table.ts';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+
+const positiveNumber = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
+  return n;
+};
+const seedValue = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${value}'`);
+  return n;
+};
+
+function printResults(results: Results, runDir: string): void {
+  const rows = [['invariant', 'verdict', 'summary'], ...results.checks.map((c) => [c.name, c.verdict.toUpperCase(), c.summary])];
+  const f = results.figures;
+  process.stdout.write(
+    `\n${table(rows)}\n\n` +
+      `requests ${f.requests} · ${Math.round(f.reqPerSec)} req/s · accepted ${f.accepted} · sold ${f.sold} · unknown ${f.unknown} · ` +
+      `p50 ${f.p50Ms.toFixed(1)} ms · p99 ${f.p99Ms.toFixed(1)} ms · drain ${f.drainSeconds === null ? '—' : `${f.drainSeconds.toFixed(1)} s`}\n` +
+      f.recovery.map((r) => `recovered from ${r.fault} in ${r.seconds === null ? '—' : `${r.seconds.toFixed(1)} s`}\n`).join('') +
+      (results.error ? `error: ${results.error}\n` : '') +
+      `verdict: ${results.verdict.toUpperCase()}\nreport: ${join(runDir, 'report.html')}\n`,
+  );
+}
+
+async function run(definition: Definition, opts: { seed?: number; scale: number; ci?: boolean; runsDir: string }): Promise<number> {
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const abort = new AbortController();
+  onShutdown(async () => {
+    abort.abort();
+    await new Promise<never>(() => {}); // the run heals, stops and exits by itself
+  });
+  const runOpts = { seed, runsDir: opts.runsDir, ci: !!opts.ci || !process.stderr.isTTY, signal: abort.signal, repo };
+  process.stderr.write(`seed ${seed}\n`);
+  if (definition.kind === 'canary') {
+    const canary = { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: scaleExperiment(c.experiment, opts.scale) })) };
+    const result = await runCanary(canary, runOpts);
+    process.stdout.write(
+      `\n${table([
+        ['planted bug', 'meant to be caught by', 'verdict of that checker', 'caught', 'all failing checkers'],
+        ...result.cases.map((c) => [c.bug, c.caughtBy, c.checkerVerdict, c.caught ? 'yes' : 'NO', c.failedCheckers.join(', ') || '—']),
+      ])}\n\ncanary: ${result.verdict.toUpperCase()}\n`,
+    );
+    return abort.signal.aborted ? 130 : exitCodeOf(result.verdict);
+  }
+  const outcome = await runExperiment(scaleExperiment(definition.experiment, opts.scale), runOpts);
+  printResults(outcome.results, outcome.runDir);
+  if (abort.signal.aborted) return 130;
+  return outcome.startFailed ? exitCodes.badInput : exitCodeOf(outcome.results.verdict);
+}
+
+const program = new Command('experiment')
+  .description(
+    'Run a named experiment: start the stack and the system, run k6 load with a fault schedule, heal, drain, check invariants and write a report.\n' +
+      'Exit codes: 0 all invariants hold, 1 an invariant failed, 2 inconclusive, 3 bad arguments or the stack could not start.',
+  )
+  .argument('[name]', 'experiment name (see --list) or a path to an experiment JSON file')
+  .option('--list', 'list every experiment with a one-line description')
+  .option('--seed <n>', 'seed for user ids, jitter and fault timing (recorded in the run)', seedValue)
+  .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
+  .option('--ci', 'plain, non-interactive output')
+  .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string }) => {
+    if (opts.list || !name) {
+      process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
+      if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
+      return;
+    }
+    process.exitCode = await run(loadDefinition(name), opts);
+  });
+
+program
+  .command('replay')
+  .description('Run a stored run again: the same resolved experiment with the same seed.')
+  .argument('<run folder>', 'a folder under runs/<experiment>/<timestamp>/')
+  .option('--ci', 'plain, non-interactive output')
+  .action(async (folder: string, opts: { ci?: boolean }) => {
+    const file = join(resolve(folder), 'experiment.json');
+    if (!existsSync(file)) throw new ExperimentError(`${folder} is not a run folder (no experiment.json). List runs with: ls runs/*/`);
+    const { seed, ...raw } = JSON.parse(readFileSync(file, 'utf8')) as { seed: number } & Record<string, unknown>;
+    const definition = parseDefinition(unresolve(raw), file);
+    process.exitCode = await run(definition, { seed, scale: 1, ci: opts.ci, runsDir: program.opts<{ runsDir: string }>().runsDir });
+  });
+
+/** A resolved experiment stores durations in milliseconds; turn them back into "…ms" strings for the schema. */
+function unresolve(raw: Record<string, unknown>): unknown {
+  return JSON.parse(JSON.stringify(raw), (key, value: unknown) =>
+    ['rampUp', 'duration', 'timeout', 'drainTimeout', 'for', 'at'].includes(key) && typeof value === 'number' ? `${value}ms` : value,
+  );
+}
+
+program.parseAsync().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`experiment refused: ${message}\n`);
+  process.exit(exitCodes.badInput);
+});

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { cpus, platform } from 'node:os';
+import type { Manifest } from '@flux-gate/reports';
+import { runCommand } from '../tools/runCommand.ts';
+import type { Tools } from '../tools/ensureTools.ts';
+import { versions } from '../tools/versions.ts';
+
+async function firstLine(command: string, args: string[]): Promise<string> {
+  const result = await runCommand(command, args).catch(() => undefined);
+  return (result ? result.stdout + result.stderr : '').trim().split('\n')[0] ?? '';
+}
+
+/** What makes a run reproducible: seed, git state, command line and tool versions. */
+export async function buildManifest(opts: { experiment: string; seed: number; tools: Tools; cwd: string }): Promise<Manifest> {
+  const [sha, status, k6, redis, java] = await Promise.all([
+    firstLine('git', ['-C', opts.cwd, 'rev-parse', 'HEAD']),
+    runCommand('git', ['-C', opts.cwd, 'status', '--porcelain']).catch(() => undefined),
+    firstLine(opts.tools.k6, ['version']),
+    firstLine(opts.tools.redisServer, ['--version']),
+    firstLine(opts.tools.java, ['-version']),
+  ]);
+  const postgres = await firstLine(`${opts.tools.postgresBin}/postgres`, ['--version']);
+  return {
+    runId: randomUUID(),
+    experiment: opts.experiment,
+    seed: opts.seed,
+    startedAt: Date.now(),
+    gitSha: sha || 'unknown',
+    gitDirty: !!status?.stdout.trim(),
+    commandLine: process.argv.slice(1),
+    toolVersions: {
+      node: process.version,
+      k6,
+      k6Extensions: opts.tools.k6Extensions.join(',') || 'none',
+      kafka: versions.kafka,
+      toxiproxy: versions.toxiproxy,
+      redis,
+      postgres,
+      java,
+    },
+    host: { platform: platform(), cpus: cpus().length, node: process.version },
+  };
+}

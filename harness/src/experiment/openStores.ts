@@ -1,0 +1,25 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { StackEndpoints } from '../stack/StackProvider.ts';
+import type { Stores } from './sampler.ts';
+
+/** Direct connections to the stores, for the harness's own reads (no proxy, no fault in the way). */
+export async function openStores(e: StackEndpoints, groupId: string): Promise<Stores & { close(): Promise<void> }> {
+  const redis = new Redis(e.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 1000 });
+  redis.on('error', () => {});
+  const pool = new pg.Pool({ connectionString: e.postgresUrl, max: 2, connectionTimeoutMillis: 2000 });
+  pool.on('error', () => {});
+  const admin = new Kafka({ clientId: 'flux-gate-harness', brokers: e.kafkaBrokers, logLevel: logLevel.NOTHING, requestTimeout: 2000 }).admin();
+  await admin.connect();
+  return {
+    redis,
+    pg: pool,
+    admin,
+    groupId,
+    close: async () => {
+      redis.disconnect();
+      await Promise.allSettled([pool.end(), admin.disconnect()]);
+    },
+  };
+}

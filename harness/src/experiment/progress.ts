@@ -1,0 +1,114 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { Sample } from '@flux-gate/reports';
+
+/** Counts requests in the growing history file, reading only the bytes added since the last call. */
+export class HistoryTail {
+  requests = 0;
+  accepted = 0;
+  #offset = 0;
+  #partial = '';
+
+  constructor(private readonly file: string) {}
+
+  /** Reads new lines; returns how many requests arrived since the last read. */
+  read(): number {
+    let size = 0;
+    try {
+      size = statSync(this.file).size;
+    } catch {
+      return 0;
+    }
+    if (size <= this.#offset) return 0;
+    const buffer = Buffer.alloc(size - this.#offset);
+    const fd = openSync(this.file, 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, this.#offset);
+    } finally {
+      closeSync(fd);
+    }
+    this.#offset = size;
+    const lines = (this.#partial + buffer.toString()).split('\n');
+    this.#partial = lines.pop() ?? '';
+    let added = 0;
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      added++;
+      if (line.includes('"status":200')) this.accepted++;
+    }
+    this.requests += added;
+    return added;
+  }
+}
+
+export interface ProgressState {
+  phase: string;
+  startedAt: number;
+  tail?: HistoryTail;
+  sample?: () => Sample | undefined;
+  activeFaults?: () => string[];
+}
+
+/**
+ * Prints the phase, elapsed time, requests/s, accepted, stock left and active faults once a second:
+ * one overwritten line on a terminal, a plain line every few seconds with --ci.
+ */
+export class Progress {
+  #timer: NodeJS.Timeout | undefined;
+  #lastTick = Date.now();
+  #ticks = 0;
+
+  constructor(
+    readonly state: ProgressState,
+    private readonly plain: boolean,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  start(): this {
+    this.#timer = setInterval(() => this.tick(), 1000);
+    return this;
+  }
+
+  phase(name: string): void {
+    this.clear();
+    this.state.phase = name;
+    this.out.write(`▸ ${name} (${this.elapsed()})\n`);
+  }
+
+  /** Prints a line above the status line. */
+  note(line: string): void {
+    this.clear();
+    this.out.write(`  ${line}\n`);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.clear();
+  }
+
+  private elapsed(): string {
+    return `${((Date.now() - this.state.startedAt) / 1000).toFixed(1)}s`;
+  }
+
+  private clear(): void {
+    if (!this.plain) this.out.write('\r\x1b[K');
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const added = this.state.tail?.read() ?? 0;
+    const rate = added / ((now - this.#lastTick) / 1000);
+    this.#lastTick = now;
+    this.#ticks++;
+    const s = this.state.sample?.();
+    const faults = this.state.activeFaults?.() ?? [];
+    const line =
+      `[${this.state.phase} ${this.elapsed()}] ${Math.round(rate)} req/s · accepted ${this.state.tail?.accepted ?? 0}` +
+      ` · stock left ${s?.redisStock ?? '?'} · confirmed ${s?.pgConfirmed ?? '?'} · lag ${s?.kafkaLag ?? '?'}` +
+      ` · faults: ${faults.length ? faults.join(', ') : 'none'}`;
+    if (this.plain) {
+      if (this.#ticks % 3 === 0) this.out.write(`${line}\n`);
+    } else {
+      this.out.write(`\r\x1b[K${line.slice(0, (this.out.columns ?? 160) - 1)}`);
+    }
+  }
+}

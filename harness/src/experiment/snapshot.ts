@@ -1,0 +1,43 @@
+import { ordersTopic, redisKeys } from '@flux-gate/contracts';
+import type { FinalState } from '@flux-gate/reports';
+import { kafkaLag } from '../system/kafkaLag.ts';
+import type { Stores } from './sampler.ts';
+
+/** The final state, read straight from Redis, PostgreSQL and Kafka — never through the system. */
+export async function snapshot(stores: Stores, initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
+  const productIds = Object.keys(initialStock);
+  const [redisStock, products, orders, lag] = await Promise.all([
+    stores.redis.mget(productIds.map(redisKeys.stock)),
+    stores.pg.query<{ product_id: string; stock: number }>('SELECT product_id, stock FROM products WHERE product_id = ANY($1)', [productIds]),
+    stores.pg.query<{ order_id: string; user_id: string; product_id: string; status: 'confirmed' | 'rejected'; reason: string | null; kafka_partition: number | null; kafka_offset: string | null }>(
+      'SELECT order_id, user_id, product_id, status, reason, kafka_partition, kafka_offset FROM orders WHERE product_id = ANY($1)',
+      [productIds],
+    ),
+    kafkaLag(stores.admin, stores.groupId, ordersTopic),
+  ]);
+  const dbStock = new Map(products.rows.map((r) => [r.product_id, r.stock]));
+  const count = (productId: string, status: string) => orders.rows.filter((o) => o.product_id === productId && o.status === status).length;
+  return {
+    readAt: Date.now(),
+    products: productIds.map((productId, i) => ({
+      productId,
+      initialStock: initialStock[productId]!,
+      redisStock: redisStock[i] === null || redisStock[i] === undefined ? null : Number(redisStock[i]),
+      dbStock: dbStock.get(productId) ?? 0,
+      dbConfirmed: count(productId, 'confirmed'),
+      dbRejected: count(productId, 'rejected'),
+    })),
+    orders: orders.rows.map((o) => ({
+      orderId: o.order_id,
+      userId: o.user_id,
+      productId: o.product_id,
+      status: o.status,
+      reason: o.reason,
+      kafkaPartition: o.kafka_partition,
+      kafkaOffset: o.kafka_offset === null ? null : String(o.kafka_offset),
+    })),
+    kafkaMessages: lag.messages,
+    kafkaLag: lag.lag,
+    drained,
+  };
+}
