@@ -23,6 +23,6 @@ export function figuresSection({ figures: k, source }: SourcedFigures): string {
     source === 'results.json'
       ? 'From results.json.'
       : `Computed from history.ndjson and samples.ndjson (no results.json). Latency counts answered requests; ` +
-        `recovered means the first time bucket after the heal with an error rate at or under ${recoveredErrorRate * 100}% (or 1.5× the rate before the first fault).`;
+        `recovered means a time bucket after the heal has an error rate at or under ${recoveredErrorRate * 100}% (or 1.5× the rate before the first fault) and the Kafka lag is back to its value when the fault was injected.`;
   return `<h2>Key figures</h2>${htmlTable(['figure', 'value'], rows.map(([a, b]) => [a, { html: b, num: true }]))}<p class="meta">${note}</p>`;
 }

@@ -43,7 +43,7 @@ export function keyFigures(run: Run, digest: HistoryDigest): SourcedFigures {
       p99Ms: q(0.99),
       errorRate: digest.requests ? digest.errors / digest.requests : 0,
       drainSeconds: drainSeconds(run, digest.lastTs),
-      recovery: recoveryTimes(run.faults, digest),
+      recovery: recoveryTimes(run.faults, digest, run.samples),
     },
   };
 }

@@ -1,14 +1,17 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import type { FaultRecord, KeyFigures } from './runFiles.ts';
+import type { FaultRecord, KeyFigures, Sample } from './runFiles.ts';
 
 /** Recovered means a bucket's error rate is back at or under this share, or 1.5× the rate before the first fault if higher. */
 export const recoveredErrorRate = 0.01;
 
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
 /**
- * Seconds from each fault's heal to the start of the first time bucket after it whose error rate is
- * back to normal (see recoveredErrorRate); null when the fault never healed or no such bucket came.
+ * Seconds from each fault's heal until both (a) a time bucket after the heal has a normal error rate
+ * (see recoveredErrorRate) and (b) the worker's Kafka lag is back to what it was when the fault was
+ * injected. Null when the fault never healed or either never happened.
  */
-export function recoveryTimes(faults: FaultRecord[], digest: HistoryDigest): KeyFigures['recovery'] {
+export function recoveryTimes(faults: FaultRecord[], digest: HistoryDigest, samples: Sample[]): KeyFigures['recovery'] {
   const origin = digest.buckets.originMs;
   const buckets = digest.buckets.list();
   const firstInject = Math.min(...faults.map((f) => f.injectedAt));
@@ -16,19 +19,22 @@ export function recoveryTimes(faults: FaultRecord[], digest: HistoryDigest): Key
   let beforeErrors = 0;
   for (const { startMs, bucket } of buckets) {
     if (origin + startMs + digest.buckets.widthMs > firstInject) break;
-    const n = Object.values(bucket.counts).reduce((a, b) => a + b, 0);
-    before += n;
+    before += total(bucket.counts);
     beforeErrors += bucket.errors;
   }
   const threshold = Math.max(recoveredErrorRate, before ? (1.5 * beforeErrors) / before : 0);
+  const lagged = samples.filter((s) => s.kafkaLag !== null);
 
   return faults.map((f) => {
-    if (f.healedAt === undefined) return { fault: f.label, seconds: null };
     const healedAt = f.healedAt;
-    const back = buckets.find(({ startMs, bucket }) => {
-      const n = Object.values(bucket.counts).reduce((a, b) => a + b, 0);
+    if (healedAt === undefined) return { fault: f.label, seconds: null };
+    const errorsBack = buckets.find(({ startMs, bucket }) => {
+      const n = total(bucket.counts);
       return origin + startMs >= healedAt && n > 0 && bucket.errors / n <= threshold;
     });
-    return { fault: f.label, seconds: back ? (origin + back.startMs - healedAt) / 1000 : null };
+    const lagAtInject = lagged.filter((s) => s.ts <= f.injectedAt).at(-1)?.kafkaLag ?? 0;
+    const lagBack = lagged.length ? lagged.find((s) => s.ts >= healedAt && s.kafkaLag! <= lagAtInject)?.ts : healedAt;
+    if (!errorsBack || lagBack === undefined) return { fault: f.label, seconds: null };
+    return { fault: f.label, seconds: (Math.max(origin + errorsBack.startMs, lagBack) - healedAt) / 1000 };
   });
 }

@@ -53,6 +53,9 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Pr
   const accepted: { orderId: string; userId: string; productId: string }[] = [];
   // Make the stock last about 70% of the load, whatever the request count.
   const pAccept = Math.min(0.45, (stockPerProduct * products.length) / (0.7 * o.requests * 0.9));
+  const latencies = new Float64Array(o.requests);
+  let errors = 0;
+  let unknown = 0;
   const fh = await open(join(dir, 'history.ndjson'), 'w');
   let chunk: string[] = [];
   for (let i = 0; i < o.requests; i++) {
@@ -79,6 +82,9 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Pr
       }
     } else e.error = 'sold_out';
     e.latencyMs = Math.max(0.1, Math.round(latencyMs * 100) / 100);
+    latencies[i] = e.latencyMs;
+    if (e.status === 0) unknown++;
+    if (e.status === 0 || e.status >= 500) errors++;
     chunk.push(JSON.stringify(e));
     if (chunk.length === 20_000) {
       await fh.write(chunk.join('\n') + '\n');
@@ -141,6 +147,8 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Pr
     },
     { name: 'conservation', verdict: 'unknown', summary: 'Redis did not answer after heal.', counts: { leaked: 0 }, witnesses: [] },
   ];
+  latencies.sort();
+  const q = (p: number) => latencies[Math.max(0, Math.ceil(p * o.requests) - 1)] ?? 0;
   const results: Results = {
     verdict: 'fail',
     checks,
@@ -149,13 +157,13 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Pr
       reqPerSec: o.requests / (durationMs / 1000),
       accepted: accepted.length,
       sold: confirmed,
-      unknown: 0,
-      p50Ms: 4 * scale,
-      p95Ms: 9 * scale,
-      p99Ms: 210 * scale,
-      errorRate: 0.01,
-      drainSeconds: 1.5,
-      recovery: faults.map((f) => ({ fault: f.label, seconds: 1 })),
+      unknown,
+      p50Ms: q(0.5),
+      p95Ms: q(0.95),
+      p99Ms: q(0.99),
+      errorRate: errors / o.requests,
+      drainSeconds: 0.5,
+      recovery: faults.map((f) => ({ fault: f.label, seconds: 0.5 })),
     },
   };
   const finalState: FinalState = {
