@@ -1,0 +1,93 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { localProvider } from '../stack/localProvider.ts';
+import { startSystem, type StartedSystem } from '../system/startSystem.ts';
+import type { StartedStack } from '../stack/StackProvider.ts';
+import { onShutdown } from './onShutdown.ts';
+import { table } from './table.ts';
+
+const count = (name: string, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got '${value}'`);
+  return n;
+};
+const positive = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
+  return n;
+};
+
+interface Options {
+  apis: number;
+  workers: number;
+  product: string;
+  stock: number;
+  rate: number;
+  burst: number;
+  json?: boolean;
+}
+
+const program = new Command('system')
+  .description('Start the whole flash-sale system on the local stack, arm a demo sale, print the URLs and the admin token, and stay up until Ctrl-C.')
+  .option('--apis <n>', 'API instances', count('--apis', 4), 1)
+  .option('--workers <n>', 'inventory workers', count('--workers', 4), 1)
+  .option('--product <id>', 'product id of the demo sale', 'demo')
+  .option('--stock <n>', 'units for sale', count('--stock', 10_000_000), 1000)
+  .option('--rate <n>', 'rate limit: requests per second per product', positive('--rate'), 1000)
+  .option('--burst <n>', 'rate limit: bucket size', positive('--burst'), 200)
+  .option('--json', 'print one JSON object (API URLs, PostgreSQL, Redis and Kafka addresses, admin token)')
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
+  .action(async (opts: Options) => {
+    const abort = new AbortController();
+    let stack: StartedStack | undefined;
+    let system: StartedSystem | undefined;
+    onShutdown(async () => {
+      abort.abort();
+      await system?.stop();
+      await stack?.stop();
+    });
+    stack = await localProvider.start({ signal: abort.signal });
+    process.stderr.write('starting the system…\n');
+    system = await startSystem(stack, { apiInstances: opts.apis, workers: opts.workers, rateLimit: { perSec: opts.rate, burst: opts.burst } });
+    await system.armSale(opts.product, opts.stock);
+    const e = stack.endpoints;
+    const info = {
+      apiUrls: system.apiUrls,
+      waitingRoom: `${system.apiUrls[0]}/waiting-room?productId=${encodeURIComponent(opts.product)}`,
+      product: opts.product,
+      stock: opts.stock,
+      adminToken: system.adminToken,
+      postgres: e.postgresUrl,
+      redis: e.redisUrl,
+      kafka: e.kafkaBrokers.join(','),
+      toxiproxy: e.toxiproxyUrl,
+      logs: `${stack.dir}/logs`,
+    };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(info)}\n`);
+      return;
+    }
+    const u = system.apiUrls[0];
+    process.stdout.write(
+      `\n${table([
+        ['what', 'where'],
+        ...system.apiUrls.map((url, i) => [`api ${i + 1}`, url]),
+        ['waiting room', info.waitingRoom],
+        ['postgres', info.postgres],
+        ['redis', info.redis],
+        ['kafka', info.kafka],
+        ['toxiproxy', info.toxiproxy],
+        ['logs', info.logs],
+        ['admin token', info.adminToken],
+      ])}\n\n` +
+        `sale armed: ${opts.stock} × ${opts.product}. Try:\n` +
+        `  curl -s -XPOST ${u}/order -H 'content-type: application/json' -d '{"userId":"alice","productId":"${opts.product}"}'\n` +
+        `  curl -s ${u}/products/${opts.product}\n` +
+        `  curl -s -XPOST ${u}/admin/sales -H 'authorization: Bearer ${info.adminToken}' -H 'content-type: application/json' -d '{"productId":"${opts.product}","stock":${opts.stock}}'\n\n` +
+        `up; press Ctrl-C to stop.\n`,
+    );
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`system failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(3);
+});
