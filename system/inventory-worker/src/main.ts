@@ -1,0 +1,16 @@
+import { loadConfig, type WorkerConfig } from './loadConfig.ts';
+import { startWorker } from './startWorker.ts';
+
+let config: WorkerConfig;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\nSee system/inventory-worker/README.md for every variable and its default.\n`);
+  process.exit(1);
+}
+const worker = await startWorker(config);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void worker.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,54 @@
+import type { EachBatchPayload } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { offsetCommitPolicy } from './offsetCommitPolicy.ts';
+import { toPendingOrders } from './toPendingOrders.ts';
+import type { WorkerStats } from './WorkerStats.ts';
+import { writeOrderBatch } from './writeOrderBatch.ts';
+
+export interface BatchHandlerDeps {
+  pool: pg.Pool;
+  batchMax: number;
+  idempotent: boolean;
+  stats: WorkerStats;
+  logger: Logger;
+}
+
+/**
+ * The kafkajs eachBatch handler. Splits a partition's batch into chunks of at most batchMax
+ * messages; each chunk is one PostgreSQL transaction, and its offset is committed only after the
+ * DB commit. On stop or rebalance it finishes the current chunk and returns.
+ */
+export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPayload) => Promise<void> {
+  const { pool, batchMax, idempotent, stats, logger } = deps;
+  const commits = offsetCommitPolicy({ lazy: !idempotent });
+  return async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+    const { topic, partition } = batch;
+    for (let start = 0; start < batch.messages.length; start += batchMax) {
+      if (!isRunning() || isStale()) return;
+      const messages = batch.messages.slice(start, start + batchMax);
+      const lastOffset = messages[messages.length - 1]!.offset;
+      const decoded = toPendingOrders(partition, messages);
+      const started = performance.now();
+      const written = await writeOrderBatch(pool, decoded.orders, { idempotent });
+      for (const skip of [...decoded.skipped, ...written.skipped]) {
+        logger.error({ ...skip, topic }, `order message skipped: ${skip.reason}`);
+      }
+      stats.processed += messages.length;
+      stats.inserted += written.inserted;
+      stats.confirmed += written.confirmed;
+      stats.rejected += written.rejected;
+      stats.skipped += decoded.skipped.length + written.skipped.length;
+      stats.batches += 1;
+      resolveOffset(lastOffset);
+      if (commits.due(partition)) {
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] });
+      }
+      logger.debug(
+        { partition, firstOffset: messages[0]!.offset, lastOffset, messages: messages.length, inserted: written.inserted, confirmed: written.confirmed, ms: Math.round(performance.now() - started) },
+        'batch written',
+      );
+      await heartbeat();
+    }
+  };
+}

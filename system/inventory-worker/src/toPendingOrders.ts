@@ -1,0 +1,42 @@
+import { decodeOrderEvent } from '@flux-gate/contracts';
+import type { KafkaMessage } from 'kafkajs';
+import type { PendingOrder, SkippedMessage } from './PendingOrder.ts';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function check(event: ReturnType<typeof decodeOrderEvent>): string | undefined {
+  if (!uuid.test(event.orderId)) return 'orderId is not a uuid';
+  if (Number.isNaN(Date.parse(event.acceptedAt))) return 'acceptedAt is not a time';
+  if (event.userId.includes('\u0000') || event.productId.includes('\u0000')) return 'id contains a NUL byte';
+  return undefined;
+}
+
+/**
+ * Decodes a partition's messages. A message PostgreSQL would refuse (and so block the partition
+ * forever) is returned as skipped instead.
+ */
+export function toPendingOrders(partition: number, messages: KafkaMessage[]): { orders: PendingOrder[]; skipped: SkippedMessage[] } {
+  const orders: PendingOrder[] = [];
+  const skipped: SkippedMessage[] = [];
+  for (const message of messages) {
+    try {
+      const event = decodeOrderEvent(message.value);
+      const problem = check(event);
+      if (problem) {
+        skipped.push({ partition, offset: message.offset, reason: 'malformed', detail: problem, orderId: event.orderId });
+        continue;
+      }
+      orders.push({
+        orderId: event.orderId,
+        userId: event.userId,
+        productId: event.productId,
+        partition,
+        offset: message.offset,
+        acceptedAt: new Date(event.acceptedAt).toISOString(),
+      });
+    } catch (err) {
+      skipped.push({ partition, offset: message.offset, reason: 'malformed', detail: (err as Error).message });
+    }
+  }
+  return { orders, skipped };
+}
