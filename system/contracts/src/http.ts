@@ -31,3 +31,15 @@ export type OrderStatus = { status: 'pending' | 'confirmed' | 'rejected'; reason
 
 /** Header carrying the client's idempotency key. */
 export const idempotencyHeader = 'idempotency-key';
+
+/** Body of GET /products/:productId, and the answer of the admin sale routes. */
+export interface ProductStock {
+  productId: string;
+  remaining: number;
+}
+
+/** Body of POST /admin/sales: arms (or re-arms) a sale with this many units. */
+export interface ArmSaleRequest {
+  productId: string;
+  stock: number;
+}

@@ -1,0 +1,22 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config/loadConfig.ts';
+import type { ProductCatalog } from './db/ProductCatalog.ts';
+import type { SaleStore } from './db/SaleStore.ts';
+import type { OrderBatcher } from './kafka/OrderBatcher.ts';
+import type { OrderProducer } from './kafka/OrderProducer.ts';
+import type { SaleGate, TakeFn } from './redis/SaleGate.ts';
+
+/** The connected parts the routes work with. */
+export interface ApiContext {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  gate: SaleGate;
+  /** The gate's atomic take, or the broken non-atomic one when that mode is on. */
+  take: TakeFn;
+  producer: OrderProducer;
+  batcher: OrderBatcher;
+  store: SaleStore;
+  catalog: ProductCatalog;
+}

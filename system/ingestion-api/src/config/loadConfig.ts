@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { ConfigError } from './ConfigError.ts';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const flag = z.enum(['', '0', '1', 'false', 'true']).transform((v) => v === '1' || v === 'true');
+
+/** Every environment variable the API reads, with its default. The README lists the same. */
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: int(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://flux@127.0.0.1:5432/fluxgate'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  RATE_LIMIT_PER_SEC: int(1).default(20_000),
+  RATE_LIMIT_BURST: int(1).default(2_000),
+  PER_USER_LIMIT: int(1).default(1),
+  REDIS_TIMEOUT_MS: int(1).default(250),
+  KAFKA_TIMEOUT_MS: int(1).default(2_000),
+  KAFKA_LINGER_MS: int(0).default(2),
+  KAFKA_MAX_BATCH: int(1).default(1_000),
+  KAFKA_PARTITIONS: int(1).default(4),
+  DATABASE_TIMEOUT_MS: int(1).default(2_000),
+  IDEMPOTENCY_TTL_SEC: int(1).default(86_400),
+  BODY_LIMIT_BYTES: int(64).default(1_024),
+  INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  FLUXGATE_BROKEN_NON_ATOMIC_STOCK: flag.default(false),
+  FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: flag.default(false),
+});
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  redisUrl: string;
+  kafkaBrokers: string[];
+  databaseUrl: string;
+  adminToken: string;
+  /** True when ADMIN_TOKEN was absent and a random token was made for this process. */
+  adminTokenGenerated: boolean;
+  rateLimit: { perSec: number; burst: number };
+  perUserLimit: number;
+  timeouts: { redisMs: number; kafkaMs: number; databaseMs: number };
+  kafka: { lingerMs: number; maxBatch: number; partitions: number };
+  idempotencyTtlSec: number;
+  bodyLimitBytes: number;
+  instanceId: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Deliberately broken modes for the harness self-test; never allowed in production. */
+  broken: { nonAtomicStock: boolean; ackBeforeKafka: boolean };
+}
+
+/**
+ * Parses the environment once into a typed config. Throws a ConfigError naming every bad variable.
+ * Empty strings count as unset.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production && !e.ADMIN_TOKEN) problems.push('ADMIN_TOKEN: required when NODE_ENV=production');
+  for (const name of ['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA'] as const) {
+    if (production && e[name]) problems.push(`${name}: a deliberately broken mode is refused when NODE_ENV=production`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    kafkaBrokers: e.KAFKA_BROKERS,
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
+    adminTokenGenerated: !e.ADMIN_TOKEN,
+    rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
+    perUserLimit: e.PER_USER_LIMIT,
+    timeouts: { redisMs: e.REDIS_TIMEOUT_MS, kafkaMs: e.KAFKA_TIMEOUT_MS, databaseMs: e.DATABASE_TIMEOUT_MS },
+    kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS },
+    idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    instanceId: e.INSTANCE_ID,
+    logLevel: e.LOG_LEVEL,
+    broken: { nonAtomicStock: e.FLUXGATE_BROKEN_NON_ATOMIC_STOCK, ackBeforeKafka: e.FLUXGATE_BROKEN_ACK_BEFORE_KAFKA },
+  };
+}

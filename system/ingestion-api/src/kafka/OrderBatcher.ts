@@ -1,0 +1,109 @@
+import type { Message } from 'kafkajs';
+
+/** The fate of one message handed to the batcher. Shared by every message of the same batch. */
+export interface PendingSend {
+  /** Resolves when the broker acked; rejects when the send failed or the ack took longer than the timeout. */
+  readonly answer: Promise<void>;
+  /** The final outcome however long it takes: true if acked, false if the send failed. Never rejects. */
+  readonly settled: Promise<boolean>;
+}
+
+export interface OrderBatcherOptions {
+  /** Sends one batch; resolves on the ack of all its messages. */
+  send: (messages: Message[]) => Promise<void>;
+  /** How long the first message of a batch waits for company. */
+  lingerMs: number;
+  /** A batch this full is sent at once. */
+  maxBatch: number;
+  /** Answer deadline of a batch, from its first message. */
+  timeoutMs: number;
+}
+
+/** Thrown into PendingSend.answer when the ack did not come in time (the send may still succeed later). */
+export class KafkaAckTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`no Kafka ack within ${timeoutMs} ms`);
+    this.name = 'KafkaAckTimeout';
+  }
+}
+
+class Batch implements PendingSend {
+  readonly messages: Message[] = [];
+  readonly answer: Promise<void>;
+  readonly settled: Promise<boolean>;
+  resolveAnswer!: () => void;
+  rejectAnswer!: (err: Error) => void;
+  resolveSettled!: (acked: boolean) => void;
+  readonly deadline: NodeJS.Timeout;
+
+  constructor(timeoutMs: number) {
+    this.answer = new Promise<void>((resolve, reject) => {
+      this.resolveAnswer = resolve;
+      this.rejectAnswer = reject;
+    });
+    this.answer.catch(() => undefined);
+    this.settled = new Promise<boolean>((resolve) => (this.resolveSettled = resolve));
+    this.deadline = setTimeout(() => this.rejectAnswer(new KafkaAckTimeout(timeoutMs)), timeoutMs);
+  }
+
+  settle(error: Error | undefined): void {
+    clearTimeout(this.deadline);
+    if (error) this.rejectAnswer(error);
+    else this.resolveAnswer();
+    this.resolveSettled(!error);
+  }
+}
+
+/**
+ * Kafka has no linger in kafkajs, so this accumulates messages and sends many in one request:
+ * after lingerMs, when maxBatch is reached, or as soon as the previous send is acked (one send in
+ * flight at a time, as the idempotent producer serialises them anyway, so batches grow with load).
+ */
+export class OrderBatcher {
+  /** Batches waiting to be sent; only the last one still takes messages. */
+  readonly #queue: Batch[] = [];
+  #lingerTimer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(readonly options: OrderBatcherOptions) {}
+
+  /** Queues one message; the returned fate is shared with the rest of its batch. */
+  add(message: Message): PendingSend {
+    if (this.#closed) throw new Error('the order batcher is closed');
+    let batch = this.#queue.at(-1);
+    if (!batch || batch.messages.length >= this.options.maxBatch) {
+      batch = new Batch(this.options.timeoutMs);
+      this.#queue.push(batch);
+      if (!this.#inFlight && !this.#lingerTimer) this.#lingerTimer = setTimeout(this.#flush, this.options.lingerMs);
+    }
+    batch.messages.push(message);
+    if (batch.messages.length >= this.options.maxBatch) this.#flush();
+    return batch;
+  }
+
+  /** Sends what is queued and waits for every send to settle. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#flush();
+    while (this.#inFlight) await this.#inFlight;
+  }
+
+  readonly #flush = (): void => {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    if (this.#inFlight) return;
+    const batch = this.#queue.shift();
+    if (!batch) return;
+    this.#inFlight = this.options.send(batch.messages).then(
+      () => this.#done(batch, undefined),
+      (err: Error) => this.#done(batch, err),
+    );
+  };
+
+  #done(batch: Batch, error: Error | undefined): void {
+    this.#inFlight = undefined;
+    batch.settle(error);
+    this.#flush();
+  }
+}

@@ -1,0 +1,149 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { redisKeys } from '@flux-gate/contracts';
+import type { Redis } from 'ioredis';
+import { gateScripts } from './gateScripts.ts';
+
+/** What the take script answered: see gateScripts.take. */
+export type TakeAnswer = string;
+
+/** Takes one unit for a user; the broken non-atomic mode supplies another implementation. */
+export type TakeFn = (productId: string, userId: string, orderId: string, idempotencyKey: string | undefined) => Promise<TakeAnswer>;
+
+export interface SaleGateOptions {
+  perUserLimit: number;
+  ratePerSec: number;
+  burst: number;
+  /** How long a stored first answer (and an accepted order's record) lives. */
+  answerTtlMs: number;
+  /** How long an in-flight answer lives if the instance dies before Kafka settles. */
+  pendingTtlMs: number;
+}
+
+type Arg = string | number;
+interface GateCommands {
+  fluxgateTake(...args: Arg[]): Promise<TakeAnswer>;
+  fluxgateCommit(...args: Arg[]): Promise<number>;
+  fluxgateRelease(...args: Arg[]): Promise<number>;
+  fluxgateReset(...args: Arg[]): Promise<number>;
+}
+
+const releaseAttempts = 5;
+const globChars = /[*?[\]\\]/g;
+
+/** The Redis side of a sale: the atomic take, its commit or release, stock reads and resets. */
+export class SaleGate {
+  readonly #redis: Redis & GateCommands;
+  readonly #takeArgs: [string, string, string];
+  readonly #pendingTtl: string;
+  readonly #answerTtl: string;
+
+  constructor(redis: Redis, readonly options: SaleGateOptions) {
+    redis.defineCommand('fluxgateTake', gateScripts.take);
+    redis.defineCommand('fluxgateCommit', gateScripts.commit);
+    redis.defineCommand('fluxgateRelease', gateScripts.release);
+    redis.defineCommand('fluxgateReset', gateScripts.reset);
+    this.#redis = redis as Redis & GateCommands;
+    this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst)];
+    this.#pendingTtl = String(options.pendingTtlMs);
+    this.#answerTtl = String(options.answerTtlMs);
+  }
+
+  /** The atomic step: see gateScripts.take for the answers. */
+  readonly take: TakeFn = (productId, userId, orderId, idempotencyKey) => {
+    const [limit, rate, burst] = this.#takeArgs;
+    return this.#redis.fluxgateTake(
+      redisKeys.stock(productId),
+      redisKeys.buyers(productId),
+      redisKeys.bucket(productId),
+      redisKeys.pending(productId),
+      redisKeys.idempotency(productId, idempotencyKey ?? ''),
+      userId,
+      orderId,
+      limit,
+      rate,
+      burst,
+      idempotencyKey === undefined ? '0' : '1',
+      this.#pendingTtl,
+      this.#answerTtl,
+    );
+  };
+
+  /** Kafka acked: the unit is sold, the first answer becomes "accepted", and the order is findable by id. */
+  async commit(productId: string, orderId: string, idempotencyKey: string | undefined): Promise<void> {
+    await Promise.all([
+      this.#redis.fluxgateCommit(
+        redisKeys.pending(productId),
+        redisKeys.idempotency(productId, idempotencyKey ?? ''),
+        orderId,
+        idempotencyKey === undefined ? '0' : '1',
+        this.#answerTtl,
+      ),
+      this.#redis.set(redisKeys.acceptedOrder(orderId), productId, 'PX', this.#answerTtl),
+    ]);
+  }
+
+  /**
+   * Gives the unit of an order back, at most once, retrying a few times while Redis does not answer.
+   * Resolves true if a unit went back on sale.
+   */
+  async release(productId: string, orderId: string, idempotencyKey: string | undefined): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const released = await this.#redis.fluxgateRelease(
+          redisKeys.stock(productId),
+          redisKeys.buyers(productId),
+          redisKeys.pending(productId),
+          redisKeys.idempotency(productId, idempotencyKey ?? ''),
+          orderId,
+          idempotencyKey === undefined ? '0' : '1',
+        );
+        return released === 1;
+      } catch (err) {
+        if (attempt >= releaseAttempts) throw err;
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** The stored first answer for an Idempotency-Key, or null. */
+  firstAnswer(productId: string, idempotencyKey: string): Promise<string | null> {
+    return this.#redis.get(redisKeys.idempotency(productId, idempotencyKey));
+  }
+
+  /** Units left, or null when the sale is not armed in Redis. */
+  async remaining(productId: string): Promise<number | null> {
+    const raw = await this.#redis.get(redisKeys.stock(productId));
+    return raw === null ? null : Math.max(0, Number(raw));
+  }
+
+  /** The product of an order this API accepted recently, or null. */
+  acceptedProduct(orderId: string): Promise<string | null> {
+    return this.#redis.get(redisKeys.acceptedOrder(orderId));
+  }
+
+  /**
+   * Sets the stock and the buyers of a sale in one step, emptying its bucket and in-flight record.
+   * With clearAnswers, also forgets every stored Idempotency-Key answer of the product.
+   */
+  async reset(productId: string, stock: number, buyers: ReadonlyMap<string, number>, clearAnswers: boolean): Promise<void> {
+    await this.#redis.fluxgateReset(
+      redisKeys.stock(productId),
+      redisKeys.buyers(productId),
+      redisKeys.bucket(productId),
+      redisKeys.pending(productId),
+      stock,
+      JSON.stringify(Object.fromEntries(buyers)),
+    );
+    if (clearAnswers) await this.#forgetAnswers(productId);
+  }
+
+  async #forgetAnswers(productId: string): Promise<void> {
+    const match = redisKeys.idempotency(productId, '*').replace(/\*$/, '').replace(globChars, '\\$&') + '*';
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      if (keys.length) await this.#redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}

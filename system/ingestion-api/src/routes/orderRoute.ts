@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeOrderEvent, idempotencyHeader, type OrderRequest, type OrderResponse } from '@flux-gate/contracts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ApiContext } from '../ApiContext.ts';
+import { notArmed } from '../http/notArmed.ts';
+import { errorBodySchema, sendError } from '../http/sendError.ts';
+import type { PendingSend } from '../kafka/OrderBatcher.ts';
+import { idSchema } from './schemas.ts';
+
+const acceptedPrefix = 'accepted:';
+const pendingPrefix = 'pending:';
+const replayPollMs = 10;
+
+const schema = {
+  body: {
+    type: 'object',
+    required: ['userId', 'productId'],
+    properties: { userId: idSchema, productId: idSchema },
+  },
+  headers: {
+    type: 'object',
+    properties: { [idempotencyHeader]: { type: 'string', minLength: 1, maxLength: 128 } },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['status', 'orderId'],
+      properties: { status: { type: 'string', enum: ['accepted'] }, orderId: { type: 'string' } },
+    },
+    '4xx': errorBodySchema,
+    '5xx': errorBodySchema,
+  },
+} as const;
+
+interface OrderRoute {
+  Body: OrderRequest;
+  Headers: { [idempotencyHeader]?: string };
+}
+
+/**
+ * POST /order: one atomic Redis step decides, then the order goes to Kafka; 200 only after the
+ * broker acked (acks=all). When Kafka fails or is late: 503, and the unit goes back once Kafka's
+ * outcome is known (or stays sold if the late ack comes after all).
+ */
+export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
+  const { gate, take, batcher, catalog, log, config } = ctx;
+  const replayDeadlineMs = config.timeouts.kafkaMs + config.timeouts.redisMs;
+
+  const giveBack = (productId: string, orderId: string, key: string | undefined): void => {
+    gate.release(productId, orderId, key).catch((err: Error) =>
+      log.error({ productId, orderId, err: err.message }, 'could not give a unit back; it stays taken until the sale is reseeded'),
+    );
+  };
+  const commit = (productId: string, orderId: string, key: string | undefined): void => {
+    gate.commit(productId, orderId, key).catch((err: Error) => log.warn({ productId, orderId, err: err.message }, 'could not record an accepted order in Redis'));
+  };
+  const settleLater = (fate: PendingSend, productId: string, orderId: string, key: string | undefined): void => {
+    fate.settled.then((acked) => {
+      if (acked) commit(productId, orderId, key);
+      else if (config.broken.ackBeforeKafka) log.error({ productId, orderId }, 'BROKEN MODE: order acknowledged to the client but dropped by Kafka');
+      else giveBack(productId, orderId, key);
+    });
+  };
+
+  const handOff = async (reply: FastifyReply, body: OrderRequest, orderId: string, key: string | undefined): Promise<OrderResponse | FastifyReply> => {
+    const { userId, productId } = body;
+    let fate: PendingSend;
+    try {
+      const event = { orderId, userId, productId, quantity: 1 as const, acceptedAt: new Date().toISOString(), ...(key === undefined ? {} : { idempotencyKey: key }) };
+      fate = batcher.add({ key: productId, value: encodeOrderEvent(event) });
+    } catch (err) {
+      giveBack(productId, orderId, key);
+      throw err;
+    }
+    if (config.broken.ackBeforeKafka) {
+      settleLater(fate, productId, orderId, key);
+      return { status: 'accepted', orderId };
+    }
+    try {
+      await fate.answer;
+    } catch (err) {
+      log.warn({ productId, orderId, err: (err as Error).message }, 'Kafka did not ack in time; answering 503');
+      settleLater(fate, productId, orderId, key);
+      return sendError(reply, 'unavailable');
+    }
+    commit(productId, orderId, key);
+    return { status: 'accepted', orderId };
+  };
+
+  /** A request with an Idempotency-Key already seen: wait out a first request still in flight, then replay its answer. */
+  const replay = async (reply: FastifyReply, productId: string, key: string, first: string | null): Promise<OrderResponse | FastifyReply> => {
+    const deadline = performance.now() + replayDeadlineMs;
+    while (first?.startsWith(pendingPrefix) && performance.now() < deadline) {
+      await sleep(replayPollMs);
+      first = await gate.firstAnswer(productId, key);
+    }
+    if (first?.startsWith(acceptedPrefix)) return { status: 'accepted', orderId: first.slice(acceptedPrefix.length) };
+    if (first === 'sold_out' || first === 'already_ordered') return sendError(reply, first);
+    return sendError(reply, 'unavailable');
+  };
+
+  app.post<OrderRoute>('/order', { schema }, async (request, reply) => {
+    const body = request.body;
+    const { productId, userId } = body;
+    const key = request.headers[idempotencyHeader];
+    const orderId = randomUUID();
+    let answer: string;
+    try {
+      answer = await take(productId, userId, orderId, key);
+    } catch (err) {
+      log.warn({ productId, err: (err as Error).message }, 'Redis did not answer the take; answering 503');
+      giveBack(productId, orderId, key);
+      return sendError(reply, 'unavailable');
+    }
+    switch (answer) {
+      case 'ok':
+        return handOff(reply, body, orderId, key);
+      case 'sold_out':
+      case 'already_ordered':
+        return sendError(reply, answer);
+      case 'limited':
+        return reply.redirect(waitingRoomUrl(productId, userId, key), 302);
+      case 'unarmed':
+        return (await catalog.exists(productId)) ? sendError(reply, 'unavailable', notArmed) : sendError(reply, 'unknown_product');
+      default:
+        return replay(reply, productId, key ?? '', answer);
+    }
+  });
+}
+
+function waitingRoomUrl(productId: string, userId: string, key: string | undefined): string {
+  const query = new URLSearchParams({ productId, userId });
+  if (key !== undefined) query.set('idempotencyKey', key);
+  return `/waiting-room?${query}`;
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { errorBodySchema } from '../http/sendError.ts';
+import { type WaitingRoomParams, waitingRoomCsp, waitingRoomPage } from '../waitingRoom/waitingRoomPage.ts';
+import { idSchema } from './schemas.ts';
+
+const schema = {
+  querystring: {
+    type: 'object',
+    required: ['productId'],
+    properties: { productId: idSchema, userId: idSchema, idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 } },
+  },
+  response: { '4xx': errorBodySchema },
+} as const;
+
+/** GET /waiting-room: the page the rate limiter redirects to. */
+export function waitingRoomRoute(app: FastifyInstance): void {
+  app.get<{ Querystring: WaitingRoomParams }>('/waiting-room', { schema }, async (request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', waitingRoomCsp)
+      .header('cache-control', 'no-store')
+      .send(waitingRoomPage(request.query)),
+  );
+}
