@@ -1,0 +1,39 @@
+import type { CheckResult, HistoryEntry, Verdict } from '@flux-gate/reports';
+import type { CheckInput } from './CheckInput.ts';
+import { firstWitnesses, orderWitness, requestWitness } from './witness.ts';
+
+/**
+ * Every order id answered 200 has a row in PostgreSQL after the drain. A row that says
+ * 'rejected' still counts as recorded, but is counted as acceptedButRejected. Missing rows
+ * fail only if the worker drained; otherwise they may still be on their way (unknown).
+ */
+export function noLostOrders(input: CheckInput): CheckResult {
+  const rows = new Map(input.final.orders.map((o) => [o.orderId, o]));
+  const accepted = new Map<string, HistoryEntry>();
+  let acceptedWithoutOrderId = 0;
+  for (const e of input.history) {
+    if (e.outcome !== 'ok') continue;
+    if (e.orderId) accepted.set(e.orderId, e);
+    else acceptedWithoutOrderId++;
+  }
+  const missing = [...accepted.values()].filter((e) => !rows.has(e.orderId!));
+  const rejected = [...accepted.keys()].flatMap((id) => (rows.get(id)?.status === 'rejected' ? [rows.get(id)!] : []));
+  const verdict: Verdict = missing.length > 0 ? (input.final.drained ? 'fail' : 'unknown') : acceptedWithoutOrderId > 0 ? 'unknown' : 'pass';
+  const summaries: Record<Verdict, string> = {
+    fail: `${missing.length} of ${accepted.size} accepted order(s) have no row in PostgreSQL after the drain.`,
+    unknown: missing.length
+      ? `${missing.length} of ${accepted.size} accepted order(s) have no row yet, but the worker did not drain (lag ${input.final.kafkaLag}).`
+      : `Every accepted order id has a row, but ${acceptedWithoutOrderId} 200 answer(s) carried no order id to look up.`,
+    pass: `All ${accepted.size} accepted order(s) have a row in PostgreSQL${rejected.length ? `, ${rejected.length} of them rejected by the worker` : ''}.`,
+  };
+  return {
+    name: 'no_lost_orders',
+    verdict,
+    summary: summaries[verdict],
+    counts: { accepted: accepted.size, missing: missing.length, acceptedButRejected: rejected.length, acceptedWithoutOrderId },
+    witnesses: firstWitnesses([
+      ...missing.map((e) => requestWitness(e, 'no row in orders')),
+      ...rejected.map((o) => ({ ...orderWitness(o, 'answered 200, then rejected by the worker'), http: '200 accepted' })),
+    ]),
+  };
+}
