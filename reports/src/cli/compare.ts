@@ -11,9 +11,7 @@ const integer = (v: string) => {
 
 const program = new Command('compare')
   .description(
-    'Compare run B against baseline run A: key figures with deltas, invariants, overlaid charts.\n' +
-      'Writes comparison.html (in B\'s folder unless --out) and prints the table. A regression is flagged\n' +
-      'only beyond noise: bootstrap 95% CI on latency quantile differences, stated thresholds for the rest.',
+    "Compare run B against baseline run A: key figures with deltas, invariants, overlaid charts. Writes comparison.html (in B's folder unless --out) and prints the table. A regression is flagged only beyond noise: bootstrap 95% CI on latency quantile differences, stated thresholds for the rest.",
   )
   .argument('<runA>', 'baseline run folder')
   .argument('<runB>', 'run folder to judge against A')

@@ -6,7 +6,7 @@ import { RunFolderError } from '../RunFolderError.ts';
  * exits 3 with a message naming the path and the next command; any other failure exits 1.
  */
 export function runCli(program: Command): void {
-  program.exitOverride();
+  program.exitOverride().showHelpAfterError();
   program.parseAsync().catch((err: unknown) => {
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 3);
     process.stderr.write(`${program.name()}: ${err instanceof Error ? err.message : String(err)}\n`);
