@@ -13,13 +13,13 @@ const witnessFields: [keyof Witness, string][] = [
   ['note', 'note'],
 ];
 
-function witnesses(list: Witness[]): string {
+function witnesses(list: Witness[], open: boolean): string {
   if (!list.length) return '';
   const table = htmlTable(
     witnessFields.map(([, h]) => h),
     list.map((w) => witnessFields.map(([k]) => `<code>${escapeHtml(w[k] ?? '')}</code>`)),
   );
-  return `<details><summary>${list.length} witness${list.length === 1 ? '' : 'es'}</summary>${table}</details>`;
+  return `<details${open ? ' open' : ''}><summary>${list.length} witness${list.length === 1 ? '' : 'es'}</summary>${table}</details>`;
 }
 
 /** The invariant table: each check's verdict, summary, counts and witnesses. */
@@ -28,7 +28,7 @@ export function checksSection(checks: CheckResult[] | undefined): string {
   const rows = checks.map((c) => [
     escapeHtml(c.name),
     verdictBadge(c.verdict),
-    `${escapeHtml(c.summary)}${witnesses(c.witnesses ?? [])}`,
+    `${escapeHtml(c.summary)}${witnesses(c.witnesses ?? [], c.verdict === 'fail')}`,
     Object.entries(c.counts ?? {})
       .map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`)
       .join('<br>'),
