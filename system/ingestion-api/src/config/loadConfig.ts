@@ -3,21 +3,27 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './ConfigError.ts';
 
-const int = (min: number) => z.coerce.number().int().min(min);
-const flag = z.enum(['', '0', '1', 'false', 'true']).transform((v) => v === '1' || v === 'true');
+const int = (min: number) => {
+  const error = `expected an integer >= ${min}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error });
+};
+const flag = z.enum(['0', '1', 'false', 'true'], { error: 'expected 1 or 0' }).transform((v) => v === '1' || v === 'true');
+
+/** Variables whose value may hold a password: never echoed in an error. */
+const secrets = new Set(['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** Every environment variable the API reads, with its default. The README lists the same. */
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected redis://host:port' }).default('redis://127.0.0.1:6379'),
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
     .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://flux@127.0.0.1:5432/fluxgate'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user@host:port/database' }).default('postgres://flux@127.0.0.1:5432/fluxgate'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RATE_LIMIT_PER_SEC: int(1).default(20_000),
   RATE_LIMIT_BURST: int(1).default(2_000),
@@ -66,7 +72,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return secrets.has(name) ? `${name}: ${issue.message}` : `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
+      }),
+    );
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';

@@ -1,0 +1,81 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { redisKeys } from '@flux-gate/contracts';
+import { localProvider, type StartedStack } from '@flux-gate/harness';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltApp, buildApp } from '../src/index.ts';
+import { adminHeaders, apiConfig } from './support/apiConfig.ts';
+import { setApiKafkaLink } from './support/kafkaLink.ts';
+import { readOrderEvents } from './support/readOrderEvents.ts';
+
+let stack: StartedStack;
+let redis: Redis;
+
+beforeAll(async () => {
+  stack = await localProvider.start({ log: () => undefined });
+  redis = new Redis(stack.endpoints.redisUrl);
+});
+
+afterEach(() => setApiKafkaLink(stack, true));
+
+afterAll(async () => {
+  redis?.disconnect();
+  await stack?.stop();
+});
+
+const arm = async (api: BuiltApp, productId: string, stock: number) =>
+  expect((await api.app.inject({ method: 'POST', url: '/admin/sales', headers: adminHeaders, payload: { productId, stock } })).statusCode).toBe(200);
+const order = (api: BuiltApp, productId: string, userId: string, key?: string) =>
+  api.app.inject({ method: 'POST', url: '/order', headers: key ? { 'idempotency-key': key } : {}, payload: { userId, productId } });
+
+/** Polls until check() holds or the time is up; returns whether it held. */
+const eventually = async (check: () => Promise<boolean>, ms = 15_000) => {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (await check()) return true;
+  return check();
+};
+
+describe('Kafka does not ack', () => {
+  it('answers 503, gives every unit back, and takes orders again once Kafka is back', async () => {
+    const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '1000' }));
+    try {
+      await arm(api, 'cut', 5);
+      await setApiKafkaLink(stack, false);
+      const answers = await Promise.all([order(api, 'cut', 'u1', 'k1'), order(api, 'cut', 'u2'), order(api, 'cut', 'u3')]);
+      expect(answers.map((a) => [a.statusCode, a.json().error])).toEqual(Array(3).fill([503, 'unavailable']));
+      expect((await api.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+
+      const restored = await eventually(async () => (await redis.get(redisKeys.stock('cut'))) === '5');
+      expect(restored).toBe(true);
+      expect(await redis.hlen(redisKeys.buyers('cut'))).toBe(0);
+      expect(await redis.hlen(redisKeys.pending('cut'))).toBe(0);
+
+      await setApiKafkaLink(stack, true);
+      const retry = await order(api, 'cut', 'u1', 'k1');
+      expect(retry.statusCode).toBe(200);
+      expect(await redis.get(redisKeys.stock('cut'))).toBe('4');
+      const events = await readOrderEvents(stack.endpoints.kafkaBrokers, 'cut');
+      expect(events.map((e) => e.orderId)).toEqual([retry.json().orderId]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('FLUXGATE_BROKEN_ACK_BEFORE_KAFKA', () => {
+  it('really is broken: answers 200 while Kafka is cut, and those orders never reach Kafka', async () => {
+    const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '1000', FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: '1' }));
+    let accepted: string[];
+    try {
+      await arm(api, 'lost', 5);
+      await setApiKafkaLink(stack, false);
+      const answers = await Promise.all([order(api, 'lost', 'v1'), order(api, 'lost', 'v2'), order(api, 'lost', 'v3')]);
+      accepted = answers.filter((a) => a.statusCode === 200).map((a) => a.json().orderId as string);
+      expect(accepted.length).toBeGreaterThan(0);
+    } finally {
+      await api.close(); // waits until the doomed sends have failed for good
+    }
+    await setApiKafkaLink(stack, true);
+    const events = await readOrderEvents(stack.endpoints.kafkaBrokers, 'lost');
+    expect(events.filter((e) => accepted.includes(e.orderId))).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/index.ts';
+
+describe('loadConfig', () => {
+  it('fills every default and generates an admin token outside production', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      perUserLimit: 1,
+      rateLimit: { perSec: 20_000, burst: 2_000 },
+      timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
+      kafka: { lingerMs: 2, maxBatch: 1_000, partitions: 4 },
+      broken: { nonAtomicStock: false, ackBeforeKafka: false },
+      adminTokenGenerated: true,
+    });
+    expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('parses the variables it is given', () => {
+    const config = loadConfig({ PORT: '0', KAFKA_BROKERS: 'a:1, b:2', RATE_LIMIT_PER_SEC: '50', ADMIN_TOKEN: 'x'.repeat(20), FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: '1' });
+    expect(config).toMatchObject({ port: 0, kafkaBrokers: ['a:1', 'b:2'], rateLimit: { perSec: 50 }, adminTokenGenerated: false, broken: { ackBeforeKafka: true } });
+  });
+
+  it('names every bad variable', () => {
+    const bad = () => loadConfig({ PORT: 'http', RATE_LIMIT_BURST: '0', KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', FLUXGATE_BROKEN_NON_ATOMIC_STOCK: 'yes' });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      const names = (err as ConfigError).problems.map((p) => p.split(':')[0]);
+      expect(names.sort()).toEqual(['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'KAFKA_BROKERS', 'PORT', 'RATE_LIMIT_BURST', 'REDIS_URL']);
+    }
+  });
+
+  it('refuses broken modes and a missing ADMIN_TOKEN in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
+    const prod = { NODE_ENV: 'production', ADMIN_TOKEN: 'y'.repeat(20) };
+    expect(loadConfig(prod).production).toBe(true);
+    expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_NON_ATOMIC_STOCK: '1' })).toThrow(/FLUXGATE_BROKEN_NON_ATOMIC_STOCK: a deliberately broken mode is refused/);
+    expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: 'true' })).toThrow(/FLUXGATE_BROKEN_ACK_BEFORE_KAFKA/);
+  });
+});
