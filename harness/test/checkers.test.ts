@@ -86,6 +86,13 @@ describe('no_oversell', () => {
     expect(result.witnesses).toEqual([expect.objectContaining({ orderId: 'o4', userId: 'u4', kafkaOffset: '0:3', dbRow: 'orders(confirmed)' })]);
   });
 
+  test('more buyers answered 200 than units exist fails, even when PostgreSQL rejected the surplus', () => {
+    const result = noOversell(variant((i) => i.history.push(request('u4', 200, { orderId: 'o4' }))));
+    expect(result.verdict).toBe('fail');
+    expect(result.counts).toMatchObject({ confirmed: 3, oversoldUnits: 0, overpromisedUnits: 1 });
+    expect(result.witnesses).toEqual([expect.objectContaining({ orderId: 'o4', http: '200 accepted' })]);
+  });
+
   test('PostgreSQL stock below zero fails', () => {
     const result = noOversell(variant((i) => (product(i).dbStock = -1)));
     expect(result.verdict).toBe('fail');

@@ -70,8 +70,8 @@ export const experimentSchema = z.strictObject({
   faults: z.array(scheduledFault).default([]),
   drainTimeout: durationField.prefault('60s'),
   invariants: z.array(checkerNames).min(1).default(['no_oversell', 'no_lost_orders', 'no_duplicates', 'conservation', 'sold_out_when_demand_exceeds_stock', 'unknown_outcomes']),
-  /** Tolerated unknown outcomes, as a fraction of requests. */
-  unknownBudget: z.number().min(0).max(1).default(0),
+  /** Tolerated unknown outcomes: a fraction of requests when ≤ 1, a count when > 1. Default: 0 without faults, 5% with. */
+  unknownBudget: z.number().min(0).optional(),
   thresholds: thresholds.default({ errorRate: 0.01, p99Ms: 1000 }),
 });
 

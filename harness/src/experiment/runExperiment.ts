@@ -171,7 +171,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
         final,
         initialStock,
         perUserLimit: experiment.system.perUserLimit,
-        unknownBudget: experiment.unknownBudget,
+        ...(experiment.unknownBudget === undefined ? {} : { unknownBudget: experiment.unknownBudget }),
       },
       experiment.invariants,
     );

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ExperimentError, experimentsDir, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../src/experiment/loadExperiment.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const valid = {
+  name: 'tiny',
+  description: 'a tiny sale',
+  system: { products: [{ productId: 'p', stock: 10 }] },
+  load: { script: 'flash-sale.js', rate: 10, duration: '1s', users: 10 },
+};
+
+function refusal(raw: unknown): string {
+  try {
+    parseDefinition(raw, 'bad.json');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ExperimentError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('experiment definitions', () => {
+  it('every experiment in the catalogue is valid', () => {
+    const names = listExperiments().map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'redis-restart', 'api-kill', 'canary']));
+    for (const name of names) expect(() => loadDefinition(name)).not.toThrow();
+  });
+
+  it('resolves durations to milliseconds and fills defaults', () => {
+    const d = parseDefinition({ ...valid, faults: [{ when: { at: '2s' }, for: '500ms', fault: { kind: 'kill', process: 'worker' } }] }, 'x.json');
+    if (d.kind !== 'experiment') throw new Error('expected an experiment');
+    expect(d.experiment.load.duration).toBe(1000);
+    expect(d.experiment.faults[0]!.for).toBe(500);
+    expect(d.experiment.system.apiInstances).toBe(1);
+    expect(d.experiment.invariants).toContain('no_oversell');
+  });
+
+  it('names the bad field', () => {
+    expect(refusal({ ...valid, load: { ...valid.load, rate: -5 } })).toContain('load.rate');
+    expect(refusal({ ...valid, load: { ...valid.load, duration: 'ten seconds' } })).toMatch(/load\.duration: a duration like/);
+    expect(refusal({ ...valid, surprise: 1 })).toContain('surprise');
+    expect(refusal({ ...valid, faults: [{ when: { at: '1s' }, for: '1s', fault: { kind: 'meteor' } }] })).toContain('faults.0.fault');
+    expect(refusal({ ...valid, faults: [{ when: { at: '1s' }, for: '1s', fault: { kind: 'latency', link: 'api-redis' } }] })).toContain('faults.0.fault.latencyMs');
+  });
+
+  it('lists the known names for an unknown one', () => {
+    expect(() => loadDefinition('no-such-thing')).toThrow(/unknown experiment 'no-such-thing'\. Known: .*smoke/);
+  });
+
+  it('scales load and stock', () => {
+    const d = loadDefinition('smoke');
+    if (d.kind !== 'experiment') throw new Error('expected an experiment');
+    const scaled = scaleExperiment(d.experiment, 3);
+    expect(scaled.load.rate).toBe(d.experiment.load.rate * 3);
+    expect(scaled.system.products[0]!.stock).toBe(d.experiment.system.products[0]!.stock * 3);
+  });
+});
+
+describe('npm run experiment, before anything starts', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'harness/src/cli/experiment.ts', ...args], { cwd: repo, encoding: 'utf8' });
+
+  it('--list shows every experiment with its description', () => {
+    const out = cli('--list');
+    expect(out.status).toBe(0);
+    for (const e of listExperiments(experimentsDir)) expect(out.stdout).toContain(e.name);
+  });
+
+  it('refuses a bad experiment file with exit code 3, naming the field, and starts nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flux-bad-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...valid, load: { ...valid.load, users: 0 } }));
+    const runs = join(dir, 'runs');
+    const out = cli(file, '--runs-dir', runs);
+    expect(out.status).toBe(3);
+    expect(out.stderr).toContain('load.users');
+    expect(readdirSync(dir)).toEqual(['bad.json']);
+  });
+
+  it('refuses an unknown name and a bad option with exit code 3', () => {
+    const unknown = cli('nope');
+    expect(unknown.status).toBe(3);
+    expect(unknown.stderr).toContain('Known:');
+    const badScale = cli('smoke', '--scale', 'huge');
+    expect(badScale.status).toBe(3);
+    expect(badScale.stderr).toContain('--scale');
+  });
+});
