@@ -24,6 +24,8 @@ export interface SystemOptions {
   /** Folder for the services' logs (the stack's logs folder by default). */
   logDir?: string;
   readyTimeoutMs?: number;
+  /** Connect the services to the stores directly instead of through Toxiproxy (benchmarks: no proxy in the way). */
+  direct?: boolean;
 }
 
 export interface StartedSystem extends AsyncDisposable {
@@ -78,7 +80,9 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   const adminToken = randomBytes(16).toString('hex');
   const workerGroupId = 'inventory-worker';
   const broken = Object.fromEntries((options.brokenModes ?? []).map((m) => [brokenEnv[m], '1']));
-  const e = stack.endpoints;
+  const e = options.direct
+    ? { ...stack.endpoints, apiRedisUrl: stack.endpoints.redisUrl, apiKafkaBrokers: stack.endpoints.kafkaBrokers, workerKafkaBrokers: stack.endpoints.kafkaBrokers, workerPostgresUrl: stack.endpoints.postgresUrl }
+    : stack.endpoints;
   const ports = await freePorts(apiCount);
   const partitions = String(options.ordersPartitions ?? 4);
 
