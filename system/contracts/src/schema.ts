@@ -21,9 +21,6 @@ export const migrations: string[] = [
      created_at      timestamptz NOT NULL DEFAULT now()
    )`,
   `CREATE INDEX IF NOT EXISTS orders_product_status ON orders (product_id, status)`,
-  // One unit per user per product: at most one confirmed order per (product, user). The worker
-  // rejects a repeat buyer with reason 'already_ordered' before it could hit this index.
-  `CREATE UNIQUE INDEX IF NOT EXISTS orders_one_confirmed_per_buyer ON orders (product_id, user_id) WHERE status = 'confirmed'`,
 ];
 
 /** Row of `orders` as the harness reads it. */

@@ -31,6 +31,7 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
       const decoded = toPendingOrders(partition, messages);
       const started = performance.now();
       const written = await writeOrderBatch(pool, decoded.orders, { idempotent });
+      const dbMs = Math.round(performance.now() - started);
       for (const skip of [...decoded.skipped, ...written.skipped]) {
         logger.error({ ...skip, topic }, `order message skipped: ${skip.reason}`);
       }
@@ -45,7 +46,7 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] });
       }
       logger.debug(
-        { partition, firstOffset: messages[0]!.offset, lastOffset, messages: messages.length, inserted: written.inserted, confirmed: written.confirmed, ms: Math.round(performance.now() - started) },
+        { partition, firstOffset: messages[0]!.offset, lastOffset, messages: messages.length, inserted: written.inserted, confirmed: written.confirmed, dbMs, ms: Math.round(performance.now() - started) },
         'batch written',
       );
       await heartbeat();

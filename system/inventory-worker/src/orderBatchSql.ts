@@ -3,9 +3,9 @@
  * per order: $1 order ids, $2 user ids, $3 product ids, $4 partitions, $5 offsets, $6 accepted-at.
  * The products must already be locked (FOR UPDATE) by the transaction, so `stock` is current.
  *
- * Per product, new orders are placed in offset order: a repeat buyer is rejected ('already_ordered'),
- * the first `stock` others are confirmed, the rest rejected ('out_of_stock'). Stock is then taken,
- * guarded by `stock >= units`, once per product, for the confirmed rows.
+ * Per product, new orders are placed in offset order: the first `stock` are confirmed, the rest
+ * rejected ('out_of_stock'). Stock is then taken, guarded by `stock >= units`, once per product,
+ * for the confirmed rows.
  *
  * Idempotent (the default): orders already stored are left out, and the units taken are counted from
  * the rows the INSERT really returned, so a redelivered batch inserts nothing and takes nothing.
@@ -14,7 +14,7 @@
  */
 export function orderBatchSql(options: { idempotent: boolean }): string {
   const onlyNew = options.idempotent ? 'WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = i.order_id)' : '';
-  const takenFrom = options.idempotent ? 'inserted' : 'decided';
+  const confirmedRows = options.idempotent ? "inserted WHERE status = 'confirmed'" : 'decided WHERE reason IS NULL';
   return `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::timestamptz[])
@@ -25,19 +25,10 @@ fresh AS (
   ${onlyNew}
   ORDER BY i.order_id, i.kafka_offset
 ),
-judged AS (
-  SELECT f.*, p.stock,
-    EXISTS (SELECT 1 FROM orders o WHERE o.product_id = f.product_id AND o.user_id = f.user_id
-                                     AND o.status = 'confirmed' AND o.order_id <> f.order_id)
-      OR row_number() OVER (PARTITION BY f.product_id, f.user_id ORDER BY f.kafka_offset) > 1 AS repeat_buyer
-  FROM fresh f JOIN products p USING (product_id)
-),
 decided AS (
-  SELECT j.*,
-    CASE WHEN j.repeat_buyer THEN 'already_ordered'
-         WHEN row_number() OVER (PARTITION BY j.product_id, j.repeat_buyer ORDER BY j.kafka_offset) > j.stock THEN 'out_of_stock'
-    END AS reason
-  FROM judged j
+  SELECT f.*,
+    CASE WHEN row_number() OVER (PARTITION BY f.product_id ORDER BY f.kafka_offset) > p.stock THEN 'out_of_stock' END AS reason
+  FROM fresh f JOIN products p USING (product_id)
 ),
 inserted AS (
   INSERT INTO orders (order_id, user_id, product_id, status, reason, kafka_partition, kafka_offset, accepted_at)
@@ -48,9 +39,7 @@ inserted AS (
   RETURNING product_id, status
 ),
 taken AS (
-  SELECT product_id, count(*)::int AS units FROM ${takenFrom}
-  WHERE ${options.idempotent ? "status = 'confirmed'" : 'reason IS NULL'}
-  GROUP BY product_id
+  SELECT product_id, count(*)::int AS units FROM ${confirmedRows} GROUP BY product_id
 ),
 updated AS (
   UPDATE products p SET stock = p.stock - t.units, updated_at = now()
