@@ -8,7 +8,15 @@ export class HistoryTail {
   #offset = 0;
   #partial = '';
 
-  constructor(private readonly file: string) {}
+  constructor(private file: string) {}
+
+  /** Follows another file from its start (the next round's history), keeping the counts. */
+  follow(file: string): void {
+    this.read();
+    this.file = file;
+    this.#offset = 0;
+    this.#partial = '';
+  }
 
   /** Reads new lines; returns how many requests arrived since the last read. */
   read(): number {

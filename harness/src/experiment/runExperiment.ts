@@ -102,6 +102,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
       progress.phase(experiment.load.rounds > 1 ? `round ${round + 1}: load and faults` : 'load and faults');
       const loadDone = new AbortController();
       const roundFile = join(runDir, `history.round-${round + 1}.ndjson`);
+      progress.state.tail?.follow(roundFile);
       const schedule = runSchedule({
         faults: experiment.faults,
         context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
