@@ -1,0 +1,28 @@
+// The benchmark's ceiling: bare Fastify + ioredis running the API's own gate script, nothing else.
+// Started as its own process by runBench (REDIS_URL, PORT, PRODUCT_ID).
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
+import { redisKeys } from '@flux-gate/contracts';
+import { gateScripts } from '@flux-gate/ingestion-api';
+
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+redis.defineCommand('take', gateScripts.take);
+const productId = process.env.PRODUCT_ID ?? 'baseline';
+const keys = [
+  redisKeys.stock(productId),
+  redisKeys.buyers(productId),
+  redisKeys.bucket(productId),
+  `{sale:${productId}}:pending`,
+  redisKeys.idempotency(productId, 'none'),
+];
+type Take = (...args: (string | number)[]) => Promise<string>;
+const take = (redis as unknown as { take: Take }).take.bind(redis);
+
+const app = Fastify({ logger: false });
+app.post('/order', async (request, reply) => {
+  const { userId } = request.body as { userId: string };
+  const answer = await take(...keys, userId, 'order-id', 1, 1_000_000, 1_000_000, '0', 10_000, 60_000);
+  return answer === 'ok' ? { status: 'accepted' } : reply.code(409).send({ error: answer });
+});
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
+process.on('SIGTERM', () => void app.close().then(() => redis.quit()).finally(() => process.exit(0)));

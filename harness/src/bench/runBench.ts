@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { redisKeys } from '@flux-gate/contracts';
+import { ManagedProcess } from '../stack/ManagedProcess.ts';
+import { freePort } from '../stack/freePort.ts';
+import { localProvider } from '../stack/localProvider.ts';
+import { startSystem } from '../system/startSystem.ts';
+import { drainRate, type DrainResult } from './drainRate.ts';
+import { type LoadResult, loadTest } from './loadTest.ts';
+
+export interface BenchResults {
+  at: string;
+  durationS: number;
+  connections: number;
+  baseline: LoadResult;
+  soldOut: LoadResult;
+  accepted: LoadResult;
+  paced: LoadResult;
+  drain: DrainResult;
+  ratios: { soldOutVsBaseline: number; acceptedVsBaseline: number };
+}
+
+const baselineMain = fileURLToPath(new URL('./baselineServer.ts', import.meta.url));
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
+ * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed 5,000 req/s, and (d) the
+ * worker's drain rate. Services talk to the stores directly: no Toxiproxy in the way.
+ */
+export async function runBench(opts: { durationS: number; connections: number; drainOrders: number; log: (line: string) => void }): Promise<BenchResults> {
+  const stack = await localProvider.start({ log: opts.log });
+  const port = await freePort();
+  const baselineProcess = new ManagedProcess({
+    name: 'baseline',
+    command: process.execPath,
+    args: ['--import', 'tsx', baselineMain],
+    cwd: repo,
+    env: { ...process.env, REDIS_URL: stack.endpoints.redisUrl, PORT: String(port), PRODUCT_ID: 'baseline' },
+    logFile: join(stack.dir, 'logs', 'baseline.log'),
+    readyTimeoutMs: 30_000,
+    ready: async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/order`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":"probe"}' });
+      if (res.status !== 409) throw new Error(`baseline answered ${res.status}`);
+    },
+  });
+  const system = await startSystem(stack, { direct: true, rateLimit: { perSec: 10_000_000, burst: 10_000_000 } }).catch(async (err: unknown) => {
+    await stack.stop();
+    throw err;
+  });
+  const redis = new Redis(stack.endpoints.redisUrl);
+  try {
+    await redis.set(redisKeys.stock('baseline'), 0);
+    await baselineProcess.start();
+    const run = { durationS: opts.durationS, connections: opts.connections };
+    const user = (n: number) => `bench-${n}`;
+
+    opts.log('(a) baseline: bare Fastify + ioredis running the gate script (sold-out path)');
+    const baseline = await loadTest({ ...run, label: 'baseline', url: `http://127.0.0.1:${port}`, body: (n) => ({ userId: user(n), productId: 'baseline' }) });
+    await baselineProcess.stop();
+
+    const api = system.apiUrls[0]!;
+    await system.armSale('soldout', 0);
+    opts.log('(b) full API, sold-out path');
+    const soldOut = await loadTest({ ...run, label: 'sold out', url: api, body: (n) => ({ userId: user(n), productId: 'soldout' }) });
+
+    await system.armSale('bulk', 10_000_000);
+    opts.log('(c) full API, accepted path (large stock, real Kafka acks=all)');
+    const accepted = await loadTest({ ...run, label: 'accepted', url: api, body: (n) => ({ userId: user(n), productId: 'bulk' }) });
+
+    await system.armSale('paced', 10_000_000);
+    opts.log('(e) full API, accepted path at a fixed 5,000 req/s');
+    const paced = await loadTest({ ...run, label: 'accepted @5k/s', url: api, overallRate: 5000, body: (n) => ({ userId: user(n), productId: 'paced' }) });
+
+    opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
+    const drain = await drainRate(stack, system, opts.drainOrders);
+    return {
+      at: new Date().toISOString(),
+      ...run,
+      baseline,
+      soldOut,
+      accepted,
+      paced,
+      drain,
+      ratios: { soldOutVsBaseline: soldOut.reqPerSec / baseline.reqPerSec, acceptedVsBaseline: accepted.okPerSec / baseline.reqPerSec },
+    };
+  } finally {
+    redis.disconnect();
+    await baselineProcess.stop();
+    await system.stop();
+    await stack.stop();
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { runBench } from '../bench/runBench.ts';
+import { table } from './table.ts';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const whole = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number, got '${value}'`);
+  return n;
+};
+
+const program = new Command('bench')
+  .description(
+    'Benchmark the system on this machine and print figures (not a test): the bare Fastify+ioredis ceiling, the API on the sold-out\n' +
+      'and accepted paths, latency at a fixed 5,000 req/s, and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.',
+  )
+  .option('--duration <s>', 'seconds per load phase', whole('--duration'), 8)
+  .option('--connections <n>', 'concurrent connections of the load generator', whole('--connections'), 64)
+  .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
+  .action(async (opts: { duration: number; connections: number; drainOrders: number }) => {
+    const r = await runBench({ durationS: opts.duration, connections: opts.connections, drainOrders: opts.drainOrders, log: (l) => process.stderr.write(`${l}\n`) });
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
+    const row = (name: string, l: typeof r.baseline, figure: number, ratio: string) => [name, fmt(figure), ms(l.p50Ms), ms(l.p99Ms), ratio];
+    process.stdout.write(
+      `\n${table([
+        ['phase', 'per second', 'p50', 'p99', 'vs (a)'],
+        row('(a) bare Fastify+ioredis, gate script (req/s)', r.baseline, r.baseline.reqPerSec, '1.00×'),
+        row('(b) API, sold-out path (req/s)', r.soldOut, r.soldOut.reqPerSec, `${r.ratios.soldOutVsBaseline.toFixed(2)}×`),
+        row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
+        row('(e) API, accepted path at 5,000 req/s (req/s)', r.paced, r.paced.reqPerSec, '—'),
+        ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s`],
+      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase, autocannon on loopback; statuses: ` +
+        `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n`,
+    );
+    const dir = join(repo, 'runs', 'bench');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${r.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+    process.stdout.write(`results: ${file}\n`);
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
