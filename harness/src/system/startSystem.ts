@@ -124,6 +124,8 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
         KAFKA_BROKERS: e.workerKafkaBrokers.join(','),
         DATABASE_URL: e.workerPostgresUrl,
         KAFKA_GROUP_ID: workerGroupId,
+        // The broker's minimum: a killed worker leaves the group soonest, so its restart rejoins fast.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
         ORDERS_PARTITIONS: partitions,
         LOG_LEVEL: 'info',
       },
