@@ -67,7 +67,9 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
   writeFileSync(join(home, 'log4j.properties'), log4j);
   const classpath = `${opts.libs}/*`;
   const jvm = [`-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`, '-Djava.awt.headless=true', '-cp', classpath];
-  const clusterId = randomBytes(16).toString('base64url');
+  let clusterId = randomBytes(16).toString('base64url');
+  // The storage tool's argument parser would read a leading '-' as an option.
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   await runOrThrow(opts.java, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], {
     cwd: home,
   }).catch((err: Error) => {

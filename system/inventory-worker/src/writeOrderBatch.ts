@@ -18,6 +18,10 @@ const lockProducts = `SELECT product_id FROM products WHERE product_id = ANY($1:
  */
 export async function writeOrderBatch(pool: pg.Pool, orders: PendingOrder[], options: { idempotent: boolean }): Promise<BatchResult> {
   const client = await pool.connect();
+  // A link cut mid-transaction surfaces as this batch's rejected query; without a listener the
+  // client's 'error' event would also kill the process.
+  const ignore = () => {};
+  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     const wanted = [...new Set(orders.map((o) => o.productId))];
@@ -49,10 +53,12 @@ export async function writeOrderBatch(pool: pg.Pool, orders: PendingOrder[], opt
       result.confirmed = row.confirmed;
     }
     await client.query('COMMIT');
+    client.off('error', ignore);
     client.release();
     return { ...result, rejected: result.inserted - result.confirmed, skipped };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
+    client.off('error', ignore);
     client.release(err as Error);
     throw err;
   }
