@@ -8,7 +8,7 @@ export interface CheckInput {
   initialStock: Record<string, number>;
   perUserLimit: number;
   /**
-   * Unknown outcomes tolerated by unknown_outcomes: a fraction of requests when ≤ 1, a count when > 1.
+   * Unresolved keys tolerated by unknown_outcomes: a fraction of distinct keys when ≤ 1, a count when > 1.
    * Default: 0 without faults, 5% of requests with faults.
    */
   unknownBudget?: number;
@@ -17,5 +17,5 @@ export interface CheckInput {
 /** A pure function of the input. */
 export type Checker = (input: CheckInput) => CheckResult;
 
-/** A request whose outcome the client never learned (timeout, reset: status 0). */
-export const isUnknown = (entry: HistoryEntry): boolean => entry.outcome === 'unknown' || entry.status === 0;
+/** A request whose outcome the client never learned (timeout, reset, a 5xx other than 503), as the load recorded it. */
+export const isUnknown = (entry: HistoryEntry): boolean => entry.outcome === 'unknown';

@@ -5,22 +5,25 @@ import { firstWitnesses, requestWitness } from './witness.ts';
 const defaultFaultBudget = 0.05;
 
 /**
- * Counts requests whose outcome the client never learned. Within the budget it passes; beyond it
- * the answer is unknown, never fail: an unknown outcome is not a bug by itself, but it weakens
- * every other check.
+ * Counts requests whose outcome the client never learned, and the keys no retry resolved. The
+ * budget bounds the unresolved keys (a retry with the same Idempotency-Key that got an answer
+ * settles its key). Within the budget it passes; beyond it the answer is unknown, never fail: an
+ * unknown outcome is not a bug by itself, but it weakens every other check.
  */
 export function unknownOutcomes(input: CheckInput): CheckResult {
   const unknown = input.history.filter(isUnknown);
   const budget = input.unknownBudget ?? (input.faults.length ? defaultFaultBudget : 0);
-  const allowed = budget > 1 ? budget : Math.floor(budget * input.history.length);
+  const keys = new Set(input.history.map((e) => e.key)).size;
+  const allowed = budget > 1 ? budget : Math.floor(budget * keys);
   const decided = new Set(input.history.filter((e) => !isUnknown(e)).map((e) => e.key));
-  const unresolvedKeys = new Set(unknown.filter((e) => !decided.has(e.key)).map((e) => e.key)).size;
-  const within = unknown.length <= allowed;
+  const unresolved = unknown.filter((e) => !decided.has(e.key));
+  const unresolvedKeys = new Set(unresolved.map((e) => e.key)).size;
+  const within = unresolvedKeys <= allowed;
   return {
     name: 'unknown_outcomes',
     verdict: within ? 'pass' : 'unknown',
-    summary: `${unknown.length} of ${input.history.length} request(s) got no answer (${unresolvedKeys} never resolved by a retry), ${within ? 'within' : 'over'} the budget of ${allowed}.`,
-    counts: { requests: input.history.length, unknown: unknown.length, unresolvedKeys, allowed },
-    witnesses: within ? [] : firstWitnesses(unknown.map((e) => requestWitness(e))),
+    summary: `${unknown.length} of ${input.history.length} request(s) got no answer; ${unresolvedKeys} of ${keys} key(s) never resolved by a retry, ${within ? 'within' : 'over'} the budget of ${allowed}.`,
+    counts: { requests: input.history.length, keys, unknown: unknown.length, unresolvedKeys, allowed },
+    witnesses: within ? [] : firstWitnesses(unresolved.map((e) => requestWitness(e))),
   };
 }
