@@ -57,6 +57,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       clientId: `ingestion-api-${config.instanceId}`,
       timeoutMs: config.timeouts.kafkaMs,
       partitions: config.kafka.partitions,
+      producers: config.kafka.producers,
       log: log.child({ part: 'kafka' }),
     });
     closers.push(() => producer.close());
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       lingerMs: config.kafka.lingerMs,
       maxBatch: config.kafka.maxBatch,
       timeoutMs: config.timeouts.kafkaMs,
+      maxInFlight: config.kafka.producers,
     });
     closers.push(() => batcher.close());
 

@@ -33,6 +33,7 @@ const envSchema = z.object({
   KAFKA_LINGER_MS: int(0).default(2),
   KAFKA_MAX_BATCH: int(1).default(1_000),
   KAFKA_PARTITIONS: int(1).default(4),
+  KAFKA_PRODUCERS: int(1).default(2),
   DATABASE_TIMEOUT_MS: int(1).default(2_000),
   IDEMPOTENCY_TTL_SEC: int(1).default(86_400),
   BODY_LIMIT_BYTES: int(64).default(1_024),
@@ -55,7 +56,8 @@ export interface Config {
   rateLimit: { perSec: number; burst: number };
   perUserLimit: number;
   timeouts: { redisMs: number; kafkaMs: number; databaseMs: number };
-  kafka: { lingerMs: number; maxBatch: number; partitions: number };
+  /** producers = idempotent producers used in turn, i.e. Kafka sends in flight at once. */
+  kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number };
   idempotencyTtlSec: number;
   bodyLimitBytes: number;
   instanceId: string;
@@ -99,7 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     perUserLimit: e.PER_USER_LIMIT,
     timeouts: { redisMs: e.REDIS_TIMEOUT_MS, kafkaMs: e.KAFKA_TIMEOUT_MS, databaseMs: e.DATABASE_TIMEOUT_MS },
-    kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS },
+    kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS },
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     instanceId: e.INSTANCE_ID,

@@ -17,6 +17,8 @@ export interface OrderBatcherOptions {
   maxBatch: number;
   /** Answer deadline of a batch, from its first message. */
   timeoutMs: number;
+  /** Sends allowed in flight at once (one per producer: an idempotent producer serialises its own). */
+  maxInFlight: number;
 }
 
 /** Thrown into PendingSend.answer when the ack did not come in time (the send may still succeed later). */
@@ -56,14 +58,15 @@ class Batch implements PendingSend {
 
 /**
  * Kafka has no linger in kafkajs, so this accumulates messages and sends many in one request:
- * after lingerMs, when maxBatch is reached, or as soon as the previous send is acked (one send in
- * flight at a time, as the idempotent producer serialises them anyway, so batches grow with load).
+ * after lingerMs, when maxBatch is reached, or as soon as a send slot frees up (at most maxInFlight
+ * sends at a time, so under load batches grow instead of requests).
  */
 export class OrderBatcher {
   /** Batches waiting to be sent; only the last one still takes messages. */
   readonly #queue: Batch[] = [];
   #lingerTimer: NodeJS.Timeout | undefined;
-  #inFlight: Promise<void> | undefined;
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
   #closed = false;
 
   constructor(readonly options: OrderBatcherOptions) {}
@@ -75,7 +78,7 @@ export class OrderBatcher {
     if (!batch || batch.messages.length >= this.options.maxBatch) {
       batch = new Batch(this.options.timeoutMs);
       this.#queue.push(batch);
-      if (!this.#inFlight && !this.#lingerTimer) this.#lingerTimer = setTimeout(this.#flush, this.options.lingerMs);
+      if (this.#inFlight < this.options.maxInFlight && !this.#lingerTimer) this.#lingerTimer = setTimeout(this.#flush, this.options.lingerMs);
     }
     batch.messages.push(message);
     if (batch.messages.length >= this.options.maxBatch) this.#flush();
@@ -86,24 +89,27 @@ export class OrderBatcher {
   async close(): Promise<void> {
     this.#closed = true;
     this.#flush();
-    while (this.#inFlight) await this.#inFlight;
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
   }
 
   readonly #flush = (): void => {
     clearTimeout(this.#lingerTimer);
     this.#lingerTimer = undefined;
-    if (this.#inFlight) return;
-    const batch = this.#queue.shift();
-    if (!batch) return;
-    this.#inFlight = this.options.send(batch.messages).then(
-      () => this.#done(batch, undefined),
-      (err: Error) => this.#done(batch, err),
-    );
+    while (this.#inFlight < this.options.maxInFlight) {
+      const batch = this.#queue.shift();
+      if (!batch) return;
+      this.#inFlight++;
+      this.options.send(batch.messages).then(
+        () => this.#done(batch, undefined),
+        (err: Error) => this.#done(batch, err),
+      );
+    }
   };
 
   #done(batch: Batch, error: Error | undefined): void {
-    this.#inFlight = undefined;
+    this.#inFlight--;
     batch.settle(error);
     this.#flush();
+    if (this.#inFlight === 0 && this.#queue.length === 0) this.#drained?.();
   }
 }

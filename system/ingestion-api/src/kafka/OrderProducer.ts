@@ -7,6 +7,8 @@ export interface OrderProducerOptions {
   clientId: string;
   /** Request, connection and ack timeout. */
   timeoutMs: number;
+  /** Idempotent producers used in turn, so that many sends can be in flight at once. */
+  producers: number;
   partitions: number;
   log: Logger;
 }
@@ -19,15 +21,15 @@ const kafkaLevels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * The Kafka side of the API: an idempotent producer with acks=all on the `orders` topic.
- * After a send finally fails, the producer is replaced: kafkajs rolls its sequence numbers back,
+ * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, used in
+ * turn so several sends can be in flight. After a send finally fails, its producer is replaced: kafkajs rolls its sequence numbers back,
  * and a new batch reusing them could be taken by the broker for a duplicate and silently dropped.
  */
 export class OrderProducer {
   readonly #kafka: Kafka;
   readonly #probe: Admin;
-  #producer: Promise<Producer> | undefined;
-  #connected: Producer | undefined;
+  readonly #slots: Array<{ producer?: Promise<Producer>; connected?: Producer }>;
+  #next = 0;
 
   constructor(readonly options: OrderProducerOptions) {
     const log = options.log;
@@ -44,6 +46,7 @@ export class OrderProducer {
       },
     });
     this.#probe = this.#kafka.admin({ retry: { retries: 0 } });
+    this.#slots = Array.from({ length: options.producers }, () => ({}));
   }
 
   /** Creates the orders topic unless it exists. */
@@ -57,18 +60,20 @@ export class OrderProducer {
     }
   }
 
-  /** Connects the producer now rather than on the first order. */
+  /** Connects the producers now rather than on the first orders. */
   async connect(): Promise<void> {
-    await this.#current();
+    await Promise.all(this.#slots.map((slot) => this.#producerOf(slot)));
   }
 
   /** Produces one batch to `orders` with acks=all; resolves on the ack. */
   readonly send = async (messages: Message[]): Promise<void> => {
-    const producer = await this.#current();
+    const slot = this.#slots[this.#next++ % this.#slots.length]!;
+    const producer = await this.#producerOf(slot);
     try {
       await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages });
     } catch (err) {
-      this.#replace(producer);
+      if (slot.connected === producer) slot.producer = slot.connected = undefined;
+      producer.disconnect().catch(() => undefined);
       throw err;
     }
   };
@@ -80,28 +85,20 @@ export class OrderProducer {
   }
 
   async close(): Promise<void> {
-    const producer = this.#producer;
-    this.#producer = this.#connected = undefined;
-    await Promise.allSettled([producer?.then((p) => p.disconnect()), this.#probe.disconnect()]);
+    const producers = this.#slots.map((slot) => slot.producer);
+    for (const slot of this.#slots) slot.producer = slot.connected = undefined;
+    await Promise.allSettled([...producers.map((p) => p?.then((producer) => producer.disconnect())), this.#probe.disconnect()]);
   }
 
-  #current(): Promise<Producer> {
-    if (!this.#producer) {
+  #producerOf(slot: { producer?: Promise<Producer>; connected?: Producer }): Promise<Producer> {
+    if (!slot.producer) {
       const producer = this.#kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      const connecting = producer.connect().then(() => (this.#connected = producer));
+      const connecting = producer.connect().then(() => (slot.connected = producer));
       connecting.catch(() => {
-        if (this.#producer === connecting) this.#producer = undefined;
+        if (slot.producer === connecting) slot.producer = undefined;
       });
-      this.#producer = connecting;
+      slot.producer = connecting;
     }
-    return this.#producer;
-  }
-
-  #replace(failed: Producer): void {
-    if (this.#connected === failed) {
-      this.#connected = undefined;
-      this.#producer = undefined;
-    }
-    failed.disconnect().catch(() => undefined);
+    return slot.producer;
   }
 }
