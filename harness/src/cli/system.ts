@@ -61,6 +61,9 @@ const program = new Command('system')
       kafka: e.kafkaBrokers.join(','),
       toxiproxy: e.toxiproxyUrl,
       logs: `${stack.dir}/logs`,
+      pids: Object.fromEntries(
+        [...Object.values(stack.processes), ...Object.values(system.processes)].map((p) => [p.name, p.pid]),
+      ),
     };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(info)}\n`);
