@@ -6,15 +6,25 @@ import { ToolError } from './ToolError.ts';
 
 type Log = (line: string) => void;
 
-/** redis-server from PATH, installed with apt when missing and root. */
-export async function findRedis(log: Log): Promise<string> {
-  const found = await which('redis-server');
+/** The first of `commands` found on PATH; installed with apt when missing and root. */
+async function findOrInstall(tool: string, commands: string[], packages: string[], log: Log): Promise<string> {
+  const lookup = async () => {
+    for (const command of commands) {
+      const found = await which(command);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = await lookup();
   if (found) return found;
-  await aptInstall('redis-server', ['redis-server'], log);
-  const installed = await which('redis-server');
-  if (!installed) throw new ToolError('redis-server', 'still missing after apt-get', 'apt-get install -y redis-server');
+  await aptInstall(tool, packages, log);
+  const installed = await lookup();
+  if (!installed) throw new ToolError(tool, 'still missing after apt-get', `apt-get install -y ${packages.join(' ')}`);
   return installed;
 }
+
+/** redis-server from PATH, installed with apt when missing and root. */
+export const findRedis = (log: Log) => findOrInstall('redis-server', ['redis-server'], ['redis-server'], log);
 
 /** The directory holding PostgreSQL's initdb and postgres, from PATH or /usr/lib/postgresql/<version>/bin. */
 export async function findPostgres(log: Log): Promise<string> {
@@ -37,21 +47,7 @@ export async function findPostgres(log: Log): Promise<string> {
 }
 
 /** java from PATH (Kafka needs 11 or newer). */
-export async function findJava(log: Log): Promise<string> {
-  const found = await which('java');
-  if (found) return found;
-  await aptInstall('java', ['openjdk-17-jre-headless'], log);
-  const installed = await which('java');
-  if (!installed) throw new ToolError('java', 'still missing after apt-get', 'apt-get install -y openjdk-17-jre-headless');
-  return installed;
-}
+export const findJava = (log: Log) => findOrInstall('java', ['java'], ['openjdk-17-jre-headless'], log);
 
 /** Debian's Chromium, for the report's browser tests (never a browser download of a test tool's own). */
-export async function findChromium(log: Log): Promise<string> {
-  const found = (await which('chromium')) ?? (await which('chromium-browser'));
-  if (found) return found;
-  await aptInstall('chromium', ['chromium'], log);
-  const installed = await which('chromium');
-  if (!installed) throw new ToolError('chromium', 'still missing after apt-get', 'apt-get install -y chromium');
-  return installed;
-}
+export const findChromium = (log: Log) => findOrInstall('chromium', ['chromium', 'chromium-browser'], ['chromium'], log);
