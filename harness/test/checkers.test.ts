@@ -121,6 +121,15 @@ describe('no_lost_orders', () => {
     expect(result.witnesses[0]).toMatchObject({ orderId: 'o6', userId: 'u6', http: '200 accepted' });
   });
 
+  test('the witness says where a lost order was lost, from the orders topic read straight from Kafka', () => {
+    const neverSent = noLostOrders(variant((i) => (lost(i), (i.final.kafkaOrders = { o1: '0:0', o2: '0:1', o3: '0:2' }))));
+    expect(neverSent.counts.missingFromKafka).toBe(1);
+    expect(neverSent.witnesses[0]?.note).toMatch(/never reached Kafka/);
+    const dropped = noLostOrders(variant((i) => (lost(i), (i.final.kafkaOrders = { o1: '0:0', o2: '0:1', o3: '0:2', o6: '1:7' }))));
+    expect(dropped.counts.missingFromKafka).toBe(0);
+    expect(dropped.witnesses[0]).toMatchObject({ orderId: 'o6', kafkaOffset: '1:7', note: expect.stringMatching(/between Kafka and PostgreSQL/) });
+  });
+
   test('a 200 with no row is unknown while the worker has not drained', () => {
     const result = noLostOrders(
       variant((i) => {

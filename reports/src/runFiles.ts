@@ -113,6 +113,8 @@ export interface FinalState {
   kafkaMessages: number;
   /** Consumer lag when the drain ended. */
   kafkaLag: number;
+  /** orderId → "partition:offset" of every order event in the topic, read straight from the broker. */
+  kafkaOrders?: Record<string, string>;
   drained: boolean;
 }
 

@@ -3,7 +3,9 @@ import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses, orderWitness, requestWitness } from './witness.ts';
 
 /**
- * Every order id answered 200 has a row in PostgreSQL after the drain. A row that says
+ * Every order id answered 200 has a row in PostgreSQL after the drain. A missing order's witness
+ * says where it was lost: never reached Kafka, or reached Kafka (at partition:offset) but not the
+ * database. A row that says
  * 'rejected' still counts as recorded, but is counted as acceptedButRejected. Missing rows
  * fail only if the worker drained; otherwise they may still be on their way (unknown).
  */
@@ -30,9 +32,21 @@ export function noLostOrders(input: CheckInput): CheckResult {
     name: 'no_lost_orders',
     verdict,
     summary: summaries[verdict],
-    counts: { accepted: accepted.size, missing: missing.length, acceptedButRejected: rejected.length, acceptedWithoutOrderId },
+    counts: {
+      accepted: accepted.size,
+      missing: missing.length,
+      ...(input.final.kafkaOrders ? { missingFromKafka: missing.filter((e) => !input.final.kafkaOrders![e.orderId!]).length } : {}),
+      acceptedButRejected: rejected.length,
+      acceptedWithoutOrderId,
+    },
     witnesses: firstWitnesses([
-      ...missing.map((e) => requestWitness(e, 'no row in orders')),
+      ...missing.map((e) => {
+        const offset = input.final.kafkaOrders?.[e.orderId!];
+        if (!input.final.kafkaOrders) return requestWitness(e, 'no row in orders');
+        return offset
+          ? { ...requestWitness(e, 'in Kafka but no row in orders: lost between Kafka and PostgreSQL'), kafkaOffset: offset }
+          : requestWitness(e, 'never reached Kafka: lost between the API and Kafka');
+      }),
       ...rejected.map((o) => ({ ...orderWitness(o, 'answered 200, then rejected by the worker'), http: '200 accepted' })),
     ]),
   };

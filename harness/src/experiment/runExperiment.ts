@@ -160,7 +160,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
     await sampler.tick();
 
     progress.phase('reading the final state');
-    const final = await snapshot(stores, initialStock, drained.seconds !== null);
+    const final = await snapshot(stores, stack.endpoints.kafkaBrokers, initialStock, drained.seconds !== null);
     write(runDir, files.finalState, final);
     write(runDir, files.faults, timeline.toJSON());
 

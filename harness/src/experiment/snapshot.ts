@@ -1,12 +1,13 @@
 import { ordersTopic, redisKeys } from '@flux-gate/contracts';
 import type { FinalState } from '@flux-gate/reports';
 import { kafkaLag } from '../system/kafkaLag.ts';
+import { readOrdersTopic } from './readOrdersTopic.ts';
 import type { Stores } from './sampler.ts';
 
 /** The final state, read straight from Redis, PostgreSQL and Kafka — never through the system. */
-export async function snapshot(stores: Stores, initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
+export async function snapshot(stores: Stores, brokers: string[], initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
   const productIds = Object.keys(initialStock);
-  const [redisStock, products, orders, lag] = await Promise.all([
+  const [redisStock, products, orders, lag, kafkaOrders] = await Promise.all([
     stores.redis.mget(productIds.map(redisKeys.stock)),
     stores.pg.query<{ product_id: string; stock: number }>('SELECT product_id, stock FROM products WHERE product_id = ANY($1)', [productIds]),
     stores.pg.query<{ order_id: string; user_id: string; product_id: string; status: 'confirmed' | 'rejected'; reason: string | null; kafka_partition: number | null; kafka_offset: string | null }>(
@@ -14,6 +15,7 @@ export async function snapshot(stores: Stores, initialStock: Record<string, numb
       [productIds],
     ),
     kafkaLag(stores.admin, stores.groupId, ordersTopic),
+    readOrdersTopic(brokers),
   ]);
   const dbStock = new Map(products.rows.map((r) => [r.product_id, r.stock]));
   const count = (productId: string, status: string) => orders.rows.filter((o) => o.product_id === productId && o.status === status).length;
@@ -38,6 +40,7 @@ export async function snapshot(stores: Stores, initialStock: Record<string, numb
     })),
     kafkaMessages: lag.messages,
     kafkaLag: lag.lag,
+    kafkaOrders,
     drained,
   };
 }
