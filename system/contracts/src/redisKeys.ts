@@ -11,7 +11,10 @@ export const redisKeys = {
   bucket: (productId: string) => `{sale:${productId}}:bucket`,
   /** Stored first answer for an Idempotency-Key. */
   idempotency: (productId: string, key: string) => `{sale:${productId}}:idem:${key}`,
-  /** Hash orderId → userId of units taken whose Kafka hand-off is not settled yet (in flight). */
+  /**
+   * Hash orderId → JSON [userId, takenAtMs, claimedAtMs (0 until taken over), idempotency key name or '']
+   * of units taken whose Kafka hand-off is not settled yet (in flight).
+   */
   pending: (productId: string) => `{sale:${productId}}:pending`,
   /** productId of an order the API accepted (Kafka acked); short-lived, answers "pending" before the worker writes it. */
   acceptedOrder: (orderId: string) => `order:${orderId}`,

@@ -6,6 +6,7 @@ import type { SaleStore } from './db/SaleStore.ts';
 import type { OrderBatcher } from './kafka/OrderBatcher.ts';
 import type { OrderProducer } from './kafka/OrderProducer.ts';
 import type { SaleGate, TakeFn } from './redis/SaleGate.ts';
+import type { OrderTakeover } from './takeover/OrderTakeover.ts';
 
 /** The connected parts the routes work with. */
 export interface ApiContext {
@@ -17,6 +18,7 @@ export interface ApiContext {
   take: TakeFn;
   producer: OrderProducer;
   batcher: OrderBatcher;
+  takeover: OrderTakeover;
   store: SaleStore;
   catalog: ProductCatalog;
 }

@@ -19,6 +19,8 @@ import { orderStatusRoute } from './routes/orderStatusRoute.ts';
 import { productRoute } from './routes/productRoute.ts';
 import { waitingRoomRoute } from './routes/waitingRoomRoute.ts';
 import { StartupError } from './StartupError.ts';
+import { OrderTakeover } from './takeover/OrderTakeover.ts';
+import { OrphanSweeper } from './takeover/OrphanSweeper.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -79,8 +81,16 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       ratePerSec: config.rateLimit.perSec,
       burst: config.rateLimit.burst,
       answerTtlMs: config.idempotencyTtlSec * 1000,
-      pendingTtlMs: 5 * config.timeouts.kafkaMs + 5_000,
+      pendingTtlMs: 5 * config.timeouts.kafkaMs + 5_000 + config.takeover.leaseMs,
+      leaseMs: config.takeover.leaseMs,
     });
+    const catalog = new ProductCatalog(store);
+    const takeover = new OrderTakeover(batcher, gate, log.child({ part: 'takeover' }));
+    if (config.takeover.sweepMs > 0) {
+      const sweeper = new OrphanSweeper({ gate, catalog, takeover, log: log.child({ part: 'sweeper' }), intervalMs: config.takeover.sweepMs, pageSize: 200 });
+      sweeper.start();
+      closers.push(() => sweeper.stop());
+    }
     const ctx: ApiContext = {
       config,
       log,
@@ -89,8 +99,9 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       take: config.broken.nonAtomicStock ? nonAtomicTake(redis) : gate.take,
       producer,
       batcher,
+      takeover,
       store,
-      catalog: new ProductCatalog(store),
+      catalog,
     };
     const app = await fastifyApp(ctx, closeAll);
     return { app, log, close: () => app.close() };

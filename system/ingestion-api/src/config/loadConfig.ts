@@ -34,6 +34,8 @@ const envSchema = z.object({
   KAFKA_MAX_BATCH: int(1).default(1_000),
   KAFKA_PARTITIONS: int(1).default(4),
   KAFKA_PRODUCERS: int(1).default(2),
+  ORDER_LEASE_MS: int(1).optional(),
+  ORDER_SWEEP_MS: int(0).default(1_000),
   DATABASE_TIMEOUT_MS: int(1).default(2_000),
   IDEMPOTENCY_TTL_SEC: int(1).default(86_400),
   BODY_LIMIT_BYTES: int(64).default(1_024),
@@ -58,6 +60,11 @@ export interface Config {
   timeouts: { redisMs: number; kafkaMs: number; databaseMs: number };
   /** producers = idempotent producers used in turn, i.e. Kafka sends in flight at once. */
   kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number };
+  /**
+   * leaseMs: age after which an unsettled in-flight order may be taken over; sweepMs: pause between
+   * two sweeps for such orders (0 = no sweeper).
+   */
+  takeover: { leaseMs: number; sweepMs: number };
   idempotencyTtlSec: number;
   bodyLimitBytes: number;
   instanceId: string;
@@ -102,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     perUserLimit: e.PER_USER_LIMIT,
     timeouts: { redisMs: e.REDIS_TIMEOUT_MS, kafkaMs: e.KAFKA_TIMEOUT_MS, databaseMs: e.DATABASE_TIMEOUT_MS },
     kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS },
+    takeover: { leaseMs: e.ORDER_LEASE_MS ?? e.KAFKA_TIMEOUT_MS + 3_000, sweepMs: e.ORDER_SWEEP_MS },
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     instanceId: e.INSTANCE_ID,

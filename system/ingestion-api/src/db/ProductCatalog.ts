@@ -23,7 +23,12 @@ export class ProductCatalog {
     return exists;
   }
 
-  /** Records a product this instance just created. */
+  /** Products known to exist: created or seen on sale by this instance. */
+  known(): IterableIterator<string> {
+    return this.#known.values();
+  }
+
+  /** Records a product known to exist (this instance created it, or its sale is armed in Redis). */
   remember(productId: string): void {
     this.#known.add(productId);
     this.#unknownUntil.delete(productId);

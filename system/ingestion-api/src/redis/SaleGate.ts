@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
+import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
 import { gateScripts } from './gateScripts.ts';
 
 /** What the take script answered: see gateScripts.take. */
@@ -17,6 +18,8 @@ export interface SaleGateOptions {
   answerTtlMs: number;
   /** How long an in-flight answer lives if the instance dies before Kafka settles. */
   pendingTtlMs: number;
+  /** Age after which an in-flight order nobody settled may be taken over. */
+  leaseMs: number;
 }
 
 type Arg = string | number;
@@ -25,6 +28,8 @@ interface GateCommands {
   fluxgateCommit(...args: Arg[]): Promise<number>;
   fluxgateRelease(...args: Arg[]): Promise<number>;
   fluxgateReset(...args: Arg[]): Promise<number>;
+  fluxgateClaim(...args: Arg[]): Promise<string | number>;
+  fluxgateSweep(...args: Arg[]): Promise<string[]>;
 }
 
 const releaseAttempts = 5;
@@ -42,6 +47,8 @@ export class SaleGate {
     redis.defineCommand('fluxgateCommit', gateScripts.commit);
     redis.defineCommand('fluxgateRelease', gateScripts.release);
     redis.defineCommand('fluxgateReset', gateScripts.reset);
+    redis.defineCommand('fluxgateClaim', gateScripts.claim);
+    redis.defineCommand('fluxgateSweep', gateScripts.sweep);
     this.#redis = redis as Redis & GateCommands;
     this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst)];
     this.#pendingTtl = String(options.pendingTtlMs);
@@ -103,6 +110,24 @@ export class SaleGate {
         await sleep(100 * 2 ** attempt);
       }
     }
+  }
+
+  /**
+   * Takes an in-flight order over once its lease ran out: resolves the claimed order, the ms left on
+   * the lease, or null when the order is no longer in flight.
+   */
+  async claim(productId: string, orderId: string): Promise<ClaimedOrder | number | null> {
+    const claimed = await this.#redis.fluxgateClaim(redisKeys.pending(productId), orderId, this.options.leaseMs);
+    if (typeof claimed === 'string') return claimedOrder(productId, orderId, claimed);
+    return claimed < 0 ? null : claimed;
+  }
+
+  /** Claims the orphans among about `count` in-flight orders from `cursor` on; cursor '0' when the scan is complete. */
+  async sweep(productId: string, cursor: string, count: number): Promise<{ cursor: string; claimed: ClaimedOrder[] }> {
+    const [next, ...pairs] = await this.#redis.fluxgateSweep(redisKeys.pending(productId), cursor, this.options.leaseMs, count);
+    const claimed: ClaimedOrder[] = [];
+    for (let i = 0; i < pairs.length; i += 2) claimed.push(claimedOrder(productId, pairs[i]!, pairs[i + 1]!));
+    return { cursor: next!, claimed };
   }
 
   /** The stored first answer for an Idempotency-Key, or null. */

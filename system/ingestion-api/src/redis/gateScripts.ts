@@ -1,7 +1,34 @@
+/** Redis time in whole milliseconds, as `now`. */
+const nowLua = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * claim(orderId, raw, leaseMs): takes over an in-flight entry whose lease ran out (from its take,
+ * or from its last claim), stamping the claim time. Returns the new entry, or the ms left.
+ */
+const claimLua = `
+local function claim(orderId, raw, leaseMs)
+  local e = cjson.decode(raw)
+  local since = e[3] > 0 and e[3] or e[2]
+  local left = since + leaseMs - now
+  if left > 0 then return left end
+  e[3] = now
+  raw = cjson.encode(e)
+  redis.call('HSET', KEYS[1], orderId, raw)
+  return raw
+end
+`;
+
 /**
  * The Lua of the Redis gate. Every key of one call shares the hash tag {sale:<productId>}, so each
  * script runs on Redis Cluster. ioredis sends them with EVALSHA and falls back to EVAL after a
  * Redis restart emptied the script cache.
+ *
+ * An in-flight entry (`pending`: orderId → JSON [userId, takenAtMs, claimedAtMs, idempotency key
+ * name or '']) is owned by the instance that took it until claimedAtMs is set: then it has been
+ * taken over (see claim) and is never given back.
  */
 export const gateScripts = {
   /**
@@ -44,7 +71,7 @@ if tokens < 1 then return 'limited' end
 redis.call('HSET', KEYS[3], 'tokens', tostring(tokens - 1), 'ts', tostring(now))
 redis.call('DECR', KEYS[1])
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[2], cjson.encode({ARGV[1], math.floor(now), 0, idem and KEYS[5] or ''}))
 if idem then redis.call('SET', KEYS[5], 'pending:' .. ARGV[2], 'PX', ARGV[7]) end
 return 'ok'
 `,
@@ -62,19 +89,55 @@ return 1
   },
   /**
    * Kafka refused: give the unit back, once, and only if this order really took one (and the sale
-   * was not re-armed since). Never recreates a missing stock key.
+   * was not re-armed since) and nobody took the order over. Never recreates a missing stock key.
    * KEYS: stock, buyers, pending, idempotency. ARGV: orderId, hasIdempotencyKey. Returns 1 if given back.
    */
   release: {
     numberOfKeys: 4,
     lua: `
-local userId = redis.call('HGET', KEYS[3], ARGV[1])
-if not userId then return 0 end
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return 0 end
+local entry = cjson.decode(raw)
+if entry[3] ~= 0 then return 0 end
+local userId = entry[1]
 redis.call('HDEL', KEYS[3], ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCR', KEYS[1]) end
 if redis.call('HINCRBY', KEYS[2], userId, -1) <= 0 then redis.call('HDEL', KEYS[2], userId) end
 if ARGV[2] == '1' and redis.call('GET', KEYS[4]) == 'pending:' .. ARGV[1] then redis.call('DEL', KEYS[4]) end
 return 1
+`,
+  },
+  /**
+   * Takes one orphaned in-flight order over. KEYS: pending. ARGV: orderId, leaseMs.
+   * Returns the claimed entry, the ms left on its lease, or -1 when it is no longer in flight.
+   */
+  claim: {
+    numberOfKeys: 1,
+    lua: `${nowLua}${claimLua}
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return -1 end
+return claim(ARGV[1], raw, tonumber(ARGV[2]))
+`,
+  },
+  /**
+   * Claims the orphans of one HSCAN page of the in-flight record. KEYS: pending. ARGV: cursor,
+   * leaseMs, count. Returns [nextCursor, orderId, entry, orderId, entry, …].
+   */
+  sweep: {
+    numberOfKeys: 1,
+    lua: `${nowLua}${claimLua}
+local lease = tonumber(ARGV[2])
+local page = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[3])
+local out = {page[1]}
+local fields = page[2]
+for i = 1, #fields, 2 do
+  local claimed = claim(fields[i], fields[i + 1], lease)
+  if type(claimed) == 'string' then
+    out[#out + 1] = fields[i]
+    out[#out + 1] = claimed
+  end
+end
+return out
 `,
   },
   /**

@@ -17,7 +17,7 @@ export function nonAtomicTake(redis: Redis): TakeFn {
     await tick();
     await redis.set(redisKeys.stock(productId), stock - 1);
     await redis.hincrby(redisKeys.buyers(productId), userId, 1);
-    await redis.hset(redisKeys.pending(productId), orderId, userId);
+    await redis.hset(redisKeys.pending(productId), orderId, JSON.stringify([userId, Date.now(), 0, '']));
     return 'ok';
   };
 }

@@ -44,7 +44,7 @@ interface OrderRoute {
  * outcome is known (or stays sold if the late ack comes after all).
  */
 export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
-  const { gate, take, batcher, catalog, log, config } = ctx;
+  const { gate, take, batcher, takeover, catalog, log, config } = ctx;
   const replayDeadlineMs = config.timeouts.kafkaMs + config.timeouts.redisMs;
 
   const giveBack = (productId: string, orderId: string, key: string | undefined): void => {
@@ -88,10 +88,21 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     return { status: 'accepted', orderId };
   };
 
-  /** A request with an Idempotency-Key already seen: wait out a first request still in flight, then replay its answer. */
+  /**
+   * A request with an Idempotency-Key already seen: wait out a first request still in flight, then
+   * replay its answer. If the first request's lease runs out meanwhile (its instance died or is
+   * stuck), take its order over and answer with the same order id once Kafka acked.
+   */
   const replay = async (reply: FastifyReply, productId: string, key: string, first: string | null): Promise<OrderResponse | FastifyReply> => {
     const deadline = performance.now() + replayDeadlineMs;
+    let claimAt = 0;
     while (first?.startsWith(pendingPrefix) && performance.now() < deadline) {
+      if (performance.now() >= claimAt) {
+        const claimed = await gate.claim(productId, first.slice(pendingPrefix.length));
+        if (claimed === null) claimAt = Infinity;
+        else if (typeof claimed === 'number') claimAt = performance.now() + claimed;
+        else return (await takeover.produce(claimed)) ? { status: 'accepted', orderId: claimed.orderId } : sendError(reply, 'unavailable');
+      }
       await sleep(replayPollMs);
       first = await gate.firstAnswer(productId, key);
     }
@@ -115,6 +126,7 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     }
     switch (answer) {
       case 'ok':
+        catalog.remember(productId);
         return handOff(reply, body, orderId, key);
       case 'sold_out':
       case 'already_ordered':
