@@ -2,7 +2,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { ensureTools } from '../tools/ensureTools.ts';
+import { ensureTools, type Tools } from '../tools/ensureTools.ts';
 import type { ManagedProcess } from './ManagedProcess.ts';
 import { freePorts } from './freePort.ts';
 import { kafkaProcess } from './startKafka.ts';
@@ -10,120 +10,149 @@ import { postgresDatabase, postgresProcess, postgresUser } from './startPostgres
 import { redisProcess } from './startRedis.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
 import { StackPartError } from './StackPartError.ts';
-import { type Link, type LinkName, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
+import { type Link, type LinkName, linkNames, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
 
 const host = '127.0.0.1';
 const addr = (port: number) => `${host}:${port}`;
+
+/** A port taken between our pick and the server's bind: another stack starting beside this one. */
+function lostPortRace(err: unknown): boolean {
+  const text = err instanceof StackPartError ? `${err.message}\n${err.logTail}` : String(err);
+  return /address already in use|could not bind|failed to bind|bind: address/i.test(text);
+}
 
 /** Runs Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy as native processes on free loopback ports. */
 export const localProvider: StackProvider = {
   name: 'local',
   async start(options: StackOptions = {}): Promise<StartedStack> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
     const tools = await ensureTools({ log });
-    const started = performance.now();
-    const dir = mkdtempSync(join(tmpdir(), 'flux-gate-stack-'));
-    chmodSync(dir, 0o755); // PostgreSQL runs as another user and must reach its folder.
-    mkdirSync(join(dir, 'logs'), { recursive: true });
-    chmodSync(join(dir, 'logs'), 0o777);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce(tools, options, log);
+      } catch (err) {
+        if (attempt >= 3 || options.signal?.aborted || !lostPortRace(err)) throw err;
+        log(`  a port was taken by another process during start; starting again (attempt ${attempt + 1})`);
+      }
+    }
+  },
+};
 
-    const processes: Partial<Record<StackPart, ManagedProcess>> = {};
-    let stopped: Promise<void> | undefined;
-    const stop = () =>
-      (stopped ??= (async () => {
-        await Promise.allSettled(Object.values(processes).map((p) => p.stop()));
-        if (options.keepLogsIn) {
-          mkdirSync(options.keepLogsIn, { recursive: true });
-          cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
-        }
-        rmSync(dir, { recursive: true, force: true });
-      })());
+async function startOnce(tools: Tools, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'flux-gate-stack-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as another user and must reach its folder.
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  chmodSync(join(dir, 'logs'), 0o777);
 
-    const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
-    const onAbort = () => void stop();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const [redisPort, pgPort, toxiPort, ctrl, kHarness, kApi, kWorker, pApiRedis, pApiKafka, pWorkerKafka, pWorkerPg] = (await freePorts(11)) as [
-        number, number, number, number, number, number, number, number, number, number, number,
-      ];
-      const timed = async (part: StackPart, make: () => Promise<ManagedProcess> | ManagedProcess) => {
-        const proc = await make();
-        const interrupted = aborted();
-        if (interrupted) throw interrupted;
-        processes[part] = proc;
-        await proc.start();
-        log(`  ✓ ${part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${((performance.now() - started) / 1000).toFixed(1)}s since start)`);
-        return proc;
-      };
-      log(`stack (local, ${dir})`);
-      const results = await Promise.allSettled([
-        timed('toxiproxy', () => toxiproxyProcess({ bin: tools.toxiproxyServer, port: toxiPort, dir, readyTimeoutMs })),
-        timed('redis', () => redisProcess({ bin: tools.redisServer, port: redisPort, dir, readyTimeoutMs })),
-        timed('postgres', () => postgresProcess({ binDir: tools.postgresBin, port: pgPort, dir, readyTimeoutMs })),
+  const processes: Partial<Record<StackPart, ManagedProcess>> = {};
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await Promise.allSettled(Object.values(processes).map((p) => p.stop()));
+      if (options.keepLogsIn) {
+        mkdirSync(options.keepLogsIn, { recursive: true });
+        cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    })());
+
+  const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
+  const onAbort = () => void stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const [redisPort, pgPort, toxiPort, ctrl, kHarness, kApi, kWorker] = (await freePorts(7)) as [number, number, number, number, number, number, number];
+    const timed = async (part: StackPart, make: () => Promise<ManagedProcess> | ManagedProcess) => {
+      const proc = await make();
+      const interrupted = aborted();
+      if (interrupted) throw interrupted;
+      processes[part] = proc;
+      await proc.start();
+      log(`  ✓ ${part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${((performance.now() - started) / 1000).toFixed(1)}s since start)`);
+      return proc;
+    };
+    log(`stack (local, ${dir})`);
+    const upstreams: Record<LinkName, string> = {
+      'api-redis': addr(redisPort),
+      'api-kafka': addr(kApi),
+      'worker-kafka': addr(kWorker),
+      'worker-postgres': addr(pgPort),
+    };
+    const toxiproxyUrl = `http://${addr(toxiPort)}`;
+    // Toxiproxy comes first: each proxy listens on a port the OS picks (no race with a stack
+    // starting beside this one), and Kafka's listeners advertise those ports.
+    const linksReady = timed('toxiproxy', () => toxiproxyProcess({ bin: tools.toxiproxyServer, port: toxiPort, dir, readyTimeoutMs })).then(async () => {
+      const toxiproxy = new Toxiproxy(toxiproxyUrl);
+      const links = await Promise.all(
+        linkNames.map(async (name): Promise<Link> => {
+          const proxy = await toxiproxy.createProxy({ name, listen: addr(0), upstream: upstreams[name] }).catch((err: Error) => {
+            throw new StackPartError('toxiproxy', `could not create proxy ${name}: ${err.message}`, '');
+          });
+          return { proxy: name, listen: proxy.listen, upstream: upstreams[name] };
+        }),
+      );
+      return Object.fromEntries(links.map((l) => [l.proxy, l])) as Record<LinkName, Link>;
+    });
+    const port = (hostPort: string) => Number(hostPort.split(':').at(-1));
+    const results = await Promise.allSettled([
+      linksReady,
+      timed('redis', () => redisProcess({ bin: tools.redisServer, port: redisPort, dir, readyTimeoutMs })),
+      timed('postgres', () => postgresProcess({ binDir: tools.postgresBin, port: pgPort, dir, readyTimeoutMs })),
+      linksReady.then((l) =>
         timed('kafka', () =>
           kafkaProcess({
             java: tools.java,
             libs: tools.kafkaLibs,
             dir,
             readyTimeoutMs,
-            ports: { controller: ctrl, harness: kHarness, api: kApi, worker: kWorker, apiProxy: pApiKafka, workerProxy: pWorkerKafka },
+            ports: { controller: ctrl, harness: kHarness, api: kApi, worker: kWorker, apiProxy: port(l['api-kafka'].listen), workerProxy: port(l['worker-kafka'].listen) },
           }),
         ),
-      ]);
-      const failure = aborted() ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
-      if (failure) throw failure;
+      ),
+    ]);
+    const failure = aborted() ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+    if (failure) throw failure;
+    const links = await linksReady;
+    const pApiRedis = port(links['api-redis'].listen);
+    const pApiKafka = port(links['api-kafka'].listen);
+    const pWorkerKafka = port(links['worker-kafka'].listen);
+    const pWorkerPg = port(links['worker-postgres'].listen);
+    const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${postgresDatabase}`;
+    const p = processes as Record<StackPart, ManagedProcess>;
+    const stack: StartedStack = {
+      provider: 'local',
+      dir,
+      links,
+      processes: p,
+      readiness: {
+        redis: p.redis.readySeconds,
+        postgres: p.postgres.readySeconds,
+        kafka: p.kafka.readySeconds,
+        toxiproxy: p.toxiproxy.readySeconds,
+      },
+      endpoints: {
+        redisUrl: `redis://${addr(redisPort)}`,
+        postgresUrl: pgUrl(pgPort),
+        kafkaBrokers: [addr(kHarness)],
+        toxiproxyUrl,
+        apiRedisUrl: `redis://${addr(pApiRedis)}`,
+        apiKafkaBrokers: [addr(pApiKafka)],
+        workerKafkaBrokers: [addr(pWorkerKafka)],
+        workerPostgresUrl: pgUrl(pWorkerPg),
+      },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+    const interrupted = aborted();
+    if (interrupted) throw interrupted;
+    options.signal?.removeEventListener('abort', onAbort);
+    log(`  stack ready in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+    return stack;
+  } catch (err) {
+    options.signal?.removeEventListener('abort', onAbort);
+    await stop();
+    throw err;
+  }
+}
 
-      const links: Record<LinkName, Link> = {
-        'api-redis': { proxy: 'api-redis', listen: addr(pApiRedis), upstream: addr(redisPort) },
-        'api-kafka': { proxy: 'api-kafka', listen: addr(pApiKafka), upstream: addr(kApi) },
-        'worker-kafka': { proxy: 'worker-kafka', listen: addr(pWorkerKafka), upstream: addr(kWorker) },
-        'worker-postgres': { proxy: 'worker-postgres', listen: addr(pWorkerPg), upstream: addr(pgPort) },
-      };
-      const toxiproxyUrl = `http://${addr(toxiPort)}`;
-      const toxiproxy = new Toxiproxy(toxiproxyUrl);
-      await Promise.all(
-        Object.values(links).map((l) =>
-          toxiproxy.createProxy({ name: l.proxy, listen: l.listen, upstream: l.upstream }).catch((err: Error) => {
-            throw new StackPartError('toxiproxy', `could not create proxy ${l.proxy}: ${err.message}`, '');
-          }),
-        ),
-      );
-      const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${postgresDatabase}`;
-      const p = processes as Record<StackPart, ManagedProcess>;
-      const stack: StartedStack = {
-        provider: 'local',
-        dir,
-        links,
-        processes: p,
-        readiness: {
-          redis: p.redis.readySeconds,
-          postgres: p.postgres.readySeconds,
-          kafka: p.kafka.readySeconds,
-          toxiproxy: p.toxiproxy.readySeconds,
-        },
-        endpoints: {
-          redisUrl: `redis://${addr(redisPort)}`,
-          postgresUrl: pgUrl(pgPort),
-          kafkaBrokers: [addr(kHarness)],
-          toxiproxyUrl,
-          apiRedisUrl: `redis://${addr(pApiRedis)}`,
-          apiKafkaBrokers: [addr(pApiKafka)],
-          workerKafkaBrokers: [addr(pWorkerKafka)],
-          workerPostgresUrl: pgUrl(pWorkerPg),
-        },
-        stop,
-        [Symbol.asyncDispose]: stop,
-      };
-      const interrupted = aborted();
-      if (interrupted) throw interrupted;
-      options.signal?.removeEventListener('abort', onAbort);
-      log(`  stack ready in ${((performance.now() - started) / 1000).toFixed(1)}s`);
-      return stack;
-    } catch (err) {
-      options.signal?.removeEventListener('abort', onAbort);
-      await stop();
-      throw err;
-    }
-  },
-};
