@@ -150,6 +150,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
       else if (code !== 0 && !opts.signal.aborted) throw new Error(`k6 exited with ${code}; see ${join(runDir, files.logs, 'k6.log')}`);
     }
 
+    if (opts.signal.aborted) throw new Error('interrupted');
     progress.phase('healing every fault');
     await healAll(stack.endpoints.toxiproxyUrl);
     progress.phase('draining the worker');

@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FaultRecord } from '@flux-gate/reports';
+import { describe, expect, it } from 'vitest';
+import { parseDefinition } from '../src/experiment/loadExperiment.ts';
+import { runExperiment } from '../src/experiment/runExperiment.ts';
+import type { Experiment } from '../src/experiment/experimentSchema.ts';
+import { childPids } from './processes.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+function experiment(raw: Record<string, unknown>): Experiment {
+  const d = parseDefinition(
+    {
+      name: 'tiny',
+      description: 'a tiny sale',
+      system: { products: [{ productId: 'tiny', stock: 20 }] },
+      load: { script: 'flash-sale.js', rate: 50, duration: '2s', users: 100 },
+      drainTimeout: '20s',
+      ...raw,
+    },
+    'test',
+  );
+  if (d.kind !== 'experiment') throw new Error('expected an experiment');
+  return d.experiment;
+}
+
+describe('runExperiment', () => {
+  it('runs the whole loop and keeps every file of the run', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'flux-runs-'));
+    const { runDir, results } = await runExperiment(experiment({}), { seed: 5, runsDir, ci: true, signal: new AbortController().signal, repo });
+    expect(results.verdict).toBe('pass');
+    expect(results.figures.accepted).toBe(20);
+    expect(results.figures.sold).toBe(20);
+    for (const file of ['experiment.json', 'manifest.json', 'history.ndjson', 'faults.json', 'samples.ndjson', 'k6-summary.json', 'final-state.json', 'results.json', 'report.html', 'logs/api-1.log', 'logs/worker-1.log', 'logs/kafka.log']) {
+      expect(existsSync(join(runDir, file)), file).toBe(true);
+    }
+    const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { seed: number; gitSha: string; toolVersions: Record<string, string> };
+    expect(manifest.seed).toBe(5);
+    expect(manifest.toolVersions.k6).toMatch(/k6 v/);
+    expect(await childPids()).toEqual([]);
+  });
+
+  it('interrupted mid-fault still heals, stops every process and keeps the files', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'flux-runs-'));
+    const abort = new AbortController();
+    const run = runExperiment(
+      experiment({
+        load: { script: 'flash-sale.js', rate: 50, duration: '20s', users: 2000 },
+        system: { products: [{ productId: 'tiny', stock: 2000 }] },
+        faults: [{ when: { at: '1s' }, for: '30s', fault: { kind: 'down', link: 'api-kafka' } }],
+      }),
+      { seed: 6, runsDir, ci: true, signal: abort.signal, repo },
+    );
+    // The fault is in from 1 s of load on; abort well after it (stack and system start take a few seconds).
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    abort.abort();
+    const { runDir, results } = await run;
+    expect(results.verdict).toBe('unknown');
+    expect(results.error).toMatch(/interrupted/);
+    const faults = JSON.parse(readFileSync(join(runDir, 'faults.json'), 'utf8')) as FaultRecord[];
+    expect(faults).toHaveLength(1);
+    expect(faults[0]!.healedAt).toBeGreaterThan(faults[0]!.injectedAt);
+    expect(existsSync(join(runDir, 'history.ndjson'))).toBe(true);
+    expect(existsSync(join(runDir, 'report.html'))).toBe(true);
+    expect(await childPids()).toEqual([]);
+  });
+});
