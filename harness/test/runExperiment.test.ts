@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FaultRecord } from '@flux-gate/reports';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseDefinition } from '../src/experiment/loadExperiment.ts';
 import { runExperiment } from '../src/experiment/runExperiment.ts';
 import type { Experiment } from '../src/experiment/experimentSchema.ts';
@@ -28,8 +28,16 @@ function experiment(raw: Record<string, unknown>): Experiment {
 }
 
 describe('runExperiment', () => {
+  const made: string[] = [];
+  const runsFolder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flux-runs-'));
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
   it('runs the whole loop and keeps every file of the run', async () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'flux-runs-'));
+    const runsDir = runsFolder();
     const { runDir, results } = await runExperiment(experiment({}), { seed: 5, runsDir, ci: true, signal: new AbortController().signal, repo });
     expect(results.verdict).toBe('pass');
     expect(results.figures.accepted).toBe(20);
@@ -44,7 +52,7 @@ describe('runExperiment', () => {
   });
 
   it('interrupted mid-fault still heals, stops every process and keeps the files', async () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'flux-runs-'));
+    const runsDir = runsFolder();
     const abort = new AbortController();
     const run = runExperiment(
       experiment({
