@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,7 @@ describe('npm run experiment, before anything starts', () => {
     expect(out.status).toBe(3);
     expect(out.stderr).toContain('load.users');
     expect(readdirSync(dir)).toEqual(['bad.json']);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses an unknown name and a bad option with exit code 3', () => {
