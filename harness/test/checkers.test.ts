@@ -5,6 +5,7 @@ import {
   noDuplicates,
   noLostOrders,
   noOversell,
+  noRefusedButConfirmed,
   runCheckers,
   soldOutWhenDemandExceedsStock,
   unknownOutcomes,
@@ -71,6 +72,7 @@ test('a clean run passes every checker', () => {
     ['no_oversell', 'pass'],
     ['no_lost_orders', 'pass'],
     ['no_duplicates', 'pass'],
+    ['no_refused_but_confirmed', 'pass'],
     ['conservation', 'pass'],
     ['sold_out_when_demand_exceeds_stock', 'pass'],
     ['unknown_outcomes', 'pass'],
@@ -108,6 +110,30 @@ describe('no_oversell', () => {
     expect(result.counts.oversoldUnits).toBe(15);
     expect(result.witnesses).toHaveLength(10);
     expect(result.witnesses[0]?.orderId).toBe('o4');
+  });
+});
+
+describe('no_refused_but_confirmed', () => {
+  test('a confirmed order of a buyer who was only told 503 fails, naming the answers', () => {
+    const result = noRefusedButConfirmed(
+      variant((i) => {
+        i.history.push(request('u6', 503, { error: 'unavailable' }));
+        i.final.orders.push(order('o6', 'u6', 3));
+      }),
+    );
+    expect(result.verdict).toBe('fail');
+    expect(result.counts.refusedButConfirmed).toBe(1);
+    expect(result.witnesses[0]).toMatchObject({ orderId: 'o6', userId: 'u6', http: '503 unavailable' });
+  });
+
+  test('an open outcome (no answer) may end confirmed', () => {
+    const result = noRefusedButConfirmed(
+      variant((i) => {
+        i.history.push(request('u6', 503, { error: 'unavailable' }), request('u6', 0));
+        i.final.orders.push(order('o6', 'u6', 3));
+      }),
+    );
+    expect(result.verdict).toBe('pass');
   });
 });
 

@@ -4,6 +4,7 @@ import { conservation } from './conservation.ts';
 import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
+import { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
 import { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
 import { unknownOutcomes } from './unknownOutcomes.ts';
 import { worstVerdict } from './worstVerdict.ts';
@@ -13,6 +14,7 @@ export const checkers = {
   no_oversell: noOversell,
   no_lost_orders: noLostOrders,
   no_duplicates: noDuplicates,
+  no_refused_but_confirmed: noRefusedButConfirmed,
   conservation,
   sold_out_when_demand_exceeds_stock: soldOutWhenDemandExceedsStock,
   unknown_outcomes: unknownOutcomes,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { durationField } from './duration.ts';
 
 const product = z.strictObject({
@@ -59,7 +60,7 @@ const thresholds = z.strictObject({
   p99Ms: z.number().positive().default(1000),
 });
 
-const checkerNames = z.enum(['no_oversell', 'no_lost_orders', 'no_duplicates', 'conservation', 'sold_out_when_demand_exceeds_stock', 'unknown_outcomes']);
+const invariantName = z.enum(checkerNames as [CheckerName, ...CheckerName[]]);
 
 /** An experiment: plain data, validated before anything starts. */
 export const experimentSchema = z.strictObject({
@@ -69,7 +70,7 @@ export const experimentSchema = z.strictObject({
   load,
   faults: z.array(scheduledFault).default([]),
   drainTimeout: durationField.prefault('60s'),
-  invariants: z.array(checkerNames).min(1).default(['no_oversell', 'no_lost_orders', 'no_duplicates', 'conservation', 'sold_out_when_demand_exceeds_stock', 'unknown_outcomes']),
+  invariants: z.array(invariantName).min(1).default(checkerNames),
   /** Tolerated unknown outcomes: a fraction of requests when ≤ 1, a count when > 1. Default: 0 without faults, 5% with. */
   unknownBudget: z.number().min(0).optional(),
   thresholds: thresholds.default({ errorRate: 0.01, p99Ms: 1000 }),
