@@ -101,7 +101,7 @@ export default function () {
       if (outcome === 'unknown') unknown.add(1);
       return;
     }
-    sleep(Math.min(1, 0.05 * 2 ** (attempt - 1)));
+    sleep(Math.min(2, 0.2 * 2 ** (attempt - 1)));
   }
 }
 
