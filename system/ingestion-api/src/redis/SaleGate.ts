@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
 import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
+import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
 import { gateScripts } from './gateScripts.ts';
 
 /** What the take script answered: see gateScripts.take. */
@@ -41,6 +42,7 @@ export class SaleGate {
   readonly #takeArgs: [string, string, string];
   readonly #pendingTtl: string;
   readonly #answerTtl: string;
+  readonly #commits = new CommitQueue((productId, orders) => this.#commitBatch(productId, orders));
 
   constructor(redis: Redis, readonly options: SaleGateOptions) {
     redis.defineCommand('fluxgateTake', gateScripts.take);
@@ -75,18 +77,28 @@ export class SaleGate {
     );
   };
 
-  /** Kafka acked: the unit is sold, the first answer becomes "accepted", and the order is findable by id. */
-  async commit(productId: string, orderId: string, idempotencyKey: string | undefined): Promise<void> {
-    await Promise.all([
-      this.#redis.fluxgateCommit(
-        redisKeys.pending(productId),
-        redisKeys.idempotency(productId, idempotencyKey ?? ''),
-        orderId,
-        idempotencyKey === undefined ? '0' : '1',
-        this.#answerTtl,
-      ),
-      this.#redis.set(redisKeys.acceptedOrder(orderId), productId, 'PX', this.#answerTtl),
-    ]);
+  /**
+   * Kafka acked: the unit is sold, the first answer becomes "accepted", and the order is findable by
+   * id. The commits of one turn of the event loop share one script call per product.
+   */
+  commit(productId: string, orderId: string, idempotencyKey: string | undefined): Promise<void> {
+    return this.#commits.commit(productId, orderId, idempotencyKey);
+  }
+
+  async #commitBatch(productId: string, orders: AckedOrder[]): Promise<void> {
+    const keys = [redisKeys.pending(productId)];
+    const keyed: string[] = [];
+    const others: string[] = [];
+    const markers: Array<Promise<unknown>> = [];
+    for (const { orderId, idempotencyKey } of orders) {
+      if (idempotencyKey === undefined) others.push(orderId);
+      else {
+        keys.push(redisKeys.idempotency(productId, idempotencyKey));
+        keyed.push(orderId);
+      }
+      markers.push(this.#redis.set(redisKeys.acceptedOrder(orderId), productId, 'PX', this.#answerTtl));
+    }
+    await Promise.all([this.#redis.fluxgateCommit(keys.length, ...keys, this.#answerTtl, ...keyed, ...others), ...markers]);
   }
 
   /**

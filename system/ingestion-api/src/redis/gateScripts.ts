@@ -77,13 +77,14 @@ return 'ok'
 `,
   },
   /**
-   * Kafka acked: the unit is sold. KEYS: pending, idempotency. ARGV: orderId, hasIdempotencyKey, answerTtlMs.
+   * Kafka acked these orders of one product: their units are sold. KEYS: pending, then the
+   * idempotency key of each keyed order. ARGV: answerTtlMs, the keyed orders' ids (in KEYS order),
+   * then the other orders' ids. The caller passes the number of keys first.
    */
   commit: {
-    numberOfKeys: 2,
     lua: `
-redis.call('HDEL', KEYS[1], ARGV[1])
-if ARGV[2] == '1' then redis.call('SET', KEYS[2], 'accepted:' .. ARGV[1], 'PX', ARGV[3]) end
+redis.call('HDEL', KEYS[1], unpack(ARGV, 2))
+for i = 2, #KEYS do redis.call('SET', KEYS[i], 'accepted:' .. ARGV[i], 'PX', ARGV[1]) end
 return 1
 `,
   },
