@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       rateLimit: { perSec: 20_000, burst: 2_000 },
       timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
       kafka: { lingerMs: 2, maxBatch: 1_000, partitions: 4, producers: 2 },
+      takeover: { leaseMs: 10_000, sweepMs: 1_000 },
       broken: { nonAtomicStock: false, ackBeforeKafka: false },
       adminTokenGenerated: true,
     });
@@ -21,6 +22,8 @@ describe('loadConfig', () => {
   it('parses the variables it is given', () => {
     const config = loadConfig({ PORT: '0', KAFKA_BROKERS: 'a:1, b:2', RATE_LIMIT_PER_SEC: '50', ADMIN_TOKEN: 'x'.repeat(20), FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: '1' });
     expect(config).toMatchObject({ port: 0, kafkaBrokers: ['a:1', 'b:2'], rateLimit: { perSec: 50 }, adminTokenGenerated: false, broken: { ackBeforeKafka: true } });
+    expect(loadConfig({ KAFKA_TIMEOUT_MS: '500' }).takeover.leaseMs).toBe(4_000);
+    expect(loadConfig({ ORDER_LEASE_MS: '700', ORDER_SWEEP_MS: '0' }).takeover).toEqual({ leaseMs: 700, sweepMs: 0 });
   });
 
   it('names every bad variable', () => {

@@ -109,7 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     perUserLimit: e.PER_USER_LIMIT,
     timeouts: { redisMs: e.REDIS_TIMEOUT_MS, kafkaMs: e.KAFKA_TIMEOUT_MS, databaseMs: e.DATABASE_TIMEOUT_MS },
     kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS },
-    takeover: { leaseMs: e.ORDER_LEASE_MS ?? e.KAFKA_TIMEOUT_MS + 3_000, sweepMs: e.ORDER_SWEEP_MS },
+    takeover: { leaseMs: e.ORDER_LEASE_MS ?? 4 * e.KAFKA_TIMEOUT_MS + 2_000, sweepMs: e.ORDER_SWEEP_MS },
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     instanceId: e.INSTANCE_ID,
