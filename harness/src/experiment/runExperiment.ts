@@ -115,7 +115,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
         reseed: async () => {
           const st = stores!;
           log('waiting for the worker to drain before reseeding Redis from PostgreSQL');
-          await drain(st, experiment.drainTimeout, opts.signal);
+          await drain(st, products.map((p) => p.productId), experiment.drainTimeout, opts.signal);
           for (const p of products) await system!.reseed(p.productId);
           log('reseeded');
         },
@@ -154,9 +154,11 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
     progress.phase('healing every fault');
     await healAll(stack.endpoints.toxiproxyUrl);
     progress.phase('draining the worker');
-    const drained = await drain(stores, experiment.drainTimeout, opts.signal);
+    const drained = await drain(stores, Object.keys(initialStock), experiment.drainTimeout, opts.signal);
     drainSeconds = drained.seconds;
-    if (drained.seconds === null) log(`the worker did not drain within ${experiment.drainTimeout / 1000}s (lag ${drained.lag})`);
+    if (drained.seconds === null) {
+      log(`the pipeline did not drain within ${experiment.drainTimeout / 1000}s (Kafka lag ${drained.lag}, ${drained.inFlight} order(s) in flight in the API)`);
+    }
     sampler.stop();
     await sampler.tick();
 
