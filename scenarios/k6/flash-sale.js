@@ -50,21 +50,28 @@ export const options = {
 // Decisive answers: the system said yes or no. Anything else may or may not have happened. No
 // answer at all is unknown even when the last error was a refused dial: Go's HTTP client resends a
 // request carrying an Idempotency-Key on a new connection after the first one broke mid-flight.
+// A 503 that names an order id says Kafka's ack was late: that order may yet be placed.
 function outcomeOf(res) {
   if (res.status === 200) return 'ok';
   if (res.status === 0) return 'unknown';
-  if (res.status >= 500 && res.status !== 503) return 'unknown';
+  if (res.status === 503) return bodyField(res, 'orderId') ? 'unknown' : 'fail';
+  if (res.status >= 500) return 'unknown';
   return 'fail';
+}
+
+function bodyField(res, name) {
+  try {
+    return res.json(name);
+  } catch (_) {
+    return undefined;
+  }
 }
 
 function errorOf(res) {
   if (res.status === 0) return /timeout/i.test(res.error || '') ? 'timeout' : /reset/i.test(res.error || '') ? 'reset' : res.error || 'no answer';
   if (res.status === 200) return undefined;
-  try {
-    return res.json('error') || `http_${res.status}`;
-  } catch (_) {
-    return `http_${res.status}`;
-  }
+  if (res.status === 503 && bodyField(res, 'orderId')) return 'unavailable_order_open';
+  return bodyField(res, 'error') || `http_${res.status}`;
 }
 
 export default function () {
@@ -83,14 +90,7 @@ export default function () {
       tags: { name: 'order' },
     });
     const outcome = outcomeOf(res);
-    let orderId;
-    if (res.status === 200) {
-      try {
-        orderId = res.json('orderId');
-      } catch (_) {
-        orderId = undefined;
-      }
-    }
+    const orderId = res.status === 200 || res.status === 503 ? bodyField(res, 'orderId') : undefined;
     console.log(
       JSON.stringify({ ts, latencyMs: res.timings.duration, userId, productId, key, status: res.status, outcome, orderId, error: errorOf(res), attempt, api: url }),
     );

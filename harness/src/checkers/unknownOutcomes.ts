@@ -22,7 +22,7 @@ export function unknownOutcomes(input: CheckInput): CheckResult {
   return {
     name: 'unknown_outcomes',
     verdict: within ? 'pass' : 'unknown',
-    summary: `${unknown.length} of ${input.history.length} request(s) got no answer; ${unresolvedKeys} of ${keys} key(s) never resolved by a retry, ${within ? 'within' : 'over'} the budget of ${allowed}.`,
+    summary: `${unknown.length} of ${input.history.length} request(s) left the outcome open (no answer, or a 503 naming an order that may yet be placed); ${unresolvedKeys} of ${keys} key(s) never resolved by a retry, ${within ? 'within' : 'over'} the budget of ${allowed}.`,
     counts: { requests: input.history.length, keys, unknown: unknown.length, unresolvedKeys, allowed },
     witnesses: within ? [] : firstWitnesses(unresolved.map((e) => requestWitness(e))),
   };

@@ -10,6 +10,11 @@ export type OrderResponse = { status: 'accepted'; orderId: string };
 export const errorCodes = {
   sold_out: 409,
   already_ordered: 409,
+  /**
+   * Redis or Kafka did not answer in time. Without an orderId in the body nothing is held; with one,
+   * Kafka's ack was late and the order may yet be placed (the unit goes back only if the send fails
+   * for good): retry with the same Idempotency-Key to learn the outcome.
+   */
   unavailable: 503,
   unknown_product: 404,
   invalid_request: 400,
@@ -24,6 +29,8 @@ export interface ErrorBody {
   error: ErrorCode;
   /** For invalid_request: the offending field. */
   field?: string;
+  /** For unavailable after a late Kafka ack: the order that may yet be placed. */
+  orderId?: string;
   message?: string;
 }
 

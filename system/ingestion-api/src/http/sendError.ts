@@ -8,6 +8,7 @@ export const errorBodySchema = {
   properties: {
     error: { type: 'string', enum: Object.keys(errorCodes) },
     field: { type: 'string' },
+    orderId: { type: 'string' },
     message: { type: 'string' },
   },
 } as const;

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiContext } from '../ApiContext.ts';
 import { notArmed } from '../http/notArmed.ts';
 import { errorBodySchema, sendError } from '../http/sendError.ts';
-import type { PendingSend } from '../kafka/OrderBatcher.ts';
+import { KafkaAckTimeout, type PendingSend } from '../kafka/OrderBatcher.ts';
 import { idSchema } from './schemas.ts';
 
 const acceptedPrefix = 'accepted:';
@@ -40,9 +40,12 @@ interface OrderRoute {
 
 /**
  * POST /order: one atomic Redis step decides, then the order goes to Kafka; 200 only after the
- * broker acked (acks=all). When Kafka fails or is late: 503, and the unit goes back once Kafka's
- * outcome is known (or stays sold if the late ack comes after all).
+ * broker acked (acks=all). When the send fails: 503, and the unit goes back. When the ack is late:
+ * 503 with the order id, since the send may still succeed; the unit goes back only if it finally
+ * fails, and a retry with the same Idempotency-Key learns which.
  */
+const unknownMessage = 'Kafka did not acknowledge in time; the order may still be placed. Retry with the same Idempotency-Key to learn the outcome.';
+
 export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
   const { gate, take, batcher, takeover, catalog, log, config } = ctx;
   const replayDeadlineMs = config.timeouts.kafkaMs + config.timeouts.redisMs;
@@ -80,8 +83,12 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     try {
       await fate.answer;
     } catch (err) {
-      log.warn({ productId, orderId, err: (err as Error).message }, 'Kafka did not ack in time; answering 503');
       settleLater(fate, productId, orderId, key);
+      if (err instanceof KafkaAckTimeout) {
+        log.warn({ productId, orderId }, 'Kafka did not ack in time; answering 503 with the order id (outcome open)');
+        return sendError(reply, 'unavailable', { orderId, message: unknownMessage });
+      }
+      log.warn({ productId, orderId, err: (err as Error).message }, 'the Kafka send failed; answering 503');
       return sendError(reply, 'unavailable');
     }
     commit(productId, orderId, key);
@@ -101,13 +108,15 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
         const claimed = await gate.claim(productId, first.slice(pendingPrefix.length));
         if (claimed === null) claimAt = Infinity;
         else if (typeof claimed === 'number') claimAt = performance.now() + claimed;
-        else return (await takeover.produce(claimed)) ? { status: 'accepted', orderId: claimed.orderId } : sendError(reply, 'unavailable');
+        else if (await takeover.produce(claimed)) return { status: 'accepted', orderId: claimed.orderId };
+        else return sendError(reply, 'unavailable', { orderId: claimed.orderId, message: unknownMessage });
       }
       await sleep(replayPollMs);
       first = await gate.firstAnswer(productId, key);
     }
     if (first?.startsWith(acceptedPrefix)) return { status: 'accepted', orderId: first.slice(acceptedPrefix.length) };
     if (first === 'sold_out' || first === 'already_ordered') return sendError(reply, first);
+    if (first?.startsWith(pendingPrefix)) return sendError(reply, 'unavailable', { orderId: first.slice(pendingPrefix.length), message: unknownMessage });
     return sendError(reply, 'unavailable');
   };
 
