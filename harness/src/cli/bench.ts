@@ -33,7 +33,7 @@ const program = new Command('bench')
         row('(b) API, sold-out path (req/s)', r.soldOut, r.soldOut.reqPerSec, `${r.ratios.soldOutVsBaseline.toFixed(2)}×`),
         row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
         row('(e) API, accepted path at 5,000 req/s (req/s)', r.paced, r.paced.reqPerSec, '—'),
-        ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s`],
+        ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
       ])}\n\n${opts.connections} connections, ${opts.duration} s per phase, autocannon on loopback; statuses: ` +
         `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n`,
     );
