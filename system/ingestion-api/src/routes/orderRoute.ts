@@ -61,7 +61,12 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
   const settleLater = (fate: PendingSend, productId: string, orderId: string, key: string | undefined): void => {
     fate.settled.then((acked) => {
       if (acked) commit(productId, orderId, key);
-      else if (config.broken.ackBeforeKafka) log.error({ productId, orderId }, 'BROKEN MODE: order acknowledged to the client but dropped by Kafka');
+      else if (config.broken.ackBeforeKafka) {
+        // The naive system believes the order done: it settles the in-flight record (so no takeover
+        // resurrects the order) and the order is lost.
+        commit(productId, orderId, key);
+        log.error({ productId, orderId }, 'BROKEN MODE: order acknowledged to the client but dropped by Kafka');
+      }
       else giveBack(productId, orderId, key);
     });
   };
