@@ -7,3 +7,4 @@ export { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
 export { checkerNames, checkers, runCheckers, type CheckerName } from './runCheckers.ts';
 export { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
 export { unknownOutcomes } from './unknownOutcomes.ts';
+export { worstVerdict } from './worstVerdict.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { experimentSchema } from './experimentSchema.ts';
+import { brokenModes } from '../system/startSystem.ts';
+import { experimentSchema, invariantName } from './experimentSchema.ts';
 
 /**
  * The self-test: each case runs the system with one deliberately broken mode and passes only if
@@ -11,8 +12,8 @@ export const canarySchema = z.strictObject({
   cases: z
     .array(
       z.strictObject({
-        bug: z.enum(['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker']),
-        caughtBy: z.enum(['no_oversell', 'no_lost_orders', 'no_duplicates', 'conservation']),
+        bug: z.enum(brokenModes),
+        caughtBy: invariantName,
         experiment: experimentSchema,
       }),
     )

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
+import { brokenModes } from '../system/startSystem.ts';
 import { durationField } from './duration.ts';
 
 const product = z.strictObject({
@@ -14,7 +15,7 @@ const system = z.strictObject({
   rateLimit: z.strictObject({ perSec: z.number().positive(), burst: z.number().positive() }).default({ perSec: 1_000_000, burst: 1_000_000 }),
   perUserLimit: z.number().int().min(1).default(1),
   /** Deliberately broken modes (for the canary only). */
-  brokenModes: z.array(z.enum(['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker'])).default([]),
+  brokenModes: z.array(z.enum(brokenModes)).default([]),
   ordersPartitions: z.number().int().min(1).max(64).default(4),
   redisTimeoutMs: z.number().int().positive().optional(),
   kafkaTimeoutMs: z.number().int().positive().optional(),
@@ -60,7 +61,8 @@ const thresholds = z.strictObject({
   p99Ms: z.number().positive().default(1000),
 });
 
-const invariantName = z.enum(checkerNames as [CheckerName, ...CheckerName[]]);
+/** A checker's name, as experiments list their invariants. */
+export const invariantName = z.enum(checkerNames as [CheckerName, ...CheckerName[]]);
 
 /** An experiment: plain data, validated before anything starts. */
 export const experimentSchema = z.strictObject({
@@ -79,4 +81,3 @@ export const experimentSchema = z.strictObject({
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Experiment = z.output<typeof experimentSchema>;
 export type ScheduledFault = Experiment['faults'][number];
-export type BrokenMode = Experiment['system']['brokenModes'][number];

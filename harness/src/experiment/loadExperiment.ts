@@ -27,18 +27,16 @@ export function listExperiments(dir = experimentsDir): { name: string; descripti
     });
 }
 
-function issues(error: z.ZodError, file: string): string {
-  const lines = error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
-  return `${file} is not a valid experiment:\n${lines.join('\n')}`;
+/** A refusal naming each bad field, as `path.to.field: problem`; `prefix` places nested issues. */
+function refusal(error: z.ZodError, file: string, prefix = ''): ExperimentError {
+  const lines = error.issues.map((i) => `  - ${[prefix, ...i.path].filter((p) => p !== '').join('.') || '(top level)'}: ${i.message}`);
+  return new ExperimentError(`${file} is not a valid experiment:\n${lines.join('\n')}`);
 }
 
 function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
   experiment.faults.forEach((f, i) => {
     const parsed = faultSpecSchema.safeParse(f.fault);
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map((issue) => `  - ${prefix}faults.${i}.fault${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`);
-      throw new ExperimentError(`${file} is not a valid experiment:\n${lines.join('\n')}`);
-    }
+    if (!parsed.success) throw refusal(parsed.error, file, `${prefix}faults.${i}.fault`);
   });
 }
 
@@ -46,12 +44,12 @@ function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
 export function parseDefinition(raw: unknown, file: string): Definition {
   if (raw && typeof raw === 'object' && 'cases' in raw) {
     const parsed = canarySchema.safeParse(raw);
-    if (!parsed.success) throw new ExperimentError(issues(parsed.error, file));
+    if (!parsed.success) throw refusal(parsed.error, file);
     parsed.data.cases.forEach((c, i) => checkFaults(c.experiment, file, `cases.${i}.experiment.`));
     return { kind: 'canary', canary: parsed.data };
   }
   const parsed = experimentSchema.safeParse(raw);
-  if (!parsed.success) throw new ExperimentError(issues(parsed.error, file));
+  if (!parsed.success) throw refusal(parsed.error, file);
   checkFaults(parsed.data, file);
   return { kind: 'experiment', experiment: parsed.data };
 }

@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultTimeline, healAll } from '@flux-gate/chaos';
-import { type CheckResult, type Results, runFileNames as files, summarizeRun, writeReport } from '@flux-gate/reports';
-import { runCheckers } from '../checkers/index.ts';
+import { type CheckResult, type HistoryEntry, readRun, type Results, runFileNames as files, summarizeRun, writeReport } from '@flux-gate/reports';
+import { runCheckers, worstVerdict } from '../checkers/index.ts';
 import { localProvider } from '../stack/localProvider.ts';
 import type { StartedStack } from '../stack/StackProvider.ts';
 import { startSystem, type StartedSystem } from '../system/startSystem.ts';
@@ -13,7 +13,6 @@ import { runSchedule } from './faultScheduler.ts';
 import { buildManifest } from './manifest.ts';
 import { openStores } from './openStores.ts';
 import { HistoryTail, Progress } from './progress.ts';
-import { readHistory } from './readHistory.ts';
 import { runK6 } from './runK6.ts';
 import { Sampler } from './sampler.ts';
 import { snapshot } from './snapshot.ts';
@@ -82,11 +81,10 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
     stores = await openStores(stack.endpoints, system.workerGroupId);
     startFailed = false;
 
-    sampler = new Sampler(stores, [], join(runDir, files.samples)).start();
+    sampler = new Sampler(stores, join(runDir, files.samples));
     progress.state.sample = () => sampler?.latest;
     progress.state.tail = new HistoryTail(historyFile);
-    const active = new Set<string>();
-    progress.state.activeFaults = () => [...active];
+    progress.state.activeFaults = () => timeline.toJSON().filter((f) => f.healedAt === undefined && !f.error).map((f) => f.label);
 
     for (let round = 0; round < experiment.load.rounds; round++) {
       if (opts.signal.aborted) break;
@@ -119,12 +117,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
           for (const p of products) await system!.reseed(p.productId);
           log('reseeded');
         },
-        log: (line) => {
-          log(line);
-          const m = /^(inject|healed) (.*?)( \(|$)/.exec(line);
-          if (m?.[1] === 'inject') active.add(m[2]!);
-          if (m?.[1] === 'healed') active.delete(m[2]!);
-        },
+        log,
       });
       const code = await runK6({
         k6: tools.k6,
@@ -168,9 +161,11 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
     write(runDir, files.faults, timeline.toJSON());
 
     progress.phase('checking invariants');
+    const history: HistoryEntry[] = [];
+    for await (const entry of (await readRun(runDir)).history()) history.push(entry);
     const checked = runCheckers(
       {
-        history: readHistory(historyFile),
+        history,
         faults: timeline.toJSON(),
         final,
         initialStock,
@@ -189,7 +184,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
       witnesses: [],
     };
     const checks = [...checked.checks, thresholds];
-    const verdict = checks.some((c) => c.verdict === 'fail') ? 'fail' : checks.some((c) => c.verdict === 'unknown') ? 'unknown' : 'pass';
+    const verdict = worstVerdict(checks.map((c) => c.verdict));
     const { figures } = await summarizeRun(runDir);
     results = { verdict, checks, figures: { ...figures, drainSeconds: drainSeconds ?? figures.drainSeconds } };
   } catch (err) {

@@ -37,28 +37,25 @@ export class Sampler {
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
 
+  #productIds: string[] = [];
+
   constructor(
     private readonly stores: Stores,
-    private productIds: string[],
     private readonly file: string,
     private readonly intervalMs = 500,
   ) {}
 
-  start(): this {
-    this.#timer = setInterval(() => void this.tick(), this.intervalMs);
-    return this;
-  }
-
-  /** Products to watch from now on (last-item rounds change them). */
+  /** Samples these products from now on (last-item rounds change them); the first call starts the timer. */
   watch(productIds: string[]): void {
-    this.productIds = productIds;
+    this.#productIds = productIds;
+    this.#timer ??= setInterval(() => void this.tick(), this.intervalMs);
   }
 
   async tick(): Promise<Sample | undefined> {
     if (this.#busy) return this.latest;
     this.#busy = true;
     try {
-      this.latest = await takeSample(this.stores, this.productIds);
+      this.latest = await takeSample(this.stores, this.#productIds);
       appendFileSync(this.file, `${JSON.stringify(this.latest)}\n`);
       return this.latest;
     } finally {

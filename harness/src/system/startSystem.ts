@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagedProcess } from '../stack/ManagedProcess.ts';
@@ -10,7 +10,9 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
 const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
 
-export type BrokenMode = 'non-atomic-stock' | 'ack-before-kafka' | 'non-idempotent-worker';
+/** The system's deliberately broken modes, for the harness's self-test. */
+export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker'] as const;
+export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
   apiInstances?: number;
@@ -47,10 +49,10 @@ const brokenEnv: Record<BrokenMode, string> = {
   'non-idempotent-worker': 'FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER',
 };
 
-function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (p: { logFile: string; since: () => number }) => () => Promise<void>) {
+/** A service run as `node --import tsx <main>`; `ready` gets the log it wrote since its latest spawn. */
+function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (freshLog: () => string) => Promise<void>) {
   const logFile = join(logDir, `${name}.log`);
-  let since = 0;
-  const since$ = () => since;
+  let logStart = 0;
   return new ManagedProcess({
     name,
     command: process.execPath,
@@ -61,13 +63,9 @@ function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir:
     readyTimeoutMs,
     stopGraceMs: 8000,
     beforeSpawn: () => {
-      try {
-        since = statSync(logFile).size;
-      } catch {
-        since = 0;
-      }
+      logStart = existsSync(logFile) ? statSync(logFile).size : 0;
     },
-    ready: ready({ logFile, since: since$ }),
+    ready: () => ready(() => readFileSync(logFile).subarray(logStart).toString()),
   });
 }
 
@@ -109,7 +107,7 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
       },
       logDir,
       readyTimeoutMs,
-      () => async () => {
+      async () => {
         const res = await fetch(`http://127.0.0.1:${port}/health`);
         if (!res.ok) throw new Error(`/health answered ${res.status}`);
       },
@@ -131,11 +129,9 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
       },
       logDir,
       readyTimeoutMs,
-      ({ logFile, since }) =>
-        async () => {
-          const fresh = readFileSync(logFile).subarray(since()).toString();
-          if (!/consumer (is )?(running|ready|started)|"msg":"(ready|started|consuming)|GROUP_JOIN|joined/i.test(fresh)) throw new Error('worker has not joined its consumer group yet');
-        },
+      async (freshLog) => {
+        if (!freshLog().includes('"msg":"joined consumer group"')) throw new Error('worker has not joined its consumer group yet');
+      },
     ),
   );
 
