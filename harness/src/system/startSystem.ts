@@ -97,7 +97,7 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
         KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
         DATABASE_URL: e.postgresUrl,
         ADMIN_TOKEN: adminToken,
-        ORDERS_PARTITIONS: partitions,
+        KAFKA_PARTITIONS: partitions,
         RATE_LIMIT_PER_SEC: String(options.rateLimit?.perSec ?? 1_000_000),
         RATE_LIMIT_BURST: String(options.rateLimit?.burst ?? 1_000_000),
         PER_USER_LIMIT: String(options.perUserLimit ?? 1),
