@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { decodeOrderEvent, ordersTopic } from '@flux-gate/contracts';
+import { decodeOrderEvent, orderMessageLines, ordersTopic } from '@flux-gate/contracts';
 import { abortableSleep } from './abortableSleep.ts';
 
 /**
@@ -24,11 +24,19 @@ export async function readOrdersTopic(brokers: string[], timeoutMs = 30_000): Pr
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
+          let lines: string[] = [];
           try {
-            const { orderId } = decodeOrderEvent(m.value);
-            found[orderId] ??= `${batch.partition}:${m.offset}`;
+            lines = orderMessageLines(m.value);
           } catch {
-            /* not an order event: counted by the worker, not here */
+            /* not an order message: counted by the worker, not here */
+          }
+          for (const line of lines) {
+            try {
+              const { orderId } = decodeOrderEvent(line);
+              found[orderId] ??= `${batch.partition}:${m.offset}`;
+            } catch {
+              /* not an order event: counted by the worker, not here */
+            }
           }
         }
         const end = remaining.get(batch.partition);

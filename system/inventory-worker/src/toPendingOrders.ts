@@ -1,4 +1,4 @@
-import { decodeOrderEvent } from '@flux-gate/contracts';
+import { decodeOrderEvent, orderMessageLines } from '@flux-gate/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import type { PendingOrder, SkippedMessage } from './PendingOrder.ts';
 
@@ -12,31 +12,42 @@ function check(event: ReturnType<typeof decodeOrderEvent>): string | undefined {
 }
 
 /**
- * Decodes a partition's messages. A message PostgreSQL would refuse (and so block the partition
- * forever) is returned as skipped instead.
+ * Decodes a partition's messages, each holding one or more orders (one per line), in order. An order
+ * PostgreSQL would refuse (and so block the partition forever) is returned as skipped instead.
  */
 export function toPendingOrders(partition: number, messages: KafkaMessage[]): { orders: PendingOrder[]; skipped: SkippedMessage[] } {
   const orders: PendingOrder[] = [];
   const skipped: SkippedMessage[] = [];
   for (const message of messages) {
+    let lines: string[];
     try {
-      const event = decodeOrderEvent(message.value);
-      const problem = check(event);
-      if (problem) {
-        skipped.push({ partition, offset: message.offset, reason: 'malformed', detail: problem, orderId: event.orderId });
-        continue;
-      }
-      orders.push({
-        orderId: event.orderId,
-        userId: event.userId,
-        productId: event.productId,
-        partition,
-        offset: message.offset,
-        acceptedAt: new Date(event.acceptedAt).toISOString(),
-      });
+      lines = orderMessageLines(message.value);
     } catch (err) {
       skipped.push({ partition, offset: message.offset, reason: 'malformed', detail: (err as Error).message });
+      continue;
     }
+    for (const line of lines) decodeLine(line, partition, message.offset, orders, skipped);
   }
   return { orders, skipped };
+}
+
+function decodeLine(line: string, partition: number, offset: string, orders: PendingOrder[], skipped: SkippedMessage[]): void {
+  try {
+    const event = decodeOrderEvent(line);
+    const problem = check(event);
+    if (problem) {
+      skipped.push({ partition, offset, reason: 'malformed', detail: problem, orderId: event.orderId });
+      return;
+    }
+    orders.push({
+      orderId: event.orderId,
+      userId: event.userId,
+      productId: event.productId,
+      partition,
+      offset,
+      acceptedAt: new Date(event.acceptedAt).toISOString(),
+    });
+  } catch (err) {
+    skipped.push({ partition, offset, reason: 'malformed', detail: (err as Error).message });
+  }
 }

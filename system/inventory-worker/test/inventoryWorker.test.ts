@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ordersTopic } from '@flux-gate/contracts';
+import { encodeOrderEvent, orderMessage, ordersTopic } from '@flux-gate/contracts';
 import { localProvider, waitFor, type StartedStack } from '@flux-gate/harness';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -82,6 +82,22 @@ describe('inventory worker', () => {
     expect(rows.slice(5).map((r) => [r.user_id, r.status, r.reason])).toEqual(events.slice(5).map((e) => [e.userId, 'rejected', 'out_of_stock']));
     expect(await stockOf(p)).toEqual({ stock: 0, initial_stock: 5 });
     await until('unknown product and malformed message skipped', async () => worker.stats().skipped === before + 2);
+  });
+
+  it('stores every order of a message that packs several, skipping a malformed line alone', async () => {
+    const p = product('packed');
+    await seedProducts(stack.endpoints.postgresUrl, { [p]: 10 });
+    const events = Array.from({ length: 4 }, (_, i) => newOrderEvent(p, `user-${i}`));
+    const lines = [...events.slice(0, 2).map(encodeOrderEvent), Buffer.from('{"not":"an order"}'), ...events.slice(2).map(encodeOrderEvent)];
+    const before = worker.stats().skipped;
+    await produceOrders(stack.endpoints.kafkaBrokers, [{ productId: p, raw: orderMessage(lines).toString() }]);
+    await until('4 orders stored', async () => (await rowsOf(p)).length === 4);
+
+    const rows = await rowsOf(p);
+    expect(rows.map((r) => r.order_id).sort()).toEqual(events.map((e) => e.orderId).sort());
+    expect(new Set(rows.map((r) => r.kafka_offset)).size).toBe(1);
+    expect(await stockOf(p)).toEqual({ stock: 6, initial_stock: 10 });
+    await until('the malformed line counted as skipped', async () => worker.stats().skipped === before + 1);
   });
 
   it('changes nothing when the whole topic is redelivered', async () => {

@@ -1,4 +1,4 @@
-import { ordersTopic } from '@flux-gate/contracts';
+import { orderMessage, ordersTopic } from '@flux-gate/contracts';
 import { type Admin, Kafka, type Message, Partitioners, type Producer, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -65,12 +65,15 @@ export class OrderProducer {
     await Promise.all(this.#slots.map((slot) => this.#producerOf(slot)));
   }
 
-  /** Produces one batch to `orders` with acks=all; resolves on the ack. */
-  readonly send = async (messages: Message[]): Promise<void> => {
+  /**
+   * Produces one batch of encoded orders to `orders` with acks=all, the orders of one product packed
+   * into as few records as fit maxMessageBytes; resolves on the ack.
+   */
+  readonly send = async (orders: Message[]): Promise<void> => {
     const slot = this.#slots[this.#next++ % this.#slots.length]!;
     const producer = await this.#producerOf(slot);
     try {
-      await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages });
+      await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages: packByKey(orders) });
     } catch (err) {
       if (slot.connected === producer) slot.producer = slot.connected = undefined;
       producer.disconnect().catch(() => undefined);
@@ -101,4 +104,25 @@ export class OrderProducer {
     }
     return slot.producer;
   }
+}
+
+/** Below the broker's default message.max.bytes (1 MiB), with room for the record's overhead. */
+const maxMessageBytes = 512 * 1024;
+
+/** Packs the values of messages with the same key into records of at most maxMessageBytes, in order. */
+function packByKey(messages: Message[]): Message[] {
+  const byKey = new Map<string, { values: Buffer[]; bytes: number }[]>();
+  for (const { key, value } of messages) {
+    const k = String(key);
+    const v = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+    let runs = byKey.get(k);
+    if (!runs) byKey.set(k, (runs = []));
+    let run = runs.at(-1);
+    if (!run || run.bytes + v.length + 1 > maxMessageBytes) runs.push((run = { values: [], bytes: 0 }));
+    run.values.push(v);
+    run.bytes += v.length + 1;
+  }
+  const packed: Message[] = [];
+  for (const [key, runs] of byKey) for (const run of runs) packed.push({ key, value: orderMessage(run.values) });
+  return packed;
 }

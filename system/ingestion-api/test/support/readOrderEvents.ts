@@ -1,4 +1,4 @@
-import { decodeOrderEvent, ordersTopic, type OrderEvent } from '@flux-gate/contracts';
+import { decodeOrderEvent, orderMessageLines, ordersTopic, type OrderEvent } from '@flux-gate/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 
 /** Every order event of a product in the orders topic, read up to the current end on the direct brokers. */
@@ -19,8 +19,10 @@ export async function readOrderEvents(brokers: string[], productId: string): Pro
     consumer
       .run({
         eachMessage: async ({ partition, message }) => {
-          const event = decodeOrderEvent(message.value);
-          if (event.productId === productId) events.push(event);
+          for (const line of orderMessageLines(message.value)) {
+            const event = decodeOrderEvent(line);
+            if (event.productId === productId) events.push(event);
+          }
           if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
           if (remaining.size === 0) {
             clearTimeout(timer);
