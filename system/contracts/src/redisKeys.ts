@@ -16,6 +16,10 @@ export const redisKeys = {
    * of units taken whose Kafka hand-off is not settled yet (in flight).
    */
   pending: (productId: string) => `{sale:${productId}}:pending`,
-  /** productId of an order the API accepted (Kafka acked); short-lived, answers "pending" before the worker writes it. */
-  acceptedOrder: (orderId: string) => `order:${orderId}`,
+  /**
+   * Hash orderId → productId of the orders the API accepted (Kafka acked) whose ids were made in the
+   * hour starting at hourMs; answers "pending" before the worker writes an order. One key per hour,
+   * so that a batch of acks is one command and the whole hour expires at once.
+   */
+  acceptedOrders: (hourMs: number) => `accepted:${hourMs}`,
 } as const;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
+import { orderIdTime } from '../orderIds.ts';
 import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
 import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
 import { gateScripts } from './gateScripts.ts';
@@ -34,6 +35,8 @@ interface GateCommands {
 }
 
 const releaseAttempts = 5;
+const hourMs = 3_600_000;
+const hourOf = (orderId: string) => Math.floor((orderIdTime(orderId) ?? Date.now()) / hourMs) * hourMs;
 const globChars = /[*?[\]\\]/g;
 
 /** The Redis side of a sale: the atomic take, its commit or release, stock reads and resets. */
@@ -79,7 +82,8 @@ export class SaleGate {
 
   /**
    * Kafka acked: the unit is sold, the first answer becomes "accepted", and the order is findable by
-   * id. The commits of one turn of the event loop share one script call per product.
+   * id. The commits of one turn of the event loop share one script call per product, and one HSET per
+   * hour their ids were made in.
    */
   commit(productId: string, orderId: string, idempotencyKey: string | undefined): Promise<void> {
     return this.#commits.commit(productId, orderId, idempotencyKey);
@@ -89,15 +93,22 @@ export class SaleGate {
     const keys = [redisKeys.pending(productId)];
     const keyed: string[] = [];
     const others: string[] = [];
-    const markers: Array<Promise<unknown>> = [];
+    const byHour = new Map<number, string[]>();
     for (const { orderId, idempotencyKey } of orders) {
       if (idempotencyKey === undefined) others.push(orderId);
       else {
         keys.push(redisKeys.idempotency(productId, idempotencyKey));
         keyed.push(orderId);
       }
-      markers.push(this.#redis.set(redisKeys.acceptedOrder(orderId), productId, 'PX', this.#answerTtl));
+      const hour = hourOf(orderId);
+      let fields = byHour.get(hour);
+      if (!fields) byHour.set(hour, (fields = []));
+      fields.push(orderId, productId);
     }
+    const markers = [...byHour].flatMap(([hour, fields]) => {
+      const key = redisKeys.acceptedOrders(hour);
+      return [this.#redis.hset(key, ...fields), this.#redis.pexpireat(key, hour + hourMs + this.options.answerTtlMs)];
+    });
     await Promise.all([this.#redis.fluxgateCommit(keys.length, ...keys, this.#answerTtl, ...keyed, ...others), ...markers]);
   }
 
@@ -154,8 +165,9 @@ export class SaleGate {
   }
 
   /** The product of an order this API accepted recently, or null. */
-  acceptedProduct(orderId: string): Promise<string | null> {
-    return this.#redis.get(redisKeys.acceptedOrder(orderId));
+  async acceptedProduct(orderId: string): Promise<string | null> {
+    const made = orderIdTime(orderId);
+    return made === null ? null : this.#redis.hget(redisKeys.acceptedOrders(Math.floor(made / hourMs) * hourMs), orderId);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeOrderEvent, idempotencyHeader, type OrderRequest, type OrderResponse } from '@flux-gate/contracts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -6,6 +5,7 @@ import type { ApiContext } from '../ApiContext.ts';
 import { notArmed } from '../http/notArmed.ts';
 import { errorBodySchema, sendError } from '../http/sendError.ts';
 import { KafkaAckTimeout, type PendingSend } from '../kafka/OrderBatcher.ts';
+import { newOrderId } from '../orderIds.ts';
 import { idSchema } from './schemas.ts';
 
 const acceptedPrefix = 'accepted:';
@@ -129,7 +129,7 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     const body = request.body;
     const { productId, userId } = body;
     const key = request.headers[idempotencyHeader];
-    const orderId = randomUUID();
+    const orderId = newOrderId();
     let answer: string;
     try {
       answer = await take(productId, userId, orderId, key);
