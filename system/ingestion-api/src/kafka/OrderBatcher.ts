@@ -11,7 +11,7 @@ export interface PendingSend {
 export interface OrderBatcherOptions {
   /** Sends one batch; resolves on the ack of all its messages. */
   send: (messages: Message[]) => Promise<void>;
-  /** How long the first message of a batch waits for company. */
+  /** How long the first message of a batch waits for company; 0 = until the end of the current event-loop turn. */
   lingerMs: number;
   /** A batch this full is sent at once. */
   maxBatch: number;
@@ -64,7 +64,7 @@ class Batch implements PendingSend {
 export class OrderBatcher {
   /** Batches waiting to be sent; only the last one still takes messages. */
   readonly #queue: Batch[] = [];
-  #lingerTimer: NodeJS.Timeout | undefined;
+  #linger: { cancel(): void } | undefined;
   #inFlight = 0;
   #drained: (() => void) | undefined;
   #closed = false;
@@ -78,7 +78,7 @@ export class OrderBatcher {
     if (!batch || batch.messages.length >= this.options.maxBatch) {
       batch = new Batch(this.options.timeoutMs);
       this.#queue.push(batch);
-      if (this.#inFlight < this.options.maxInFlight && !this.#lingerTimer) this.#lingerTimer = setTimeout(this.#flush, this.options.lingerMs);
+      if (this.#inFlight < this.options.maxInFlight && !this.#linger) this.#linger = this.#later(this.#flush);
     }
     batch.messages.push(message);
     if (batch.messages.length >= this.options.maxBatch) this.#flush();
@@ -93,8 +93,8 @@ export class OrderBatcher {
   }
 
   readonly #flush = (): void => {
-    clearTimeout(this.#lingerTimer);
-    this.#lingerTimer = undefined;
+    this.#linger?.cancel();
+    this.#linger = undefined;
     while (this.#inFlight < this.options.maxInFlight) {
       const batch = this.#queue.shift();
       if (!batch) return;
@@ -105,6 +105,16 @@ export class OrderBatcher {
       );
     }
   };
+
+  /** Runs fn after lingerMs, or with lingerMs 0 at the end of this turn of the event loop (after the requests read in it). */
+  #later(fn: () => void): { cancel(): void } {
+    if (this.options.lingerMs > 0) {
+      const timer = setTimeout(fn, this.options.lingerMs);
+      return { cancel: () => clearTimeout(timer) };
+    }
+    const immediate = setImmediate(fn);
+    return { cancel: () => clearImmediate(immediate) };
+  }
 
   #done(batch: Batch, error: Error | undefined): void {
     this.#inFlight--;

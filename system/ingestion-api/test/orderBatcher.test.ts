@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from 'kafkajs';
+import { OrderBatcher } from '../src/kafka/OrderBatcher.ts';
+
+/** A batcher whose sends are recorded and settle when the test says so. */
+function recordingBatcher(options: { lingerMs: number; maxBatch?: number; maxInFlight?: number }) {
+  const sends: Array<{ messages: Message[]; ack: () => void }> = [];
+  const batcher = new OrderBatcher({
+    lingerMs: options.lingerMs,
+    maxBatch: options.maxBatch ?? 1_000,
+    maxInFlight: options.maxInFlight ?? 1,
+    timeoutMs: 5_000,
+    send: (messages) => new Promise<void>((resolve) => sends.push({ messages, ack: resolve })),
+  });
+  return { batcher, sends };
+}
+const order = (n: number): Message => ({ key: 'p', value: Buffer.from(String(n)) });
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('OrderBatcher', () => {
+  it('with lingerMs 0, sends what one event-loop turn added as one batch, at the end of that turn', async () => {
+    const { batcher, sends } = recordingBatcher({ lingerMs: 0 });
+    const fates = [1, 2, 3].map((n) => batcher.add(order(n)));
+    expect(sends).toHaveLength(0);
+    await turn();
+    expect(sends.map((s) => s.messages.length)).toEqual([3]);
+    sends[0]!.ack();
+    await Promise.all(fates.map((f) => f.answer));
+    expect(await fates[0]!.settled).toBe(true);
+  });
+
+  it('while every send slot is busy, gathers orders into the next batch and sends it when a slot frees', async () => {
+    const { batcher, sends } = recordingBatcher({ lingerMs: 0, maxInFlight: 1 });
+    batcher.add(order(1));
+    await turn();
+    for (let n = 2; n <= 5; n++) {
+      batcher.add(order(n));
+      await turn();
+    }
+    expect(sends.map((s) => s.messages.length)).toEqual([1]);
+    sends[0]!.ack();
+    await turn();
+    expect(sends.map((s) => s.messages.length)).toEqual([1, 4]);
+    sends[1]!.ack();
+    await batcher.close();
+  });
+
+  it('with lingerMs > 0, waits that long for company', async () => {
+    const { batcher, sends } = recordingBatcher({ lingerMs: 30 });
+    batcher.add(order(1));
+    await turn();
+    batcher.add(order(2));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sends).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(sends.map((s) => s.messages.length)).toEqual([2]);
+    sends[0]!.ack();
+    await batcher.close();
+  });
+});
