@@ -19,11 +19,9 @@ export interface LoadOptions {
   body: (n: number) => unknown;
   connections?: number;
   durationS?: number;
-  /** Fixed arrival rate over all connections (open-ish model); unset = as fast as possible. */
-  overallRate?: number;
 }
 
-/** One autocannon run of POST /order on loopback: a fixed-cost generator, bounded in time. */
+/** One autocannon run of POST /order on loopback, as fast as the answers come: a fixed-cost generator, bounded in time. */
 export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
   let n = 0;
   const result = await autocannon({
@@ -31,7 +29,6 @@ export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
     connections: opts.connections ?? 64,
     duration: opts.durationS ?? 8,
     timeout: 5,
-    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     requests: [
       {
         method: 'POST',

@@ -5,9 +5,11 @@ import { redisKeys } from '@flux-gate/contracts';
 import { ManagedProcess } from '../stack/ManagedProcess.ts';
 import { freePort } from '../stack/freePort.ts';
 import { localProvider } from '../stack/localProvider.ts';
+import { ensureTools } from '../tools/ensureTools.ts';
 import { startSystem } from '../system/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { type LoadResult, loadTest } from './loadTest.ts';
+import { pacedLoad } from './pacedLoad.ts';
 
 export interface BenchResults {
   at: string;
@@ -31,6 +33,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
  * stopped during the API's phases, so that they measure the API.
  */
 export async function runBench(opts: { durationS: number; connections: number; drainOrders: number; log: (line: string) => void }): Promise<BenchResults> {
+  const tools = await ensureTools({ log: opts.log });
   const stack = await localProvider.start({ log: opts.log });
   const port = await freePort();
   const baselineProcess = new ManagedProcess({
@@ -74,8 +77,16 @@ export async function runBench(opts: { durationS: number; connections: number; d
     const accepted = await loadTest({ ...run, label: 'accepted', url: api, body: (n) => ({ userId: user(n), productId: 'bulk' }) });
 
     await system.armSale('paced', 10_000_000);
-    opts.log('(e) full API, accepted path at a fixed 5,000 req/s');
-    const paced = await loadTest({ ...run, label: 'accepted @5k/s', url: api, overallRate: 5000, body: (n) => ({ userId: user(n), productId: 'paced' }) });
+    opts.log('(e) full API, accepted path at a fixed 5,000 req/s (Vegeta, requests evenly spaced)');
+    const paced = await pacedLoad({
+      label: 'accepted @5k/s',
+      vegeta: tools.vegeta,
+      url: api,
+      rate: 5000,
+      durationS: opts.durationS,
+      workers: opts.connections,
+      body: (n) => ({ userId: user(n), productId: 'paced' }),
+    });
 
     opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
     const drain = await drainRate(stack, system, opts.drainOrders);

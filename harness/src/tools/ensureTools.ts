@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { buildK6 } from './buildK6.ts';
-import { buildToxiproxy } from './buildToxiproxy.ts';
 import { cacheDir } from './cacheDir.ts';
 import { fetchKafka } from './fetchKafka.ts';
 import { findChromium, findJava, findPostgres, findRedis } from './findSystemTools.ts';
+import { goInstallTool } from './goInstallTool.ts';
 import { versions } from './versions.ts';
 
 /** Where every external part lives on this machine. */
@@ -18,6 +18,8 @@ export interface Tools {
   toxiproxyServer: string;
   k6: string;
   k6Extensions: string[];
+  /** Vegeta, the constant-rate load generator of the benchmark's fixed-rate phase. */
+  vegeta: string;
   /** Chromium for browser tests of the reports. */
   chromium: string;
   /** Why an expected k6 extension is missing, if one is. */
@@ -64,7 +66,16 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
   const java = await step('java', () => findJava(sub));
   const chromium = await step('chromium', () => findChromium(sub));
   const kafka = await step(`kafka ${versions.kafka}`, () => fetchKafka(cache, sub), (k) => k.cached);
-  const toxiproxy = await step(`toxiproxy ${versions.toxiproxy}`, () => buildToxiproxy(cache, sub), (t) => t.cached);
+  const toxiproxy = await step(
+    `toxiproxy ${versions.toxiproxy}`,
+    () => goInstallTool(cache, { name: 'toxiproxy', module: 'github.com/Shopify/toxiproxy/v2/cmd/server', version: versions.toxiproxy, built: 'server', bin: 'toxiproxy-server' }, sub),
+    (t) => t.cached,
+  );
+  const vegeta = await step(
+    `vegeta ${versions.vegeta}`,
+    () => goInstallTool(cache, { name: 'vegeta', module: 'github.com/tsenart/vegeta/v12', version: versions.vegeta, built: 'vegeta', bin: 'vegeta' }, sub),
+    (t) => t.cached,
+  );
   const k6 = await step(`k6 ${versions.k6}`, () => buildK6(cache, sub), (k) => k.cached);
   if (k6.missing) log(`  ! k6 is built without xk6-kafka: ${k6.missing}`);
 
@@ -77,6 +88,7 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     toxiproxyServer: toxiproxy.bin,
     k6: k6.bin,
     k6Extensions: k6.extensions,
+    vegeta: vegeta.bin,
     chromium,
     ...(k6.missing ? { k6Missing: k6.missing } : {}),
   };
