@@ -49,14 +49,20 @@ const brokenEnv: Record<BrokenMode, string> = {
   'non-idempotent-worker': 'FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER',
 };
 
-/** A service run as `node --import tsx <main>`; `ready` gets the log it wrote since its latest spawn. */
-function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (freshLog: () => string) => Promise<void>) {
+/**
+ * The API's V8 flags, as in its `npm start`: a young generation of 32 MiB semi-spaces, so that the
+ * short-lived garbage of each request is collected less often (bench (c) +5%, (e) p99 lower).
+ */
+const apiNodeFlags = ['--max-semi-space-size=32'];
+
+/** A service run as `node [flags] --import tsx <main>`; `ready` gets the log it wrote since its latest spawn. */
+function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (freshLog: () => string) => Promise<void>, nodeFlags: string[] = []) {
   const logFile = join(logDir, `${name}.log`);
   let logStart = 0;
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', main],
+    args: [...nodeFlags, '--import', 'tsx', main],
     cwd: repo,
     env: { ...process.env, NODE_ENV: 'development', ...env },
     logFile,
@@ -111,6 +117,7 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
         const res = await fetch(`http://127.0.0.1:${port}/health`);
         if (!res.ok) throw new Error(`/health answered ${res.status}`);
       },
+      apiNodeFlags,
     ),
   );
   const workers = Array.from({ length: workerCount }, (_, i) =>
