@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,8 +62,11 @@ describe('runExperiment', () => {
       }),
       { seed: 6, runsDir, ci: true, signal: abort.signal, repo },
     );
-    // The fault is in from 1 s of load on; abort well after it (stack and system start take a few seconds).
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    // The fault is in from 1 s of load on. Load starts when k6 opens its log, however long the stack
+    // and the system took to start on a busy machine; abort 4 s after that.
+    const loadStarted = () => readdirSync(runsDir, { recursive: true }).some((f) => String(f).endsWith('k6.log'));
+    for (const deadline = Date.now() + 90_000; !loadStarted() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     abort.abort();
     const { runDir, results } = await run;
     expect(results.verdict).toBe('unknown');
