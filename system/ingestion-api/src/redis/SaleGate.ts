@@ -36,7 +36,8 @@ interface GateCommands {
 
 const releaseAttempts = 5;
 const hourMs = 3_600_000;
-const hourOf = (orderId: string) => Math.floor((orderIdTime(orderId) ?? Date.now()) / hourMs) * hourMs;
+const hourStart = (ms: number) => Math.floor(ms / hourMs) * hourMs;
+const hourOf = (orderId: string) => hourStart(orderIdTime(orderId) ?? Date.now());
 const globChars = /[*?[\]\\]/g;
 
 /** The Redis side of a sale: the atomic take, its commit or release, stock reads and resets. */
@@ -167,7 +168,7 @@ export class SaleGate {
   /** The product of an order this API accepted recently, or null. */
   async acceptedProduct(orderId: string): Promise<string | null> {
     const made = orderIdTime(orderId);
-    return made === null ? null : this.#redis.hget(redisKeys.acceptedOrders(Math.floor(made / hourMs) * hourMs), orderId);
+    return made === null ? null : this.#redis.hget(redisKeys.acceptedOrders(hourStart(made)), orderId);
   }
 
   /**
