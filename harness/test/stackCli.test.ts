@@ -43,9 +43,11 @@ describe('npm run stack -- up', () => {
     const child = stackUp();
     const line = await firstLine(child, 'stderr', /^stack \(local, /);
     const dir = /stack \(local, (.*)\)/.exec(line)![1]!;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.kill('SIGINT');
     const [exitCode] = await once(child, 'exit');
-    expect(exitCode).toBe(130);
+    expect(exitCode, stderr).toBe(130);
     expect(existsSync(dir)).toBe(false);
     // Every part's command line names the stack folder or a port in it; none may survive.
     const { execFileSync } = await import('node:child_process');

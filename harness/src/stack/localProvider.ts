@@ -47,19 +47,23 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
   chmodSync(join(dir, 'logs'), 0o777);
 
   const processes: Partial<Record<StackPart, ManagedProcess>> = {};
+  const stopProcesses = () => Promise.allSettled(Object.values(processes).map((p) => p.stop()));
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      await Promise.allSettled(Object.values(processes).map((p) => p.stop()));
+      await stopProcesses();
       if (options.keepLogsIn) {
         mkdirSync(options.keepLogsIn, { recursive: true });
         cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
       }
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     })());
 
   const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
-  const onAbort = () => void stop();
+  // An interrupt stops the parts already running at once, which ends their readiness waits. The
+  // folder goes only once every part's start has settled (in the catch below): a part still being
+  // made (initdb writing its cluster) would otherwise race the removal or recreate the folder.
+  const onAbort = () => void stopProcesses();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const [redisPort, pgPort, toxiPort, ctrl, kHarness, kApi, kWorker] = (await freePorts(7)) as [number, number, number, number, number, number, number];
