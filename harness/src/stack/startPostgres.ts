@@ -11,7 +11,9 @@ export const postgresDatabase = 'fluxgate';
 
 /**
  * A fresh PostgreSQL cluster in `dir`, as the `postgres` user when we are root.
- * Durability settings are relaxed (fsync off): a killed process still leaves its writes in the OS page cache.
+ * Durability is relaxed only against a machine crash: fsync is off, but synchronous_commit stays on,
+ * so a commit returns once its WAL is written to the OS. A killed postgres process thus loses no
+ * batch the worker saw committed (and whose Kafka offsets it then committed).
  */
 export async function postgresProcess(opts: { binDir: string; port: number; dir: string; readyTimeoutMs: number }): Promise<ManagedProcess> {
   const data = join(opts.dir, 'postgres');
@@ -35,7 +37,6 @@ export async function postgresProcess(opts: { binDir: string; port: number; dir:
       '-c', 'listen_addresses=127.0.0.1',
       '-c', `unix_socket_directories=${data}`,
       '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=200',
       '-c', 'shared_buffers=256MB',
