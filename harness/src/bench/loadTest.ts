@@ -1,4 +1,9 @@
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL('./wrkOrders.lua', import.meta.url));
 
 export interface LoadResult {
   label: string;
@@ -8,46 +13,60 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   statuses: Record<string, number>;
+  /** Requests that got no answer: connection, read and write errors. */
   errors: number;
   timeouts: number;
 }
 
 export interface LoadOptions {
   label: string;
+  /** The wrk binary. */
+  wrk: string;
   url: string;
-  /** Builds each request's JSON body; n counts requests from 0. */
-  body: (n: number) => unknown;
-  connections?: number;
-  durationS?: number;
+  productId: string;
+  /** Every request buys as a new user: `<prefix><thread>-<n>`. */
+  userPrefix: string;
+  connections: number;
+  durationS: number;
 }
 
-/** One autocannon run of POST /order on loopback, as fast as the answers come: a fixed-cost generator, bounded in time. */
+/** What wrkOrders.lua prints when wrk is done. */
+interface WrkResult {
+  requests: number;
+  durationUs: number;
+  p50Us: number;
+  p99Us: number;
+  statuses: Record<string, number>;
+  errors: { connect: number; read: number; write: number; timeout: number };
+}
+
+/**
+ * One wrk run of POST /order on loopback, as fast as the answers come, on a fixed number of
+ * keep-alive connections: a fixed-cost generator (C, one thread), bounded in time. Each request
+ * buys as a new user; every status is counted.
+ */
 export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
-  let n = 0;
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections ?? 64,
-    duration: opts.durationS ?? 8,
-    timeout: 5,
-    requests: [
-      {
-        method: 'POST',
-        path: '/order',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify(opts.body(n++)) }),
-      },
-    ],
-  });
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]));
-  const seconds = result.duration;
+  const { stdout } = await run(opts.wrk, [
+    '--threads', '1',
+    '--connections', String(opts.connections),
+    '--duration', `${opts.durationS}s`,
+    '--timeout', '5s',
+    '--script', script,
+    opts.url,
+    '--', opts.productId, opts.userPrefix,
+  ]);
+  const line = stdout.split('\n').find((l) => l.startsWith('wrk-result '));
+  if (!line) throw new Error(`wrk printed no result for ${opts.label}:\n${stdout}`);
+  const r = JSON.parse(line.slice('wrk-result '.length)) as WrkResult;
+  const seconds = r.durationUs / 1e6;
   return {
     label: opts.label,
-    reqPerSec: result.requests.total / seconds,
-    okPerSec: (statuses['200'] ?? 0) / seconds,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    statuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    reqPerSec: r.requests / seconds,
+    okPerSec: (r.statuses['200'] ?? 0) / seconds,
+    p50Ms: r.p50Us / 1000,
+    p99Ms: r.p99Us / 1000,
+    statuses: r.statuses,
+    errors: r.errors.connect + r.errors.read + r.errors.write,
+    timeouts: r.errors.timeout,
   };
 }

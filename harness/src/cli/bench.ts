@@ -18,7 +18,7 @@ const program = new Command('bench')
       'and accepted paths, latency at a fixed 5,000 req/s, and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.',
   )
   .option('--duration <s>', 'seconds per load phase', whole('--duration'), 8)
-  .option('--connections <n>', 'concurrent connections of the load generator', whole('--connections'), 64)
+  .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) paces 64 workers', whole('--connections'), 256)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
   .action(async (opts: { duration: number; connections: number; drainOrders: number }) => {
@@ -34,7 +34,7 @@ const program = new Command('bench')
         row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
         row('(e) API, accepted path at 5,000 req/s (req/s)', r.paced, r.paced.reqPerSec, '—'),
         ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
-      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase, autocannon (a–c) and Vegeta (e) on loopback; statuses: ` +
+      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase, wrk (a–c) and Vegeta (e) on loopback; statuses: ` +
         `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n`,
     );
     const dir = join(repo, 'runs', 'bench');

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { buildK6 } from './buildK6.ts';
 import { cacheDir } from './cacheDir.ts';
 import { fetchKafka } from './fetchKafka.ts';
-import { findChromium, findJava, findPostgres, findRedis } from './findSystemTools.ts';
+import { findChromium, findJava, findPostgres, findRedis, findWrk } from './findSystemTools.ts';
 import { goInstallTool } from './goInstallTool.ts';
 import { versions } from './versions.ts';
 
@@ -20,6 +20,8 @@ export interface Tools {
   k6Extensions: string[];
   /** Vegeta, the constant-rate load generator of the benchmark's fixed-rate phase. */
   vegeta: string;
+  /** wrk, the load generator of the benchmark's full-speed phases. */
+  wrk: string;
   /** Chromium for browser tests of the reports. */
   chromium: string;
   /** Why an expected k6 extension is missing, if one is. */
@@ -65,6 +67,7 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
   const postgresBin = await step('postgresql', () => findPostgres(sub));
   const java = await step('java', () => findJava(sub));
   const chromium = await step('chromium', () => findChromium(sub));
+  const wrk = await step('wrk', () => findWrk(sub));
   const kafka = await step(`kafka ${versions.kafka}`, () => fetchKafka(cache, sub), (k) => k.cached);
   const toxiproxy = await step(
     `toxiproxy ${versions.toxiproxy}`,
@@ -89,6 +92,7 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     k6: k6.bin,
     k6Extensions: k6.extensions,
     vegeta: vegeta.bin,
+    wrk,
     chromium,
     ...(k6.missing ? { k6Missing: k6.missing } : {}),
   };

@@ -49,5 +49,8 @@ export async function findPostgres(log: Log): Promise<string> {
 /** java from PATH (Kafka needs 11 or newer). */
 export const findJava = (log: Log) => findOrInstall('java', ['java'], ['openjdk-17-jre-headless'], log);
 
+/** wrk, the closed-loop HTTP load generator of the benchmark's full-speed phases. */
+export const findWrk = (log: Log) => findOrInstall('wrk', ['wrk'], ['wrk'], log);
+
 /** Debian's Chromium, for the report's browser tests (never a browser download of a test tool's own). */
 export const findChromium = (log: Log) => findOrInstall('chromium', ['chromium', 'chromium-browser'], ['chromium'], log);
