@@ -30,7 +30,7 @@ const envSchema = z.object({
   PER_USER_LIMIT: int(1).default(1),
   REDIS_TIMEOUT_MS: int(1).default(250),
   KAFKA_TIMEOUT_MS: int(1).default(2_000),
-  KAFKA_LINGER_MS: int(0).default(2),
+  KAFKA_LINGER_MS: int(0).default(0),
   KAFKA_MAX_BATCH: int(1).default(1_000),
   KAFKA_PARTITIONS: int(1).default(4),
   KAFKA_PRODUCERS: int(1).default(2),
