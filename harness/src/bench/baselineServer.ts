@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
 import { gateScripts } from '@flux-gate/ingestion-api';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+// Auto-pipelined, as the API's client is.
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true });
 redis.defineCommand('take', gateScripts.take);
 const productId = process.env.PRODUCT_ID ?? 'baseline';
 const keys = [

@@ -6,7 +6,7 @@ import { ManagedProcess } from '../stack/ManagedProcess.ts';
 import { freePort } from '../stack/freePort.ts';
 import { localProvider } from '../stack/localProvider.ts';
 import { ensureTools } from '../tools/ensureTools.ts';
-import { startSystem } from '../system/startSystem.ts';
+import { apiNodeFlags, startSystem } from '../system/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { type LoadResult, loadTest } from './loadTest.ts';
 import { pacedLoad } from './pacedLoad.ts';
@@ -39,7 +39,8 @@ export async function runBench(opts: { durationS: number; connections: number; d
   const baselineProcess = new ManagedProcess({
     name: 'baseline',
     command: process.execPath,
-    args: ['--import', 'tsx', baselineMain],
+    // The API's own V8 flags, so that (a) is the ceiling of the same runtime.
+    args: [...apiNodeFlags, '--import', 'tsx', baselineMain],
     cwd: repo,
     env: { ...process.env, REDIS_URL: stack.endpoints.redisUrl, PORT: String(port), PRODUCT_ID: 'baseline' },
     logFile: join(stack.dir, 'logs', 'baseline.log'),

@@ -53,7 +53,7 @@ const brokenEnv: Record<BrokenMode, string> = {
  * The API's V8 flags, as in its `npm start`: a young generation of 32 MiB semi-spaces, so that the
  * short-lived garbage of each request is collected less often (bench (c) +5%, (e) p99 lower).
  */
-const apiNodeFlags = ['--max-semi-space-size=32'];
+export const apiNodeFlags = ['--max-semi-space-size=32'];
 
 /** A service run as `node [flags] --import tsx <main>`; `ready` gets the log it wrote since its latest spawn. */
 function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (freshLog: () => string) => Promise<void>, nodeFlags: string[] = []) {
