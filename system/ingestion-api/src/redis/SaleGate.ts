@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
 import { orderIdTime } from '../orderIds.ts';
+import { ChunkedPipeline } from './ChunkedPipeline.ts';
 import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
 import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
 import { gateScripts } from './gateScripts.ts';
@@ -34,7 +35,14 @@ interface GateCommands {
   fluxgateSweep(...args: Arg[]): Promise<string[]>;
 }
 
+/** The take as a pipeline queues it, with its reply to a callback. */
+interface PipelineGateCommands {
+  fluxgateTake(...args: [...Arg[], (err?: Error | null, result?: TakeAnswer) => void]): unknown;
+}
+
 const releaseAttempts = 5;
+/** Takes per pipeline under a burst (see ChunkedPipeline). */
+const takeChunk = 32;
 const hourMs = 3_600_000;
 const hourStart = (ms: number) => Math.floor(ms / hourMs) * hourMs;
 const hourOf = (orderId: string) => hourStart(orderIdTime(orderId) ?? Date.now());
@@ -47,6 +55,7 @@ export class SaleGate {
   readonly #pendingTtl: string;
   readonly #answerTtl: string;
   readonly #commits = new CommitQueue((productId, orders) => this.#commitBatch(productId, orders));
+  readonly #takes: ChunkedPipeline;
 
   constructor(redis: Redis, readonly options: SaleGateOptions) {
     redis.defineCommand('fluxgateTake', gateScripts.take);
@@ -56,6 +65,7 @@ export class SaleGate {
     redis.defineCommand('fluxgateClaim', gateScripts.claim);
     redis.defineCommand('fluxgateSweep', gateScripts.sweep);
     this.#redis = redis as Redis & GateCommands;
+    this.#takes = new ChunkedPipeline(redis, takeChunk);
     this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst)];
     this.#pendingTtl = String(options.pendingTtlMs);
     this.#answerTtl = String(options.answerTtlMs);
@@ -64,7 +74,7 @@ export class SaleGate {
   /** The atomic step: see gateScripts.take for the answers. */
   readonly take: TakeFn = (productId, userId, orderId, idempotencyKey) => {
     const [limit, rate, burst] = this.#takeArgs;
-    return this.#redis.fluxgateTake(
+    return this.#takes.add<TakeAnswer>((pipeline, done) => (pipeline as unknown as PipelineGateCommands).fluxgateTake(
       redisKeys.stock(productId),
       redisKeys.buyers(productId),
       redisKeys.bucket(productId),
@@ -78,7 +88,8 @@ export class SaleGate {
       idempotencyKey === undefined ? '0' : '1',
       this.#pendingTtl,
       this.#answerTtl,
-    );
+      done,
+    ));
   };
 
   /**
