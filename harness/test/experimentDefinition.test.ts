@@ -27,7 +27,7 @@ function refusal(raw: unknown): string {
 describe('experiment definitions', () => {
   it('every experiment in the catalogue is valid', () => {
     const names = listExperiments().map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'redis-restart', 'api-kill', 'canary']));
+    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary']));
     for (const name of names) expect(() => loadDefinition(name)).not.toThrow();
   });
 
