@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
 import { gateScripts } from '@flux-gate/ingestion-api';
 
-// Auto-pipelined, as the API's client is.
+// Auto-pipelined, as the API's client is (the API's takes go in pipelines of 32: see ChunkedPipeline).
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true });
 redis.defineCommand('take', gateScripts.take);
 const productId = process.env.PRODUCT_ID ?? 'baseline';
