@@ -33,9 +33,9 @@ interface VegetaReport {
 
 /**
  * POST /order at a fixed rate with Vegeta's constant pacer: requests are started on schedule, spread
- * evenly over each second (autocannon's rate option instead fires each connection's per-second quota
- * back to back, so its "5,000 req/s" is a burst at full speed followed by a pause). Every request has
- * its own body, prepared before the run; the run is bounded by durationS.
+ * evenly over each second, whatever the answers' latency (a rate quota per connection would instead
+ * send bursts at full speed followed by pauses). Every request has its own body, prepared before the
+ * run; the run is bounded by durationS.
  */
 export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-paced-'));

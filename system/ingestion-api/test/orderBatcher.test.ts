@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message } from 'kafkajs';
 import { OrderBatcher } from '../src/kafka/OrderBatcher.ts';
 
@@ -46,15 +46,21 @@ describe('OrderBatcher', () => {
   });
 
   it('with lingerMs > 0, waits that long for company', async () => {
-    const { batcher, sends } = recordingBatcher({ lingerMs: 30 });
-    batcher.add(order(1));
-    await turn();
-    batcher.add(order(2));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(sends).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(sends.map((s) => s.messages.length)).toEqual([2]);
-    sends[0]!.ack();
-    await batcher.close();
+    // Fake timers: on a busy machine a real 5 ms sleep can outlast the 30 ms linger.
+    vi.useFakeTimers();
+    try {
+      const { batcher, sends } = recordingBatcher({ lingerMs: 30 });
+      batcher.add(order(1));
+      vi.advanceTimersByTime(20);
+      batcher.add(order(2));
+      vi.advanceTimersByTime(9);
+      expect(sends).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(sends.map((s) => s.messages.length)).toEqual([2]);
+      sends[0]!.ack();
+      await batcher.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
