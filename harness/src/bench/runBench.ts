@@ -15,6 +15,8 @@ export interface BenchResults {
   at: string;
   durationS: number;
   connections: number;
+  /** Requests per second of phase (e). */
+  pacedRate: number;
   baseline: LoadResult;
   soldOut: LoadResult;
   accepted: LoadResult;
@@ -28,11 +30,11 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
- * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed 5,000 req/s, and (d) the
+ * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed rate (5,000 req/s unless told), and (d) the
  * worker's drain rate. Services talk to the stores directly: no Toxiproxy in the way. The worker is
  * stopped during the API's phases, so that they measure the API.
  */
-export async function runBench(opts: { durationS: number; connections: number; drainOrders: number; log: (line: string) => void }): Promise<BenchResults> {
+export async function runBench(opts: { durationS: number; connections: number; pacedRate: number; drainOrders: number; log: (line: string) => void }): Promise<BenchResults> {
   const tools = await ensureTools({ log: opts.log });
   const stack = await localProvider.start({ log: opts.log });
   const port = await freePort();
@@ -79,16 +81,16 @@ export async function runBench(opts: { durationS: number; connections: number; d
     const accepted = await load('accepted', api, 'bulk');
 
     await system.armSale('paced', 10_000_000);
-    opts.log('(e) full API, accepted path at a fixed 5,000 req/s (Vegeta, requests evenly spaced)');
+    opts.log(`(e) full API, accepted path at a fixed ${opts.pacedRate.toLocaleString('en-US')} req/s (Vegeta, requests evenly spaced)`);
     const paced = await pacedLoad({
-      label: 'accepted @5k/s',
+      label: `accepted @${opts.pacedRate}/s`,
       vegeta: tools.vegeta,
       url: api,
-      rate: 5000,
+      rate: opts.pacedRate,
       durationS: opts.durationS,
-      // Enough for 5,000 req/s at up to 12 ms each on average; (e) is about latency, not the
-      // connection count of (a)-(c), and more idle connections only cost the generator.
-      workers: 64,
+      // Enough for the rate at up to 12.8 ms each on average (64 at 5,000 req/s); (e) is about
+      // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
+      workers: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
       body: (n) => ({ userId: user(n), productId: 'paced' }),
     });
 
@@ -97,6 +99,7 @@ export async function runBench(opts: { durationS: number; connections: number; d
     return {
       at: new Date().toISOString(),
       ...run,
+      pacedRate: opts.pacedRate,
       baseline,
       soldOut,
       accepted,

@@ -15,14 +15,15 @@ const whole = (name: string) => (value: string) => {
 const program = new Command('bench')
   .description(
     'Benchmark the system on this machine and print figures (not a test): the bare Fastify+ioredis ceiling, the API on the sold-out\n' +
-      'and accepted paths, latency at a fixed 5,000 req/s, and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.',
+      'and accepted paths, latency at a fixed rate (5,000 req/s by default), and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.',
   )
   .option('--duration <s>', 'seconds per load phase', whole('--duration'), 8)
-  .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) paces 64 workers', whole('--connections'), 256)
+  .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) paces its own workers (at least 64)', whole('--connections'), 256)
+  .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
-  .action(async (opts: { duration: number; connections: number; drainOrders: number }) => {
-    const r = await runBench({ durationS: opts.duration, connections: opts.connections, drainOrders: opts.drainOrders, log: (l) => process.stderr.write(`${l}\n`) });
+  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number }) => {
+    const r = await runBench({ durationS: opts.duration, connections: opts.connections, pacedRate: opts.rate, drainOrders: opts.drainOrders, log: (l) => process.stderr.write(`${l}\n`) });
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     const row = (name: string, l: typeof r.baseline, figure: number, ratio: string) => [name, fmt(figure), ms(l.p50Ms), ms(l.p99Ms), ratio];
@@ -32,7 +33,7 @@ const program = new Command('bench')
         row('(a) bare Fastify+ioredis, gate script (req/s)', r.baseline, r.baseline.reqPerSec, '1.00×'),
         row('(b) API, sold-out path (req/s)', r.soldOut, r.soldOut.reqPerSec, `${r.ratios.soldOutVsBaseline.toFixed(2)}×`),
         row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
-        row('(e) API, accepted path at 5,000 req/s (req/s)', r.paced, r.paced.reqPerSec, '—'),
+        row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, r.paced.reqPerSec, '—'),
         ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
       ])}\n\n${opts.connections} connections, ${opts.duration} s per phase, wrk (a–c) and Vegeta (e) on loopback; statuses: ` +
         `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n`,
