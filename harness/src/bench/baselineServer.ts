@@ -3,10 +3,11 @@
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
-import { gateScripts } from '@flux-gate/ingestion-api';
+import { CorkedWrites, gateScripts } from '@flux-gate/ingestion-api';
 
-// Auto-pipelined, as the API's client is (the API's takes go in pipelines of 32: see ChunkedPipeline).
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true });
+// The takes of one turn share socket writes of up to 32 commands, as the API's do (see CorkedWrites).
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const writes = new CorkedWrites(redis, 32);
 redis.defineCommand('take', gateScripts.take);
 const productId = process.env.PRODUCT_ID ?? 'baseline';
 const keys = [
@@ -17,7 +18,8 @@ const keys = [
   redisKeys.idempotency(productId, 'none'),
 ];
 type Take = (...args: (string | number)[]) => Promise<string>;
-const take = (redis as unknown as { take: Take }).take.bind(redis);
+const redisTake = (redis as unknown as { take: Take }).take.bind(redis);
+const take: Take = (...args) => writes.run(() => redisTake(...args));
 
 const app = Fastify({ logger: false });
 app.post('/order', async (request, reply) => {

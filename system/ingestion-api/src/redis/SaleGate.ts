@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
 import { orderIdTime } from '../orderIds.ts';
-import { ChunkedPipeline } from './ChunkedPipeline.ts';
 import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
 import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
+import { CorkedWrites } from './CorkedWrites.ts';
 import { gateScripts } from './gateScripts.ts';
 
 /** What the take script answered: see gateScripts.take. */
@@ -35,14 +35,9 @@ interface GateCommands {
   fluxgateSweep(...args: Arg[]): Promise<string[]>;
 }
 
-/** The take as a pipeline queues it, with its reply to a callback. */
-interface PipelineGateCommands {
-  fluxgateTake(...args: [...Arg[], (err?: Error | null, result?: TakeAnswer) => void]): unknown;
-}
-
 const releaseAttempts = 5;
-/** Takes per pipeline under a burst (see ChunkedPipeline). */
-const takeChunk = 32;
+/** Commands per socket write under a burst (see CorkedWrites). */
+const writeChunk = 32;
 const hourMs = 3_600_000;
 const hourStart = (ms: number) => Math.floor(ms / hourMs) * hourMs;
 const hourOf = (orderId: string) => hourStart(orderIdTime(orderId) ?? Date.now());
@@ -55,7 +50,7 @@ export class SaleGate {
   readonly #pendingTtl: string;
   readonly #answerTtl: string;
   readonly #commits = new CommitQueue((productId, orders) => this.#commitBatch(productId, orders));
-  readonly #takes: ChunkedPipeline;
+  readonly #writes: CorkedWrites;
 
   constructor(redis: Redis, readonly options: SaleGateOptions) {
     redis.defineCommand('fluxgateTake', gateScripts.take);
@@ -65,7 +60,7 @@ export class SaleGate {
     redis.defineCommand('fluxgateClaim', gateScripts.claim);
     redis.defineCommand('fluxgateSweep', gateScripts.sweep);
     this.#redis = redis as Redis & GateCommands;
-    this.#takes = new ChunkedPipeline(redis, takeChunk);
+    this.#writes = new CorkedWrites(redis, writeChunk);
     this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst)];
     this.#pendingTtl = String(options.pendingTtlMs);
     this.#answerTtl = String(options.answerTtlMs);
@@ -74,22 +69,23 @@ export class SaleGate {
   /** The atomic step: see gateScripts.take for the answers. */
   readonly take: TakeFn = (productId, userId, orderId, idempotencyKey) => {
     const [limit, rate, burst] = this.#takeArgs;
-    return this.#takes.add<TakeAnswer>((pipeline, done) => (pipeline as unknown as PipelineGateCommands).fluxgateTake(
-      redisKeys.stock(productId),
-      redisKeys.buyers(productId),
-      redisKeys.bucket(productId),
-      redisKeys.pending(productId),
-      redisKeys.idempotency(productId, idempotencyKey ?? ''),
-      userId,
-      orderId,
-      limit,
-      rate,
-      burst,
-      idempotencyKey === undefined ? '0' : '1',
-      this.#pendingTtl,
-      this.#answerTtl,
-      done,
-    ));
+    return this.#writes.run(() =>
+      this.#redis.fluxgateTake(
+        redisKeys.stock(productId),
+        redisKeys.buyers(productId),
+        redisKeys.bucket(productId),
+        redisKeys.pending(productId),
+        redisKeys.idempotency(productId, idempotencyKey ?? ''),
+        userId,
+        orderId,
+        limit,
+        rate,
+        burst,
+        idempotencyKey === undefined ? '0' : '1',
+        this.#pendingTtl,
+        this.#answerTtl,
+      ),
+    );
   };
 
   /**
@@ -117,11 +113,13 @@ export class SaleGate {
       if (!fields) byHour.set(hour, (fields = []));
       fields.push(orderId, productId);
     }
-    const markers = [...byHour].flatMap(([hour, fields]) => {
-      const key = redisKeys.acceptedOrders(hour);
-      return [this.#redis.hset(key, ...fields), this.#redis.pexpireat(key, hour + hourMs + this.options.answerTtlMs)];
+    await this.#writes.run(() => {
+      const markers = [...byHour].flatMap(([hour, fields]) => {
+        const key = redisKeys.acceptedOrders(hour);
+        return [this.#redis.hset(key, ...fields), this.#redis.pexpireat(key, hour + hourMs + this.options.answerTtlMs)];
+      });
+      return Promise.all([this.#redis.fluxgateCommit(keys.length, ...keys, this.#answerTtl, ...keyed, ...others), ...markers]);
     });
-    await Promise.all([this.#redis.fluxgateCommit(keys.length, ...keys, this.#answerTtl, ...keyed, ...others), ...markers]);
   }
 
   /**

@@ -2,13 +2,13 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
- * An ioredis client for the hot path: auto-pipelined, every command bounded by timeoutMs, and a
- * command in flight when the link drops is failed rather than sent again (a take runs at most once).
+ * An ioredis client for the hot path: every command bounded by timeoutMs, and a command in flight
+ * when the link drops is failed rather than sent again (a take runs at most once). Not auto-pipelined:
+ * the hot commands share socket writes through CorkedWrites instead.
  */
 export async function connectRedis(url: string, timeoutMs: number, log: Logger): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
-    enableAutoPipelining: true,
     commandTimeout: timeoutMs,
     connectTimeout: Math.max(timeoutMs, 1_000),
     autoResendUnfulfilledCommands: false,

@@ -1,0 +1,48 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Sends the commands issued in one turn of the event loop in one socket write: the client's socket
+ * is corked at the first command and uncorked at the end of the turn, or at once after `size`
+ * commands, so that under a burst Redis runs the first scripts while the API still parses the next
+ * requests.
+ *
+ * ioredis pipelines (explicit or automatic) batch the same way, but measured on their own at
+ * 18,000 scripts/s, they cost 0.34 of a core against 0.20 corked, and about 2.5 MB of their
+ * objects survived every young-generation GC (84 KB corked), which made each GC pause the event
+ * loop for 4-9 ms instead of 1-1.5 ms: see the commit that added this file.
+ */
+export class CorkedWrites {
+  /** The socket corked in this turn, if any; uncorked on the same socket even after a reconnect. */
+  #corked: Redis['stream'] | undefined;
+  #count = 0;
+
+  constructor(
+    readonly redis: Redis,
+    readonly size: number,
+  ) {}
+
+  /** Issues one command (or a few, e.g. `() => Promise.all([...])`) into this turn's write. */
+  run<T>(issue: () => Promise<T>): Promise<T> {
+    this.#cork();
+    try {
+      return issue();
+    } finally {
+      if (++this.#count >= this.size) this.#uncork();
+    }
+  }
+
+  #cork(): void {
+    // While not ready, ioredis queues commands offline and writes them itself on connect.
+    if (this.#corked || this.redis.status !== 'ready') return;
+    this.#corked = this.redis.stream;
+    this.#corked.cork();
+    setImmediate(this.#uncork);
+  }
+
+  readonly #uncork = (): void => {
+    const stream = this.#corked;
+    this.#corked = undefined;
+    this.#count = 0;
+    stream?.uncork();
+  };
+}
