@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,35 +13,40 @@ export interface PacedLoadOptions {
   url: string;
   /** Requests started per second, evenly spaced whatever the answers' latency. */
   rate: number;
+  /** Seconds measured, after the warm-up. */
   durationS: number;
+  /** Seconds at the same rate before the measured ones, left out of every figure. */
+  warmupS: number;
   /** Workers, each with its own keep-alive connection. */
   workers: number;
   /** Builds each request's JSON body; n counts requests from 0. */
   body: (n: number) => unknown;
 }
 
-/** What `vegeta report -type=json` prints, the parts used here (times in ns). */
-interface VegetaReport {
-  requests: number;
-  rate: number;
-  throughput: number;
-  duration: number;
-  latencies: { '50th': number; '99th': number; max: number };
-  status_codes: Record<string, number>;
-  errors: string[] | null;
+/** One line of `vegeta encode -to json`, the parts used here (latency in ns). */
+interface VegetaResult {
+  code: number;
+  timestamp: string;
+  latency: number;
+  error: string;
 }
 
 /**
  * POST /order at a fixed rate with Vegeta's constant pacer: requests are started on schedule, spread
  * evenly over each second, whatever the answers' latency (a rate quota per connection would instead
  * send bursts at full speed followed by pauses). Every request has its own body, prepared before the
- * run; the run is bounded by durationS.
+ * run; the run is bounded by warmupS + durationS.
+ *
+ * The figures count only the requests started after the warm-up: the first moments at a new rate
+ * measure the workers' new connections and what the previous load left behind (a backlog of GC and
+ * broker work), not the rate itself.
  */
 export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-paced-'));
   try {
     const targets = join(dir, 'targets.jsonl');
-    const count = Math.ceil(opts.rate * opts.durationS * 1.05) + 100;
+    const totalS = opts.warmupS + opts.durationS;
+    const count = Math.ceil(opts.rate * totalS * 1.05) + 100;
     const url = `${opts.url}/order`;
     const header = { 'Content-Type': ['application/json'] };
     const lines: string[] = [];
@@ -54,29 +59,46 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
       '-format=json',
       `-targets=${targets}`,
       `-rate=${opts.rate}/s`,
-      `-duration=${opts.durationS}s`,
+      `-duration=${totalS}s`,
       `-workers=${w}`,
       `-max-workers=${w}`,
       `-connections=${w}`,
       '-timeout=5s',
       `-output=${results}`,
     ]);
-    const { stdout } = await run(opts.vegeta, ['report', '-type=json', results], { maxBuffer: 64 * 1024 * 1024 });
-    const r = JSON.parse(stdout) as VegetaReport;
-    const seconds = r.duration / 1e9;
-    const statuses = Object.fromEntries(Object.entries(r.status_codes).filter(([code]) => code !== '0'));
-    const failed = r.status_codes['0'] ?? 0;
-    return {
-      label: opts.label,
-      reqPerSec: r.requests / seconds,
-      okPerSec: (statuses['200'] ?? 0) / seconds,
-      p50Ms: r.latencies['50th'] / 1e6,
-      p99Ms: r.latencies['99th'] / 1e6,
-      statuses,
-      errors: failed,
-      timeouts: (r.errors ?? []).filter((e) => /timeout|deadline/i.test(e)).length,
-    };
+    const decoded = join(dir, 'results.jsonl');
+    await run(opts.vegeta, ['encode', '-to', 'json', `-output=${decoded}`, results]);
+    const all = readFileSync(decoded, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as VegetaResult)
+      .map((r) => ({ ...r, at: Date.parse(r.timestamp) }));
+    const first = all.reduce((min, r) => Math.min(min, r.at), Infinity);
+    return summarize(opts.label, all.filter((r) => r.at >= first + opts.warmupS * 1000), opts.durationS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function summarize(label: string, measured: Array<VegetaResult & { at: number }>, durationS: number): LoadResult {
+  const latencies = measured.map((r) => r.latency / 1e6).sort((a, b) => a - b);
+  const statuses: Record<string, number> = {};
+  for (const r of measured) if (r.code !== 0) statuses[r.code] = (statuses[r.code] ?? 0) + 1;
+  const failed = measured.filter((r) => r.code === 0);
+  return {
+    label,
+    reqPerSec: measured.length / durationS,
+    okPerSec: (statuses['200'] ?? 0) / durationS,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    statuses,
+    errors: failed.length,
+    timeouts: failed.filter((r) => /timeout|deadline/i.test(r.error)).length,
+  };
+}
+
+/** The nearest-rank percentile of ascending values: the smallest one with at least q of them at or below it. */
+export function percentile(ascending: number[], q: number): number {
+  if (ascending.length === 0) return Number.NaN;
+  return ascending[Math.max(0, Math.ceil(q * ascending.length) - 1)]!;
 }

@@ -17,6 +17,8 @@ export interface BenchResults {
   connections: number;
   /** Requests per second of phase (e). */
   pacedRate: number;
+  /** Seconds of phase (e) at its rate before the measured ones. */
+  pacedWarmupS: number;
   baseline: LoadResult;
   soldOut: LoadResult;
   accepted: LoadResult;
@@ -25,6 +27,8 @@ export interface BenchResults {
   ratios: { soldOutVsBaseline: number; acceptedVsBaseline: number };
 }
 
+/** (e) comes right after (c) at full speed: its first second, left out, is at the same rate. */
+const pacedWarmupS = 1;
 const baselineMain = fileURLToPath(new URL('./baselineServer.ts', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -88,6 +92,7 @@ export async function runBench(opts: { durationS: number; connections: number; p
       url: api,
       rate: opts.pacedRate,
       durationS: opts.durationS,
+      warmupS: pacedWarmupS,
       // Enough for the rate at up to 12.8 ms each on average (64 at 5,000 req/s); (e) is about
       // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
       workers: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
@@ -100,6 +105,7 @@ export async function runBench(opts: { durationS: number; connections: number; p
       at: new Date().toISOString(),
       ...run,
       pacedRate: opts.pacedRate,
+      pacedWarmupS,
       baseline,
       soldOut,
       accepted,

@@ -35,7 +35,7 @@ const program = new Command('bench')
         row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
         row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, r.paced.reqPerSec, '—'),
         ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
-      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase, wrk (a–c) and Vegeta (e) on loopback; statuses: ` +
+      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and Vegeta (e) on loopback; statuses: ` +
         `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n`,
     );
     const dir = join(repo, 'runs', 'bench');
