@@ -1,3 +1,4 @@
+import { nearestRankQuantile as quantileOf } from './nearestRankQuantile.ts';
 import { seededRandom } from './seededRandom.ts';
 
 /** B's minus A's q-quantile, with a bootstrap confidence interval. */
@@ -31,8 +32,6 @@ function resampleQuantiles(sorted: Float64Array, qs: number[], random: () => num
   }
   return out;
 }
-
-const quantileOf = (sorted: Float64Array, q: number) => sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
 
 /**
  * Percentile-bootstrap confidence intervals for the difference of quantiles between two samples

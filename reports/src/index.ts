@@ -5,3 +5,4 @@ export { summarizeRun, type RunSummary } from './summarizeRun.ts';
 export { writeReport } from './writeReport.ts';
 export { writeComparison } from './writeComparison.ts';
 export type { Comparison, FigureRow, CheckRow } from './compareRuns.ts';
+export { nearestRankQuantile } from './nearestRankQuantile.ts';

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runOrThrow } from '../tools/runCommand.ts';
 
-const run = promisify(execFile);
 const script = fileURLToPath(new URL('./wrkOrders.lua', import.meta.url));
 
 export interface LoadResult {
@@ -46,7 +44,7 @@ interface WrkResult {
  * buys as a new user; every status is counted.
  */
 export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
-  const { stdout } = await run(opts.wrk, [
+  const stdout = await runOrThrow(opts.wrk, [
     '--threads', '1',
     '--connections', String(opts.connections),
     '--duration', `${opts.durationS}s`,

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { nearestRankQuantile } from '@flux-gate/reports';
+import { runOrThrow } from '../tools/runCommand.ts';
 import type { LoadResult } from './loadTest.ts';
-
-const run = promisify(execFile);
 
 export interface PacedLoadOptions {
   label: string;
@@ -54,7 +52,7 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
     writeFileSync(targets, `${lines.join('\n')}\n`);
     const results = join(dir, 'results.bin');
     const w = String(opts.workers);
-    await run(opts.vegeta, [
+    await runOrThrow(opts.vegeta, [
       'attack',
       '-format=json',
       `-targets=${targets}`,
@@ -67,7 +65,7 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
       `-output=${results}`,
     ]);
     const decoded = join(dir, 'results.jsonl');
-    await run(opts.vegeta, ['encode', '-to', 'json', `-output=${decoded}`, results]);
+    await runOrThrow(opts.vegeta, ['encode', '-to', 'json', `-output=${decoded}`, results]);
     const all = readFileSync(decoded, 'utf8')
       .split('\n')
       .filter((line) => line !== '')
@@ -89,16 +87,10 @@ function summarize(label: string, measured: Array<VegetaResult & { at: number }>
     label,
     reqPerSec: measured.length / durationS,
     okPerSec: (statuses['200'] ?? 0) / durationS,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
+    p50Ms: nearestRankQuantile(latencies, 0.5),
+    p99Ms: nearestRankQuantile(latencies, 0.99),
     statuses,
     errors: failed.length,
     timeouts: failed.filter((r) => /timeout|deadline/i.test(r.error)).length,
   };
-}
-
-/** The nearest-rank percentile of ascending values: the smallest one with at least q of them at or below it. */
-export function percentile(ascending: number[], q: number): number {
-  if (ascending.length === 0) return Number.NaN;
-  return ascending[Math.max(0, Math.ceil(q * ascending.length) - 1)]!;
 }

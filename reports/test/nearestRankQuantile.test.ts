@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from '../src/bench/pacedLoad.ts';
+import { nearestRankQuantile as percentile } from '../src/nearestRankQuantile.ts';
 
-describe('percentile (nearest rank)', () => {
+describe('nearestRankQuantile', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
 
   it('gives the smallest value with at least q of the values at or below it', () => {
