@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nearestRankQuantile } from '@flux-gate/reports';
 import { runOrThrow } from '../tools/runCommand.ts';
+import { type CpuUse, cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
 import type { LoadResult } from './loadTest.ts';
 
 export interface PacedLoadOptions {
@@ -19,6 +20,13 @@ export interface PacedLoadOptions {
   workers: number;
   /** Builds each request's JSON body; n counts requests from 0. */
   body: (n: number) => unknown;
+  /** Processes (name → pid) whose CPU use over the attack, warm-up included, goes into the result. */
+  watch?: Record<string, number | undefined>;
+}
+
+export interface PacedResult extends LoadResult {
+  /** CPU over the whole attack, warm-up included: the watched processes and Vegeta (`generator`). Absent off Linux. */
+  cpu?: CpuUse;
 }
 
 /** One line of `vegeta encode -to json`, the parts used here (latency in ns). */
@@ -39,7 +47,7 @@ interface VegetaResult {
  * measure the workers' new connections and what the previous load left behind (a backlog of GC and
  * broker work), not the rate itself.
  */
-export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
+export async function pacedLoad(opts: PacedLoadOptions): Promise<PacedResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-paced-'));
   try {
     const targets = join(dir, 'targets.jsonl');
@@ -52,6 +60,7 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
     writeFileSync(targets, `${lines.join('\n')}\n`);
     const results = join(dir, 'results.bin');
     const w = String(opts.workers);
+    const before = cpuSnapshot(opts.watch ?? {});
     await runOrThrow(opts.vegeta, [
       'attack',
       '-format=json',
@@ -64,6 +73,8 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
       '-timeout=5s',
       `-output=${results}`,
     ]);
+    const after = cpuSnapshot(opts.watch ?? {});
+    const cpu = before && after ? cpuUseBetween(before, after) : undefined;
     const decoded = join(dir, 'results.jsonl');
     await runOrThrow(opts.vegeta, ['encode', '-to', 'json', `-output=${decoded}`, results]);
     const all = readFileSync(decoded, 'utf8')
@@ -72,7 +83,7 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<LoadResult> {
       .map((line) => JSON.parse(line) as VegetaResult)
       .map((r) => ({ ...r, at: Date.parse(r.timestamp) }));
     const first = all.reduce((min, r) => Math.min(min, r.at), Infinity);
-    return summarize(opts.label, all.filter((r) => r.at >= first + opts.warmupS * 1000), opts.durationS);
+    return { ...summarize(opts.label, all.filter((r) => r.at >= first + opts.warmupS * 1000), opts.durationS), ...(cpu && { cpu }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

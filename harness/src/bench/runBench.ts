@@ -9,7 +9,7 @@ import { ensureTools } from '../tools/ensureTools.ts';
 import { apiNodeFlags, startSystem } from '../system/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { type LoadResult, loadTest } from './loadTest.ts';
-import { pacedLoad } from './pacedLoad.ts';
+import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
 export interface BenchResults {
   at: string;
@@ -22,7 +22,7 @@ export interface BenchResults {
   baseline: LoadResult;
   soldOut: LoadResult;
   accepted: LoadResult;
-  paced: LoadResult;
+  paced: PacedResult;
   drain: DrainResult;
   ratios: { soldOutVsBaseline: number; acceptedVsBaseline: number };
 }
@@ -97,6 +97,8 @@ export async function runBench(opts: { durationS: number; connections: number; p
       // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
       workers: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
       body: (n) => ({ userId: user(n), productId: 'paced' }),
+      // Where (e)'s CPU goes: on two cores the generator and the stores compete with the API.
+      watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
     });
 
     opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);

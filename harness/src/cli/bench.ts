@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import type { CpuUse } from '../bench/cpuUse.ts';
 import { runBench } from '../bench/runBench.ts';
 import { table } from './table.ts';
 
@@ -36,7 +37,8 @@ const program = new Command('bench')
         row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, r.paced.reqPerSec, '—'),
         ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
       ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and Vegeta (e) on loopback; statuses: ` +
-        `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n`,
+        `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n` +
+        pacedCpuLine(r.paced.cpu),
     );
     const dir = join(repo, 'runs', 'bench');
     mkdirSync(dir, { recursive: true });
@@ -44,6 +46,19 @@ const program = new Command('bench')
     writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
     process.stdout.write(`results: ${file}\n`);
   });
+
+/** Where (e)'s CPU went, so that a tail can be read against the machine's load. */
+function pacedCpuLine(cpu: CpuUse | undefined): string {
+  if (!cpu) return '';
+  const cores = Object.entries(cpu.cores)
+    .map(([name, n]) => `${name === 'generator' ? 'Vegeta' : name} ${n.toFixed(2)}`)
+    .join(', ');
+  const wait = cpu.mainThreadRunQueueWait.api;
+  return (
+    `(e) CPU in cores, over its ${cpu.seconds.toFixed(0)} s: ${cores}; the machine ${cpu.machineBusyCores.toFixed(2)} of ${cpu.machineCores}` +
+    `${wait === undefined ? '' : `; the API's main thread waited for a CPU ${(wait * 100).toFixed(0)}% of the time`}\n`
+  );
+}
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
