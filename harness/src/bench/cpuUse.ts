@@ -73,8 +73,8 @@ export function cpuUseBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
     const start = before.processTicks[name];
     if (start === undefined) continue;
     cores[name] = (ticks - start) / ticksPerSecond / seconds;
-    const wait = after.mainThreadWaitNs[name]! - (before.mainThreadWaitNs[name] ?? NaN);
-    if (Number.isFinite(wait)) mainThreadRunQueueWait[name] = wait / 1e9 / seconds;
+    const [waitStart, waitEnd] = [before.mainThreadWaitNs[name], after.mainThreadWaitNs[name]];
+    if (waitStart !== undefined && waitEnd !== undefined) mainThreadRunQueueWait[name] = (waitEnd - waitStart) / 1e9 / seconds;
   }
   cores.generator = (after.childTicks - before.childTicks) / ticksPerSecond / seconds;
   const machineCores = cpus().length;
