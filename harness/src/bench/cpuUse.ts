@@ -11,7 +11,7 @@ export interface CpuSnapshot {
   processTicks: Record<string, number>;
   /** Nanoseconds each named process's main thread spent runnable but waiting for a CPU. */
   mainThreadWaitNs: Record<string, number>;
-  /** user + system ticks of this process's finished and waited-for children (wrk, Vegeta). */
+  /** user + system ticks of this process's finished and waited-for children (wrk, oha). */
   childTicks: number;
   /** Busy and total ticks of the whole machine. */
   machineBusy: number;

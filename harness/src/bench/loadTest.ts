@@ -13,7 +13,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** Requests that got no answer: connection, read and write errors. */
   errors: number;
-  timeouts: number;
+  /** Of the errors, those that timed out, where the generator tells them apart. */
+  timeouts?: number;
 }
 
 export interface LoadOptions {

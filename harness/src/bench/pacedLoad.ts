@@ -8,7 +8,8 @@ import type { LoadResult } from './loadTest.ts';
 
 export interface PacedLoadOptions {
   label: string;
-  vegeta: string;
+  /** The oha binary. */
+  oha: string;
   url: string;
   /** Requests started per second, evenly spaced whatever the answers' latency. */
   rate: number;
@@ -16,92 +17,96 @@ export interface PacedLoadOptions {
   durationS: number;
   /** Seconds at the same rate before the measured ones, left out of every figure. */
   warmupS: number;
-  /** Workers, each with its own keep-alive connection. */
-  workers: number;
-  /** Builds each request's JSON body; n counts requests from 0. */
+  /** Keep-alive connections; a request waits for a free one, and that wait counts in its latency. */
+  connections: number;
+  /**
+   * Builds the JSON body of the n-th of `bodies` prepared bodies. oha picks one of them at random for
+   * each request, so a body can be sent more than once.
+   */
   body: (n: number) => unknown;
-  /** Processes (name → pid) whose CPU use over the attack, warm-up included, goes into the result. */
+  bodies: number;
+  /** Processes (name → pid) whose CPU use over the run, warm-up included, goes into the result. */
   watch?: Record<string, number | undefined>;
 }
 
 export interface PacedResult extends LoadResult {
-  /** CPU over the whole attack, warm-up included: the watched processes and Vegeta (`generator`). Absent off Linux. */
+  /** CPU over the whole run, warm-up included: the watched processes and oha (`generator`). Absent off Linux. */
   cpu?: CpuUse;
 }
 
-/** One line of `vegeta encode -to json`, the parts used here (latency in ns). */
-interface VegetaResult {
-  code: number;
-  timestamp: string;
-  latency: number;
-  error: string;
-}
-
 /**
- * POST /order at a fixed rate with Vegeta's constant pacer: requests are started on schedule, spread
- * evenly over each second, whatever the answers' latency (a rate quota per connection would instead
- * send bursts at full speed followed by pauses). Every request has its own body, prepared before the
- * run; the run is bounded by warmupS + durationS.
+ * POST /order at a fixed rate with oha's pacer and its latency correction: requests are due on a
+ * schedule spread evenly over each second, and each one's latency runs from when it was due, so a
+ * request that waited for a connection or for the generator counts that wait too. The run is
+ * rate × (warmupS + durationS) requests, each answered or given up after 5 s.
  *
  * The figures count only the requests started after the warm-up: the first moments at a new rate
- * measure the workers' new connections and what the previous load left behind (a backlog of GC and
- * broker work), not the rate itself.
+ * measure new connections and what the previous load left behind (a backlog of GC and broker work),
+ * not the rate itself.
  */
 export async function pacedLoad(opts: PacedLoadOptions): Promise<PacedResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-paced-'));
   try {
-    const targets = join(dir, 'targets.jsonl');
-    const totalS = opts.warmupS + opts.durationS;
-    const count = Math.ceil(opts.rate * totalS * 1.05) + 100;
-    const url = `${opts.url}/order`;
-    const header = { 'Content-Type': ['application/json'] };
+    const bodies = join(dir, 'bodies.txt');
     const lines: string[] = [];
-    for (let n = 0; n < count; n++) lines.push(JSON.stringify({ method: 'POST', url, header, body: Buffer.from(JSON.stringify(opts.body(n))).toString('base64') }));
-    writeFileSync(targets, `${lines.join('\n')}\n`);
-    const results = join(dir, 'results.bin');
-    const w = String(opts.workers);
+    for (let n = 0; n < opts.bodies; n++) lines.push(JSON.stringify(opts.body(n)));
+    writeFileSync(bodies, `${lines.join('\n')}\n`);
+    const results = join(dir, 'results.csv');
+    const due = Math.round(opts.rate * (opts.warmupS + opts.durationS));
     const before = cpuSnapshot(opts.watch ?? {});
-    await runOrThrow(opts.vegeta, [
-      'attack',
-      '-format=json',
-      `-targets=${targets}`,
-      `-rate=${opts.rate}/s`,
-      `-duration=${totalS}s`,
-      `-workers=${w}`,
-      `-max-workers=${w}`,
-      `-connections=${w}`,
-      '-timeout=5s',
-      `-output=${results}`,
+    await runOrThrow(opts.oha, [
+      '-n', String(due),
+      '-q', String(opts.rate),
+      '--latency-correction',
+      '-c', String(opts.connections),
+      '-t', '5s',
+      '-m', 'POST',
+      '-T', 'application/json',
+      '-Z', bodies,
+      '--no-tui',
+      '--output-format', 'csv',
+      '-o', results,
+      `${opts.url}/order`,
     ]);
     const after = cpuSnapshot(opts.watch ?? {});
     const cpu = before && after ? cpuUseBetween(before, after) : undefined;
-    const decoded = join(dir, 'results.jsonl');
-    await runOrThrow(opts.vegeta, ['encode', '-to', 'json', `-output=${decoded}`, results]);
-    const all = readFileSync(decoded, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as VegetaResult)
-      .map((r) => ({ ...r, at: Date.parse(r.timestamp) }));
-    const first = all.reduce((min, r) => Math.min(min, r.at), Infinity);
-    return { ...summarize(opts.label, all.filter((r) => r.at >= first + opts.warmupS * 1000), opts.durationS), ...(cpu && { cpu }) };
+    const summary = summarizeOhaCsv(opts.label, readFileSync(results, 'utf8'), { due, warmupS: opts.warmupS, durationS: opts.durationS });
+    return { ...summary, ...(cpu && { cpu }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function summarize(label: string, measured: Array<VegetaResult & { at: number }>, durationS: number): LoadResult {
-  const latencies = measured.map((r) => r.latency / 1e6).sort((a, b) => a - b);
+/**
+ * The figures of one oha run from its CSV (`--output-format csv`): a header, then one line per
+ * answered request: start (s after the run began), DNS, dial-up, first byte, duration (s, from when
+ * it was due), bytes, HTTP status.
+ *
+ * oha lists only answered requests, so those without an answer (a refused connection, a 5 s
+ * timeout) are the `due` requests of the run minus the answered ones; they are `errors`, and oha
+ * does not say which kind each was.
+ */
+export function summarizeOhaCsv(label: string, csv: string, run: { due: number; warmupS: number; durationS: number }): LoadResult {
+  const rows = csv
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const f = line.split(',');
+      if (f.length !== 7) throw new Error(`oha CSV: expected 7 fields, got ${f.length} in "${line}"`);
+      return { startS: Number(f[0]), latencyMs: Number(f[4]) * 1000, status: f[6]! };
+    });
+  const measured = rows.filter((r) => r.startS >= run.warmupS);
+  const latencies = measured.map((r) => r.latencyMs).sort((a, b) => a - b);
   const statuses: Record<string, number> = {};
-  for (const r of measured) if (r.code !== 0) statuses[r.code] = (statuses[r.code] ?? 0) + 1;
-  const failed = measured.filter((r) => r.code === 0);
+  for (const r of measured) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   return {
     label,
-    reqPerSec: measured.length / durationS,
-    okPerSec: (statuses['200'] ?? 0) / durationS,
+    reqPerSec: measured.length / run.durationS,
+    okPerSec: (statuses['200'] ?? 0) / run.durationS,
     p50Ms: nearestRankQuantile(latencies, 0.5),
     p99Ms: nearestRankQuantile(latencies, 0.99),
     statuses,
-    errors: failed.length,
-    timeouts: failed.filter((r) => /timeout|deadline/i.test(r.error)).length,
+    errors: run.due - rows.length,
   };
 }

@@ -36,8 +36,8 @@ const program = new Command('bench')
         row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
         row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, r.paced.reqPerSec, '—'),
         ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
-      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and Vegeta (e) on loopback; statuses: ` +
-        `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}\n` +
+      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ` +
+        `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered\n` +
         pacedCpuLine(r.paced.cpu),
     );
     const dir = join(repo, 'runs', 'bench');
@@ -51,7 +51,7 @@ const program = new Command('bench')
 function pacedCpuLine(cpu: CpuUse | undefined): string {
   if (!cpu) return '';
   const cores = Object.entries(cpu.cores)
-    .map(([name, n]) => `${name === 'generator' ? 'Vegeta' : name} ${n.toFixed(2)}`)
+    .map(([name, n]) => `${name === 'generator' ? 'oha' : name} ${n.toFixed(2)}`)
     .join(', ');
   const wait = cpu.mainThreadRunQueueWait.api;
   return (

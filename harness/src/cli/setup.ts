@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ensureTools } from '../tools/ensureTools.ts';
+import { ensureBenchTools, ensureTools } from '../tools/ensureTools.ts';
 import { ToolError } from '../tools/ToolError.ts';
 
 const program = new Command('setup')
@@ -8,9 +8,10 @@ const program = new Command('setup')
       'Downloads and builds go to $FLUXGATE_CACHE (default: $XDG_CACHE_HOME/flux-gate or ~/.cache/flux-gate).',
   )
   .option('--json', 'print the resolved tool paths as one JSON object')
-  .action(async (opts: { json?: boolean }) => {
+  .option('--bench', "also build what only `npm run bench` needs: oha, with cargo (a few minutes, once)")
+  .action(async (opts: { json?: boolean; bench?: boolean }) => {
     const started = performance.now();
-    const tools = await ensureTools();
+    const tools = { ...(await ensureTools()), ...(opts.bench ? await ensureBenchTools() : {}) };
     if (opts.json) process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
     process.stderr.write(`setup done in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { buildK6 } from './buildK6.ts';
 import { cacheDir } from './cacheDir.ts';
+import { cargoInstallTool } from './cargoInstallTool.ts';
 import { fetchKafka } from './fetchKafka.ts';
 import { findChromium, findJava, findPostgres, findRedis, findWrk } from './findSystemTools.ts';
 import { goInstallTool } from './goInstallTool.ts';
@@ -18,8 +19,6 @@ export interface Tools {
   toxiproxyServer: string;
   k6: string;
   k6Extensions: string[];
-  /** Vegeta, the constant-rate load generator of the benchmark's fixed-rate phase. */
-  vegeta: string;
   /** wrk, the load generator of the benchmark's full-speed phases. */
   wrk: string;
   /** Chromium for browser tests of the reports. */
@@ -32,6 +31,12 @@ export interface EnsureToolsOptions {
   /** Receives one line per step and per sub-step. Defaults to stderr. */
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+}
+
+/** What only `npm run bench` needs, on top of Tools. */
+export interface BenchTools {
+  /** oha, the constant-rate load generator of the benchmark's fixed-rate phase. */
+  oha: string;
 }
 
 let memo: Promise<Tools> | undefined;
@@ -48,11 +53,25 @@ export function ensureTools(options: EnsureToolsOptions = {}): Promise<Tools> {
   return memo;
 }
 
-async function provision(options: EnsureToolsOptions): Promise<Tools> {
+/**
+ * The benchmark's own tools, at their pinned versions. Kept apart from ensureTools because oha is
+ * built from source with cargo (minutes, once), which tests and experiments do not need.
+ */
+export async function ensureBenchTools(options: EnsureToolsOptions = {}): Promise<BenchTools> {
+  const { cache, step, sub } = steps(options);
+  const oha = await step(
+    `oha ${versions.oha}`,
+    () => cargoInstallTool(cache, { crate: 'oha', version: versions.oha, neededFor: "the benchmark's fixed-rate load generator" }, sub),
+    (t) => t.cached,
+  );
+  return { oha: oha.bin };
+}
+
+/** The cache, and a logger that prints each step with its time and each sub-step indented. */
+function steps(options: EnsureToolsOptions) {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cache = cacheDir(options.env);
   mkdirSync(cache, { recursive: true });
-
   async function step<T>(name: string, work: () => Promise<T>, cached: (value: T) => boolean = () => true): Promise<T> {
     const started = performance.now();
     const value = await work();
@@ -61,6 +80,11 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     return value;
   }
   const sub = (line: string) => log(`    … ${line}`);
+  return { log, cache, step, sub };
+}
+
+async function provision(options: EnsureToolsOptions): Promise<Tools> {
+  const { log, cache, step, sub } = steps(options);
 
   log(`tools (cache: ${cache})`);
   const redisServer = await step('redis-server', () => findRedis(sub));
@@ -72,11 +96,6 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
   const toxiproxy = await step(
     `toxiproxy ${versions.toxiproxy}`,
     () => goInstallTool(cache, { name: 'toxiproxy', module: 'github.com/Shopify/toxiproxy/v2/cmd/server', version: versions.toxiproxy, built: 'server', bin: 'toxiproxy-server' }, sub),
-    (t) => t.cached,
-  );
-  const vegeta = await step(
-    `vegeta ${versions.vegeta}`,
-    () => goInstallTool(cache, { name: 'vegeta', module: 'github.com/tsenart/vegeta/v12', version: versions.vegeta, built: 'vegeta', bin: 'vegeta' }, sub),
     (t) => t.cached,
   );
   const k6 = await step(`k6 ${versions.k6}`, () => buildK6(cache, sub), (k) => k.cached);
@@ -91,7 +110,6 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     toxiproxyServer: toxiproxy.bin,
     k6: k6.bin,
     k6Extensions: k6.extensions,
-    vegeta: vegeta.bin,
     wrk,
     chromium,
     ...(k6.missing ? { k6Missing: k6.missing } : {}),

@@ -8,6 +8,8 @@ export interface RunOptions {
   /** Run as this user (needs root). */
   uid?: number;
   gid?: number;
+  /** Receives the output (stdout and stderr) as it arrives, for progress. */
+  onOutput?: (chunk: string) => void;
 }
 
 export interface RunResult {
@@ -27,8 +29,14 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onOutput?.(d.toString());
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      options.onOutput?.(d.toString());
+    });
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     child.on('error', (err) => {
       clearTimeout(timer);

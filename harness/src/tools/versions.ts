@@ -13,8 +13,8 @@ export const versions = {
   k6: 'v1.3.0',
   /** xk6, the k6 extension builder. */
   xk6: 'v1.2.3',
-  /** Vegeta, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its Go module. */
-  vegeta: 'v12.12.0',
+  /** oha, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its crate (crates.io). */
+  oha: '1.16.0',
   /** The xk6-kafka extension. */
   xk6Kafka: 'v1.0.0',
 } as const;
