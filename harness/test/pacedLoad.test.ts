@@ -16,6 +16,8 @@ describe("summarizeOhaCsv: (e)'s figures from oha's per-request CSV", () => {
     expect(r.p50Ms).toBeCloseTo(10);
     expect(r.p99Ms).toBeCloseTo(20);
     expect(r.errors).toBe(0);
+    // Second 1 holds latencies 1..10 ms, second 2 holds 11..20 ms.
+    expect(r.perSecondP99Ms).toEqual([10, 20]);
   });
 
   it('counts the requests due but never answered as errors', () => {

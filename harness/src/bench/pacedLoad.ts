@@ -30,6 +30,8 @@ export interface PacedLoadOptions {
 }
 
 export interface PacedResult extends LoadResult {
+  /** The p99 of the requests started in each measured second, in order: whether the tail is a few bad seconds or all of them. */
+  perSecondP99Ms: number[];
   /** CPU over the whole run, warm-up included: the watched processes and oha (`generator`). Absent off Linux. */
   cpu?: CpuUse;
 }
@@ -86,7 +88,7 @@ export async function pacedLoad(opts: PacedLoadOptions): Promise<PacedResult> {
  * timeout) are the `due` requests of the run minus the answered ones; they are `errors`, and oha
  * does not say which kind each was.
  */
-export function summarizeOhaCsv(label: string, csv: string, run: { due: number; warmupS: number; durationS: number }): LoadResult {
+export function summarizeOhaCsv(label: string, csv: string, run: { due: number; warmupS: number; durationS: number }): Omit<PacedResult, 'cpu'> {
   const rows = csv
     .split('\n')
     .slice(1)
@@ -100,6 +102,8 @@ export function summarizeOhaCsv(label: string, csv: string, run: { due: number; 
   const latencies = measured.map((r) => r.latencyMs).sort((a, b) => a - b);
   const statuses: Record<string, number> = {};
   for (const r of measured) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  const seconds: number[][] = Array.from({ length: Math.ceil(run.durationS) }, () => []);
+  for (const r of measured) seconds[Math.min(seconds.length - 1, Math.floor(r.startS - run.warmupS))]!.push(r.latencyMs);
   return {
     label,
     reqPerSec: measured.length / run.durationS,
@@ -108,5 +112,6 @@ export function summarizeOhaCsv(label: string, csv: string, run: { due: number; 
     p99Ms: nearestRankQuantile(latencies, 0.99),
     statuses,
     errors: run.due - rows.length,
+    perSecondP99Ms: seconds.map((l) => nearestRankQuantile(l.sort((a, b) => a - b), 0.99)),
   };
 }

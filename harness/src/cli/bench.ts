@@ -38,6 +38,7 @@ const program = new Command('bench')
         ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
       ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ` +
         `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered\n` +
+        `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` +
         pacedCpuLine(r.paced.cpu),
     );
     const dir = join(repo, 'runs', 'bench');
