@@ -16,10 +16,11 @@ const whole = (name: string) => (value: string) => {
 const program = new Command('bench')
   .description(
     'Benchmark the system on this machine and print figures (not a test): the bare Fastify+ioredis ceiling, the API on the sold-out\n' +
-      'and accepted paths, latency at a fixed rate (5,000 req/s by default), and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.',
+      'and accepted paths, latency at a fixed rate (5,000 req/s by default), and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.\n' +
+      'The first run builds oha, the fixed-rate generator, with cargo (a few minutes, once; `npm run setup -- --bench` does it ahead).',
   )
   .option('--duration <s>', 'seconds per load phase', whole('--duration'), 8)
-  .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) paces its own workers (at least 64)', whole('--connections'), 256)
+  .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) opens its own (at least 64)', whole('--connections'), 256)
   .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
