@@ -46,7 +46,8 @@ export async function postgresProcess(opts: { binDir: string; port: number; dir:
     readyTimeoutMs: opts.readyTimeoutMs,
     stopSignal: 'SIGINT',
     ready: async () => {
-      const client = new pg.Client({ connectionString: url('postgres') });
+      // A port taken by another server can accept and never answer: give up on a connection after 2 s.
+      const client = new pg.Client({ connectionString: url('postgres'), connectionTimeoutMillis: 2_000 });
       client.on('error', () => {});
       try {
         await client.connect();
