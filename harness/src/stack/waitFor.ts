@@ -20,7 +20,6 @@ export async function waitFor(
   for (;;) {
     const reason = options.abort?.();
     if (reason) throw new Error(reason);
-    let settled = false;
     const attempt = check().then(
       () => true,
       (err: unknown) => {
@@ -28,11 +27,8 @@ export async function waitFor(
         return false;
       },
     );
-    void attempt.finally(() => (settled = true));
-    while (!settled) {
-      const done = await Promise.race([attempt, sleep(pollMs).then(() => undefined)]);
-      if (done === true) return;
-      if (done === false) break;
+    let passed: boolean | undefined;
+    while ((passed = await Promise.race([attempt, sleep(pollMs).then(() => undefined)])) === undefined) {
       const giveUp = options.abort?.();
       if (giveUp) throw new Error(giveUp);
       if (Date.now() >= deadline) {
@@ -40,6 +36,7 @@ export async function waitFor(
         throw timedOut();
       }
     }
+    if (passed) return;
     if (Date.now() >= deadline) throw timedOut();
     await sleep(interval);
     interval = Math.min(interval * 1.5, 500);

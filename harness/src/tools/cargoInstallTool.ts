@@ -19,8 +19,9 @@ export async function cargoInstallTool(cache: string, tool: CargoTool, log: (lin
   const root = join(cache, `${tool.crate}-${tool.version}`);
   const bin = join(root, 'bin', tool.crate);
   if (existsSync(bin)) return { bin, cached: true };
-  const home = process.env.HOME ?? '';
-  const cargo = (await which('cargo')) ?? [join(home, '.cargo', 'bin', 'cargo')].find((p) => existsSync(p));
+  // rustup puts cargo in ~/.cargo/bin, which a non-login shell may not have on PATH.
+  const rustupCargo = join(process.env.HOME ?? '', '.cargo', 'bin', 'cargo');
+  const cargo = (await which('cargo')) ?? (existsSync(rustupCargo) ? rustupCargo : undefined);
   const install = ['install', tool.crate, '--version', tool.version, '--locked', '--root', root];
   if (!cargo) {
     throw new ToolError(tool.crate, `the Rust toolchain (cargo) is needed to build ${tool.crate}, ${tool.neededFor}`, 'curl https://sh.rustup.rs -sSf | sh -s -- -y, then npm run setup -- --bench');

@@ -30,12 +30,14 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      options.onOutput?.(d.toString());
+      const text = d.toString();
+      stdout += text;
+      options.onOutput?.(text);
     });
     child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      options.onOutput?.(d.toString());
+      const text = d.toString();
+      stderr += text;
+      options.onOutput?.(text);
     });
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     child.on('error', (err) => {
