@@ -50,10 +50,15 @@ const brokenEnv: Record<BrokenMode, string> = {
 };
 
 /**
- * The API's V8 flags, as in its `npm start`: a young generation of 32 MiB semi-spaces, so that the
- * short-lived garbage of each request is collected less often (bench (c) +5%, (e) p99 lower).
+ * The API's V8 flags, as in its `npm start`:
+ * - a young generation of 32 MiB semi-spaces, so that the short-lived garbage of each request is
+ *   collected less often (bench (c) +5%, (e) p99 lower);
+ * - the garbage collector on the main thread alone. With helper threads, the main thread sleeps
+ *   through each collection until the helpers get a CPU, and on a machine whose cores are busy with
+ *   the broker, Redis and the load they wait for one: a 1-2 ms collection stalled the event loop
+ *   for 5-30 ms (seen with `perf sched`). The commit that added the flag has the A/B.
  */
-export const apiNodeFlags = ['--max-semi-space-size=32'];
+export const apiNodeFlags = ['--max-semi-space-size=32', '--single-threaded-gc'];
 
 /** A service run as `node [flags] --import tsx <main>`; `ready` gets the log it wrote since its latest spawn. */
 function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (freshLog: () => string) => Promise<void>, nodeFlags: string[] = []) {
