@@ -20,11 +20,10 @@ export interface PacedLoadOptions {
   /** Keep-alive connections; a request waits for a free one, and that wait counts in its latency. */
   connections: number;
   /**
-   * Builds the JSON body of the n-th of `bodies` prepared bodies. oha picks one of them at random for
-   * each request, so a body can be sent more than once.
+   * Builds the JSON body of the n-th prepared body, one per request due. oha picks one of them at
+   * random for each request, so a body can be sent more than once.
    */
   body: (n: number) => unknown;
-  bodies: number;
   /** Processes (name → pid) whose CPU use over the run, warm-up included, goes into the result. */
   watch?: Record<string, number | undefined>;
 }
@@ -49,12 +48,12 @@ export interface PacedResult extends LoadResult {
 export async function pacedLoad(opts: PacedLoadOptions): Promise<PacedResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-paced-'));
   try {
+    const due = Math.round(opts.rate * (opts.warmupS + opts.durationS));
     const bodies = join(dir, 'bodies.txt');
     const lines: string[] = [];
-    for (let n = 0; n < opts.bodies; n++) lines.push(JSON.stringify(opts.body(n)));
+    for (let n = 0; n < due; n++) lines.push(JSON.stringify(opts.body(n)));
     writeFileSync(bodies, `${lines.join('\n')}\n`);
     const results = join(dir, 'results.csv');
-    const due = Math.round(opts.rate * (opts.warmupS + opts.durationS));
     const before = cpuSnapshot(opts.watch ?? {});
     await runOrThrow(opts.oha, [
       '-n', String(due),

@@ -100,7 +100,6 @@ export async function runBench(opts: { durationS: number; connections: number; p
       // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
       connections: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
       body: (n) => ({ userId: user(n), productId: 'paced' }),
-      bodies: Math.ceil(opts.pacedRate * (pacedWarmupS + opts.durationS)),
       // Where (e)'s CPU goes: on two cores the generator and the stores compete with the API.
       watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
     });

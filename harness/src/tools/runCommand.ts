@@ -29,16 +29,13 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
+    const collect = (append: (text: string) => void) => (d: Buffer) => {
       const text = d.toString();
-      stdout += text;
+      append(text);
       options.onOutput?.(text);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      const text = d.toString();
-      stderr += text;
-      options.onOutput?.(text);
-    });
+    };
+    child.stdout.on('data', collect((text) => (stdout += text)));
+    child.stderr.on('data', collect((text) => (stderr += text)));
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     child.on('error', (err) => {
       clearTimeout(timer);
