@@ -46,6 +46,9 @@ function clean(): CheckInput {
       request('u4', 409),
       request('u5', 409),
     ],
+    dropped: 0,
+    records: [],
+    thresholds: { errorRate: 0, p99Ms: 1000, dropped: 0 },
     faults: [],
     final: {
       readAt: 100,

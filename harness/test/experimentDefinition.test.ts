@@ -11,7 +11,7 @@ const valid = {
   name: 'tiny',
   description: 'a tiny sale',
   system: { products: [{ productId: 'p', stock: 10 }] },
-  load: { script: 'flash-sale.js', rate: 10, duration: '1s', users: 10 },
+  load: { rate: 10, duration: '1s', users: 10 },
 };
 
 function refusal(raw: unknown): string {
@@ -37,7 +37,9 @@ describe('experiment definitions', () => {
     expect(d.experiment.load.duration).toBe(1000);
     expect(d.experiment.faults[0]!.for).toBe(500);
     expect(d.experiment.system.apiInstances).toBe(1);
-    expect(d.experiment.invariants).toContain('no_oversell');
+    expect(d.experiment.load.engine).toBe('builtin');
+    expect(d.experiment.load.maxInFlight).toBe(2000);
+    expect(d.experiment.load.backoff).toEqual({ base: 200, max: 2000 });
   });
 
   it('names the bad field', () => {
@@ -46,6 +48,14 @@ describe('experiment definitions', () => {
     expect(refusal({ ...valid, surprise: 1 })).toContain('surprise');
     expect(refusal({ ...valid, faults: [{ when: { at: '1s' }, for: '1s', fault: { kind: 'meteor' } }] })).toContain('faults.0.fault');
     expect(refusal({ ...valid, faults: [{ when: { at: '1s' }, for: '1s', fault: { kind: 'latency', link: 'api-redis' } }] })).toContain('faults.0.fault.latencyMs');
+  });
+
+  it('refuses a file written for the k6-only schema, naming the field that replaces each old one', () => {
+    expect(refusal({ ...valid, load: { ...valid.load, script: 'flash-sale.js' } })).toMatch(/load\.script: removed.*load\.engine/);
+    expect(refusal({ ...valid, load: { ...valid.load, maxVUs: 400 } })).toMatch(/load\.maxVUs: removed: use load\.maxInFlight/);
+    expect(refusal({ name: 'c', description: 'c', cases: [{ bug: 'non-atomic-stock', caughtBy: 'no_oversell', experiment: { ...valid, load: { ...valid.load, maxVUs: 1 } } }] })).toContain(
+      'cases.0.experiment.load.maxVUs',
+    );
   });
 
   it('lists the known names for an unknown one', () => {

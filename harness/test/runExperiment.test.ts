@@ -17,7 +17,7 @@ function experiment(raw: Record<string, unknown>): Experiment {
       name: 'tiny',
       description: 'a tiny sale',
       system: { products: [{ productId: 'tiny', stock: 20 }] },
-      load: { script: 'flash-sale.js', rate: 50, duration: '2s', users: 100 },
+      load: { rate: 50, duration: '2s', users: 100 },
       drainTimeout: '20s',
       ...raw,
     },
@@ -42,12 +42,18 @@ describe('runExperiment', () => {
     expect(results.verdict).toBe('pass');
     expect(results.figures.accepted).toBe(20);
     expect(results.figures.sold).toBe(20);
-    for (const file of ['experiment.json', 'manifest.json', 'history.ndjson', 'faults.json', 'samples.ndjson', 'k6-summary.json', 'final-state.json', 'results.json', 'report.html', 'logs/api-1.log', 'logs/worker-1.log', 'logs/kafka.log']) {
+    for (const file of ['experiment.json', 'manifest.json', 'history.ndjson', 'faults.json', 'samples.ndjson', 'load.json', 'final-state.json', 'results.json', 'report.html', 'logs/api-1.log', 'logs/worker-1.log', 'logs/kafka.log', 'logs/load-builtin.log']) {
       expect(existsSync(join(runDir, file)), file).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { seed: number; gitSha: string; toolVersions: Record<string, string> };
     expect(manifest.seed).toBe(5);
-    expect(manifest.toolVersions.k6).toMatch(/k6 v/);
+    expect(manifest.toolVersions.loadEngine).toMatch(/^builtin \(undici \d+\.\d+\.\d+\)$/);
+    const load = JSON.parse(readFileSync(join(runDir, 'load.json'), 'utf8')) as { offered: number; started: number; dropped: number; cpuMs: number };
+    expect(load.offered).toBe(100);
+    expect(load.started).toBe(100);
+    expect(load.dropped).toBe(0);
+    expect(load.cpuMs).toBeGreaterThan(0);
+    expect(results.checks.find((c) => c.name === 'thresholds')?.verdict).toBe('pass');
     expect(await childPids()).toEqual([]);
   });
 
@@ -56,15 +62,15 @@ describe('runExperiment', () => {
     const abort = new AbortController();
     const run = runExperiment(
       experiment({
-        load: { script: 'flash-sale.js', rate: 50, duration: '20s', users: 2000 },
+        load: { rate: 50, duration: '20s', users: 2000 },
         system: { products: [{ productId: 'tiny', stock: 2000 }] },
         faults: [{ when: { at: '1s' }, for: '30s', fault: { kind: 'down', link: 'api-kafka' } }],
       }),
       { seed: 6, runsDir, ci: true, signal: abort.signal, repo },
     );
-    // The fault is in from 1 s of load on. Load starts when k6 opens its log, however long the stack
-    // and the system took to start on a busy machine; abort 4 s after that.
-    const loadStarted = () => readdirSync(runsDir, { recursive: true }).some((f) => String(f).endsWith('k6.log'));
+    // The fault is in from 1 s of load on. Load starts when the engine opens its log, however long the
+    // stack and the system took to start on a busy machine; abort 4 s after that.
+    const loadStarted = () => readdirSync(runsDir, { recursive: true }).some((f) => String(f).endsWith('load-builtin.log'));
     for (const deadline = Date.now() + 90_000; !loadStarted() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     abort.abort();
@@ -76,6 +82,27 @@ describe('runExperiment', () => {
     expect(faults[0]!.healedAt).toBeGreaterThan(faults[0]!.injectedAt);
     expect(existsSync(join(runDir, 'history.ndjson'))).toBe(true);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
+    expect(await childPids()).toEqual([]);
+  });
+
+  it('a load engine that cannot start heals and cancels the fault schedule, and says why', async () => {
+    const runsDir = runsFolder();
+    const previous = process.env.K6_BIN;
+    process.env.K6_BIN = join(runsDir, 'no-k6-here');
+    try {
+      const { results, startFailed } = await runExperiment(
+        experiment({
+          load: { engine: 'k6', rate: 50, duration: '5s', users: 100 },
+          faults: [{ when: { at: '0s' }, for: '10s', fault: { kind: 'down', link: 'api-kafka' } }],
+        }),
+        { seed: 7, runsDir, ci: true, signal: new AbortController().signal, repo },
+      );
+      expect(startFailed).toBe(true);
+      expect(results.error).toMatch(/K6_BIN/);
+    } finally {
+      if (previous === undefined) delete process.env.K6_BIN;
+      else process.env.K6_BIN = previous;
+    }
     expect(await childPids()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { LatencyHistogram } from './LatencyHistogram.ts';
-import { outcomeClasses, type OutcomeClass } from './outcomeClass.ts';
+import { outcomeClasses, type OutcomeClass } from './classifyOutcome.ts';
 
 export interface TimeBucket {
   counts: Record<OutcomeClass, number>;

@@ -1,5 +1,5 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import { outcomeClasses, type OutcomeClass } from './outcomeClass.ts';
+import { outcomeClasses, type OutcomeClass } from './classifyOutcome.ts';
 import type { Run } from './readRun.ts';
 import type { Sample } from './runFiles.ts';
 

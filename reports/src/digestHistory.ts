@@ -1,14 +1,20 @@
 import { LatencyHistogram } from './LatencyHistogram.ts';
-import { isError, outcomeClass, outcomeClasses, type OutcomeClass } from './outcomeClass.ts';
+import { ErrorRate, isError, outcomeClass, outcomeClasses, wasSent, type OutcomeClass } from './classifyOutcome.ts';
 import type { Run } from './readRun.ts';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 
 /** What one pass over a run's history leaves: totals, latency distribution, a latency sample and time buckets. */
 export interface HistoryDigest {
+  /** Requests sent (retries included); dropped arrivals are not requests. */
   requests: number;
+  /** Arrivals dropped at the in-flight cap. */
+  dropped: number;
   byClass: Record<OutcomeClass, number>;
+  /** Requests that were errors (see isError). */
   errors: number;
+  /** The run's error rate, per arrival (see ErrorRate). */
+  errorRate: number;
   firstTs: number | null;
   lastTs: number | null;
   /** Latency of every answered request (status > 0). */
@@ -29,7 +35,9 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
   const latency = new LatencyHistogram();
   const reservoir = new Reservoir(sampleSize, sampleSeed);
   const buckets = new TimeBuckets(run.manifest.startedAt);
+  const rate = new ErrorRate();
   let requests = 0;
+  let dropped = 0;
   let errors = 0;
   let firstTs = Infinity;
   let lastTs = -Infinity;
@@ -39,9 +47,14 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     const cls = outcomeClass(e);
     const error = isError(e);
     const bucket = buckets.at(e.ts);
-    requests++;
     byClass[cls]++;
     bucket.counts[cls]++;
+    if (!wasSent(e)) {
+      dropped++;
+      continue;
+    }
+    requests++;
+    rate.add(e);
     if (error) {
       errors++;
       bucket.errors++;
@@ -57,8 +70,10 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
 
   return {
     requests,
+    dropped,
     byClass,
     errors,
+    errorRate: rate.rate,
     firstTs: requests ? firstTs : null,
     lastTs: requests ? lastTs : null,
     latency,

@@ -6,3 +6,6 @@ export { writeReport } from './writeReport.ts';
 export { writeComparison } from './writeComparison.ts';
 export type { Comparison, FigureRow, CheckRow } from './compareRuns.ts';
 export { nearestRankQuantile } from './nearestRankQuantile.ts';
+export { seededRandom } from './seededRandom.ts';
+export * from './classifyOutcome.ts';
+export { readNdjson } from './readNdjson.ts';

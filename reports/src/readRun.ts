@@ -8,7 +8,9 @@ import {
   type FaultRecord,
   type FinalState,
   type HistoryEntry,
+  type LoadSummary,
   type Manifest,
+  type RecordEntry,
   type Results,
   type Sample,
 } from './runFiles.ts';
@@ -27,7 +29,8 @@ export interface Run {
   experiment: ExperimentFile | null;
   faults: FaultRecord[];
   samples: Sample[];
-  k6Summary: unknown;
+  /** What the load engine reported, when it ended. */
+  load: LoadSummary | null;
   finalState: FinalState | null;
   results: Results | null;
   /** Names of the files in logs/, sorted. */
@@ -36,6 +39,8 @@ export interface Run {
   problems: string[];
   /** Streams history.ndjson one entry at a time; nothing when the file is missing. */
   history(onBadLine?: (line: number) => void): AsyncIterable<HistoryEntry>;
+  /** Streams records.ndjson (the Kafka-side load's records); nothing when the run produced none. */
+  records(onBadLine?: (line: number) => void): AsyncIterable<RecordEntry>;
 }
 
 /**
@@ -74,7 +79,8 @@ export async function readRun(dir: string): Promise<Run> {
   } else problems.push(`${runFileNames.samples} is missing`);
 
   const historyFile = join(abs, runFileNames.history);
-  if (!existsSync(historyFile)) problems.push(`${runFileNames.history} is missing`);
+  const recordsFile = join(abs, runFileNames.records);
+  if (!existsSync(historyFile) && !existsSync(recordsFile)) problems.push(`${runFileNames.history} is missing`);
 
   return {
     dir: abs,
@@ -82,13 +88,16 @@ export async function readRun(dir: string): Promise<Run> {
     experiment: await json<ExperimentFile>(runFileNames.experiment),
     faults: (await json<FaultRecord[]>(runFileNames.faults)) ?? [],
     samples: samples.sort((a, b) => a.ts - b.ts),
-    k6Summary: await json<unknown>(runFileNames.k6Summary),
+    load: existsSync(join(abs, runFileNames.load)) ? await json<LoadSummary>(runFileNames.load) : null,
     finalState: await json<FinalState>(runFileNames.finalState),
     results: await json<Results>(runFileNames.results),
     logs: (await readdir(join(abs, runFileNames.logs)).catch(() => [] as string[])).sort(),
     problems,
     async *history(onBadLine) {
       if (existsSync(historyFile)) yield* readNdjson<HistoryEntry>(historyFile, onBadLine);
+    },
+    async *records(onBadLine) {
+      if (existsSync(recordsFile)) yield* readNdjson<RecordEntry>(recordsFile, onBadLine);
     },
   };
 }

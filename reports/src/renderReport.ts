@@ -23,7 +23,7 @@ export function renderReport(summary: RunSummary): string {
   const charts = reportCharts(summary.charts);
   const body = `
 <header>
-<div>${verdictBadge(verdict, true)}</div>
+<div>${verdictBadge(verdict, true)}${digest.dropped ? ` <b>${formatFigure.count(digest.dropped)} arrival(s) dropped at the in-flight cap: the offered load was not all sent</b>` : ''}</div>
 <h1>${escapeHtml(m.experiment)}</h1>
 <p class="meta">seed <b>${escapeHtml(m.seed)}</b> · git <code>${escapeHtml(m.gitSha)}</code>${m.gitDirty ? ' <b>(dirty)</b>' : ''} ·
 ran ${formatFigure.time(m.startedAt)}${m.finishedAt ? ` for ${formatFigure.seconds((m.finishedAt - m.startedAt) / 1000)}` : ''} · run <code>${escapeHtml(m.runId)}</code></p>

@@ -1,6 +1,6 @@
 import type { ChartSeries, FaultWindow } from './chartSeries.ts';
 import type { ChartSpec, WindowSpec } from './ChartSpec.ts';
-import { outcomeClasses, type OutcomeClass } from './outcomeClass.ts';
+import { outcomeClasses, type OutcomeClass } from './classifyOutcome.ts';
 
 export const outcomeColors: Record<OutcomeClass, string> = {
   '200': '#1a7f37',
@@ -8,6 +8,7 @@ export const outcomeColors: Record<OutcomeClass, string> = {
   '409': '#6e7781',
   '503': '#bc4c00',
   unknown: '#8250df',
+  dropped: '#6e7781',
   other: '#cf222e',
 };
 

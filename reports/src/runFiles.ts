@@ -4,10 +4,11 @@
  *
  *   experiment.json   the resolved experiment definition (object; `name`, `description` at least)
  *   manifest.json     Manifest
- *   history.ndjson    one HistoryEntry per HTTP request made by the load
+ *   history.ndjson    one HistoryEntry per HTTP request made by the load, and one per arrival dropped at the in-flight cap
+ *   records.ndjson    one RecordEntry per order event the Kafka-side load produced straight into the orders topic
+ *   load.json         LoadSummary: what the load engine did (arrivals offered, started, dropped, retries, its CPU)
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
- *   k6-summary.json   k6's own end-of-test summary (handleSummary JSON)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
  *   results.json      Results
  *   logs/<process>.log  the log of every process
@@ -18,8 +19,9 @@ export const runFileNames = {
   manifest: 'manifest.json',
   history: 'history.ndjson',
   faults: 'faults.json',
+  records: 'records.ndjson',
+  load: 'load.json',
   samples: 'samples.ndjson',
-  k6Summary: 'k6-summary.json',
   finalState: 'final-state.json',
   results: 'results.json',
   logs: 'logs',
@@ -39,12 +41,20 @@ export interface Manifest {
   host: { platform: string; cpus: number; node: string };
 }
 
-/** ok: the outcome is known and succeeded; fail: known and refused; unknown: timeout/reset, may or may not have happened. */
-export type Outcome = 'ok' | 'fail' | 'unknown';
+/**
+ * ok: the outcome is known and succeeded; fail: known and refused; unknown: timeout/reset, may or may
+ * not have happened; dropped: the arrival was due but never sent, because the in-flight cap was full.
+ */
+export type Outcome = 'ok' | 'fail' | 'unknown' | 'dropped';
 
 export interface HistoryEntry {
-  /** When the request was sent. */
+  /** When the request was sent (for a dropped arrival: when it was due). */
   ts: number;
+  /** When the arrival (or this retry) was due by the load's schedule. */
+  intendedTs?: number;
+  /** When the request was handed to the socket; absent for a dropped arrival. */
+  sentTs?: number;
+  /** From intendedTs (or ts, in histories without it) to the end of the answer. */
   latencyMs: number;
   userId: string;
   productId: string;
@@ -58,6 +68,52 @@ export interface HistoryEntry {
   error?: string;
   /** 1 for the first try, 2+ for retries with the same key. */
   attempt: number;
+  /** The API instance's base URL the request went to. */
+  api?: string;
+}
+
+/** One order event the Kafka-side load produced into the orders topic, with its ack or its error. */
+export interface RecordEntry {
+  /** When the record was handed to the producer. */
+  ts: number;
+  intendedTs: number;
+  /** From intendedTs to the broker's ack (acks=all) or the error. */
+  latencyMs: number;
+  /** ok: acked; fail: the broker refused it; unknown: no answer in time; dropped: never sent (in-flight cap). */
+  outcome: Outcome;
+  productId: string;
+  /** The record's order id and user, when the value carries them. */
+  orderId?: string;
+  userId?: string;
+  /** Set on a deliberately bad record: which kind of poison it is (the worker must set it aside). */
+  poison?: PoisonKind;
+  partition?: number;
+  offset?: string;
+  error?: string;
+}
+
+/** The kinds of bad record the Kafka-side load can mix in. */
+export const poisonKinds = ['malformed_json', 'missing_field', 'unknown_product', 'duplicate_order_id', 'oversized_value'] as const;
+export type PoisonKind = (typeof poisonKinds)[number];
+
+/** What the load engine reports when it ends (load.json). */
+export interface LoadSummary {
+  engine: string;
+  workload: 'http' | 'kafka';
+  /** Arrivals the schedule made due. */
+  offered: number;
+  /** Arrivals that were sent. */
+  started: number;
+  /** Arrivals not sent because the in-flight cap was full. */
+  dropped: number;
+  /** Retries sent, counted apart from arrivals. */
+  retries: number;
+  /** The engine process's own CPU time, user plus system. */
+  cpuMs: number;
+  /** From the first arrival due to the last answer. */
+  wallMs: number;
+  /** The engine stopped early (abort or Ctrl-C). */
+  aborted: boolean;
 }
 
 export interface FaultRecord {
@@ -113,6 +169,8 @@ export interface FinalState {
   kafkaMessages: number;
   /** Consumer lag when the drain ended. */
   kafkaLag: number;
+  /** Records the worker set aside in PostgreSQL's dead_letters table, with why. */
+  deadLetters?: { partition: number; offset: string; line: number; reason: string; orderId: string | null }[];
   /** orderId → "partition:offset" of every order event in the topic, read straight from the broker. */
   kafkaOrders?: Record<string, string>;
   drained: boolean;
@@ -148,9 +206,16 @@ export interface KeyFigures {
   /** Confirmed in PostgreSQL. */
   sold: number;
   unknown: number;
+  /** Arrivals dropped at the in-flight cap (never sent). */
+  dropped?: number;
+  /** Order events the Kafka-side load produced and the broker acked. */
+  recordsAcked?: number;
+  /** Orders the worker stored per second while draining a backlog. */
+  drainRatePerSec?: number | null;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** Share of arrivals (Idempotency-Keys) whose last attempt had no decisive answer (unknown) or a 5xx: see errorRate(). */
   errorRate: number;
   drainSeconds: number | null;
   /** Seconds from each fault's heal until throughput/lag recovered. */

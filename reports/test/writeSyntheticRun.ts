@@ -116,13 +116,16 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Pr
     gitSha: '0123456789abcdef0123456789abcdef01234567',
     gitDirty: true,
     commandLine: ['npm', 'run', 'experiment', experiment],
-    toolVersions: { k6: 'v1.0.0', redis: '7.0.15' },
+    toolVersions: { loadEngine: 'builtin (undici 7.30.2)', redis: '7.0.15' },
     host: { platform: 'linux', cpus: 2, node: 'v20' },
   };
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
   await writeFile(join(dir, 'experiment.json'), JSON.stringify({ name: experiment, description: `synthetic <b>run</b> ${o.seed}` }));
   await writeFile(join(dir, 'faults.json'), JSON.stringify(faults));
-  await writeFile(join(dir, 'k6-summary.json'), JSON.stringify({ metrics: { http_reqs: { values: { count: o.requests } } } }));
+  await writeFile(
+    join(dir, 'load.json'),
+    JSON.stringify({ engine: 'builtin', workload: 'http', offered: o.requests, started: o.requests, dropped: 0, retries: 0, cpuMs: 1000, wallMs: durationMs, aborted: false }),
+  );
   await writeFile(join(dir, 'logs', 'api-1.log'), '{"msg":"listening"}\n');
   await writeFile(join(dir, 'logs', 'worker<&>.log'), '{"msg":"started"}\n');
   if (o.complete === false) return dir;

@@ -1,8 +1,15 @@
-import type { CheckResult, FaultRecord, FinalState, HistoryEntry } from '@flux-gate/reports';
+import type { CheckResult, FaultRecord, FinalState, HistoryEntry, RecordEntry } from '@flux-gate/reports';
 
 /** Everything a checker may read: the harness's own records of a run, never the system's code. */
 export interface CheckInput {
+  /** Every request the HTTP load sent (dropped arrivals are counted in `dropped`, not listed here). */
   history: HistoryEntry[];
+  /** Arrivals the load dropped at its in-flight cap. */
+  dropped: number;
+  /** Every order event the Kafka-side load produced (dropped ones included, with outcome 'dropped'). */
+  records: RecordEntry[];
+  /** The pass/fail contract on the load itself. */
+  thresholds: { errorRate: number; p99Ms: number; dropped: number };
   faults: FaultRecord[];
   final: FinalState;
   initialStock: Record<string, number>;

@@ -5,7 +5,9 @@ import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
 import { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
+import { recordsStored } from './recordsStored.ts';
 import { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
+import { thresholds } from './thresholds.ts';
 import { unknownOutcomes } from './unknownOutcomes.ts';
 import { worstVerdict } from './worstVerdict.ts';
 
@@ -18,13 +20,30 @@ export const checkers = {
   conservation,
   sold_out_when_demand_exceeds_stock: soldOutWhenDemandExceedsStock,
   unknown_outcomes: unknownOutcomes,
+  records_stored: recordsStored,
+  thresholds,
 } satisfies Record<string, Checker>;
 
 export type CheckerName = keyof typeof checkers;
 export const checkerNames = Object.keys(checkers) as CheckerName[];
 
+/** The checkers that judge buyers over HTTP, and those that judge records produced straight into Kafka. */
+export const defaultInvariants: Record<'http' | 'kafka', CheckerName[]> = {
+  http: checkerNames.filter((n) => n !== 'records_stored'),
+  kafka: ['records_stored', 'no_oversell', 'no_duplicates', 'thresholds'],
+};
+
+/** A checker that throws answers unknown with the error; the others still answer. */
+function runOne(name: CheckerName, input: CheckInput): CheckResult {
+  try {
+    return checkers[name](input);
+  } catch (err) {
+    return { name, verdict: 'unknown', summary: `the checker failed: ${err instanceof Error ? err.message : String(err)}`, counts: {}, witnesses: [] };
+  }
+}
+
 /** Runs the named checkers (default all); the verdict is fail if any fails, else unknown if any is unknown, else pass. */
 export function runCheckers(input: CheckInput, names: readonly CheckerName[] = checkerNames): { verdict: Verdict; checks: CheckResult[] } {
-  const checks = names.map((name) => checkers[name](input));
+  const checks = names.map((name) => runOne(name, input));
   return { verdict: worstVerdict(checks.map((c) => c.verdict)), checks };
 }

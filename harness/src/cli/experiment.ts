@@ -6,7 +6,10 @@ import type { Results } from '@flux-gate/reports';
 import { exitCodeOf, exitCodes } from '../experiment/exitCodes.ts';
 import { type Definition, ExperimentError, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
 import { runCanary } from '../experiment/runCanary.ts';
+import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runExperiment } from '../experiment/runExperiment.ts';
+import { type EngineName, engineNames } from '../load/engines.ts';
+import { findK6 } from '../load/k6Engine.ts';
 import { onShutdown } from './onShutdown.ts';
 import { table } from './table.ts';
 
@@ -16,6 +19,10 @@ const positiveNumber = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
   return n;
+};
+const engineValue = (value: string): EngineName => {
+  if (!(engineNames as string[]).includes(value)) throw new InvalidArgumentError(`--engine must be ${engineNames.join(' or ')}, got '${value}'`);
+  return value as EngineName;
 };
 const seedValue = (value: string) => {
   const n = Number(value);
@@ -36,7 +43,23 @@ function printResults(results: Results, runDir: string): void {
   );
 }
 
+/** The definition with every experiment's load on the chosen engine. */
+function onEngine(definition: Definition, engine: EngineName | undefined): Definition {
+  if (!engine) return definition;
+  const set = (e: Experiment): Experiment => ({ ...e, load: { ...e.load, engine } });
+  return definition.kind === 'canary'
+    ? { kind: 'canary', canary: { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: set(c.experiment) })) } }
+    : { kind: 'experiment', experiment: set(definition.experiment) };
+}
+
+/** Fails before anything starts when a run needs k6 and the user has none. */
+async function checkEngine(definition: Definition): Promise<void> {
+  const experiments = definition.kind === 'canary' ? definition.canary.cases.map((c) => c.experiment) : [definition.experiment];
+  if (experiments.some((e) => e.load.engine === 'k6')) await findK6();
+}
+
 async function run(definition: Definition, opts: { seed?: number; scale: number; ci?: boolean; runsDir: string }): Promise<number> {
+  await checkEngine(definition);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const abort = new AbortController();
   onShutdown(async () => {
@@ -64,23 +87,24 @@ async function run(definition: Definition, opts: { seed?: number; scale: number;
 
 const program = new Command('experiment')
   .description(
-    'Run a named experiment: start the stack and the system, run k6 load with a fault schedule, heal, drain, check invariants and write a report.\n' +
+    'Run a named experiment: start the stack and the system, drive open-model load (the built-in engine, or a k6 you installed) with a fault schedule, heal, drain, check invariants and write a report.\n' +
       'Exit codes: 0 all invariants hold, 1 an invariant failed, 2 inconclusive, 3 bad arguments or the stack could not start.',
   )
   .argument('[name]', 'experiment name (see --list) or a path to an experiment JSON file')
   .option('--list', 'list every experiment with a one-line description')
-  .option('--seed <n>', 'seed for user ids, jitter and fault timing (recorded in the run)', seedValue)
+  .option('--seed <n>', "seed of the load: buyers' user ids, Idempotency-Keys, order ids and retry jitter (recorded in the run; the fault schedule is the experiment's own)", seedValue)
+  .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
   .option('--ci', 'plain, non-interactive output')
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
       return;
     }
-    process.exitCode = await run(loadDefinition(name), opts);
+    process.exitCode = await run(onEngine(loadDefinition(name), opts.engine), opts);
   });
 
 program
@@ -99,7 +123,7 @@ program
 /** A resolved experiment stores durations in milliseconds; turn them back into "…ms" strings for the schema. */
 function unresolve(raw: Record<string, unknown>): unknown {
   return JSON.parse(JSON.stringify(raw), (key, value: unknown) =>
-    ['rampUp', 'duration', 'timeout', 'drainTimeout', 'for', 'at'].includes(key) && typeof value === 'number' ? `${value}ms` : value,
+    ['rampUp', 'duration', 'timeout', 'drainTimeout', 'for', 'at', 'base', 'max'].includes(key) && typeof value === 'number' ? `${value}ms` : value,
   );
 }
 

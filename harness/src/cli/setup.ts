@@ -4,7 +4,8 @@ import { ToolError } from '../tools/ToolError.ts';
 
 const program = new Command('setup')
   .description(
-    'Find, fetch or build every external tool at its pinned version (Redis, PostgreSQL, Java, Kafka, Toxiproxy, k6).\n' +
+    'Find, fetch or build every external tool at its pinned version (Redis, PostgreSQL, Java, Kafka, Toxiproxy, Chromium, wrk).\n' +
+      'It never fetches k6: the k6 engine runs only on a k6 you installed ($K6_BIN or k6 on PATH).\n' +
       'Downloads and builds go to $FLUXGATE_CACHE (default: $XDG_CACHE_HOME/flux-gate or ~/.cache/flux-gate).',
   )
   .option('--json', 'print the resolved tool paths as one JSON object')

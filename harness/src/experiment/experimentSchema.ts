@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { brokenModes } from '../system/startSystem.ts';
+import { type EngineName, engineNames } from '../load/engines.ts';
 import { durationField } from './duration.ts';
 
 const product = z.strictObject({
@@ -22,10 +23,12 @@ const system = z.strictObject({
 });
 
 const load = z.strictObject({
-  /** k6 script in scenarios/k6/. */
-  script: z.string().regex(/^[\w-]+\.js$/, 'a file name in scenarios/k6/, like flash-sale.js'),
+  /** The engine that drives the load: the built-in open-model engine, or a k6 the user installed. */
+  engine: z.enum(engineNames as [EngineName, ...EngineName[]]).default('builtin'),
+  /** Buyers over HTTP, or order events produced straight into the orders topic. */
+  workload: z.enum(['http', 'kafka']).default('http'),
   /** Peak arrivals per second (open model). */
-  rate: z.number().positive().max(20_000),
+  rate: z.number().positive().max(50_000),
   /** Seconds to ramp from 0 to the peak rate. */
   rampUp: durationField.prefault('0s'),
   duration: durationField,
@@ -33,8 +36,13 @@ const load = z.strictObject({
   users: z.number().int().positive(),
   /** Retries with the same Idempotency-Key after an unknown outcome or a 503. */
   retries: z.number().int().min(0).max(10).default(0),
+  /** Exponential backoff with full jitter between retries: attempt k waits up to min(max, base·2^(k-1)). */
+  backoff: z.strictObject({ base: durationField.prefault('200ms'), max: durationField.prefault('2s') }).prefault({}),
   timeout: durationField.prefault('3s'),
-  maxVUs: z.number().int().positive().max(5000).default(400),
+  /** Arrivals outstanding at once; an arrival due beyond it is dropped and recorded, and never delays later ones. */
+  maxInFlight: z.number().int().positive().max(20_000).default(2000),
+  /** Kafka workload: every poisonEvery-th record is a bad one (malformed, missing field, unknown product, reused order id, 1 MiB). */
+  poisonEvery: z.number().int().min(2).optional(),
   /** Rounds, for scenarios that re-arm the sale and run again (last-item). */
   rounds: z.number().int().min(1).max(200).default(1),
 });
@@ -56,9 +64,12 @@ const scheduledFault = z.strictObject({
 });
 
 const thresholds = z.strictObject({
-  /** Fraction of requests that may end in an error other than a decisive refusal. */
+  /** Share of arrivals whose last attempt was unknown or a 5xx (the report's error rate). */
   errorRate: z.number().min(0).max(1).default(0.01),
+  /** p99 of answered requests, counted from when each was due. */
   p99Ms: z.number().positive().default(1000),
+  /** Arrivals dropped at the in-flight cap that the run tolerates. */
+  dropped: z.number().int().min(0).default(0),
 });
 
 /** A checker's name, as experiments list their invariants. */
@@ -72,10 +83,11 @@ export const experimentSchema = z.strictObject({
   load,
   faults: z.array(scheduledFault).default([]),
   drainTimeout: durationField.prefault('60s'),
-  invariants: z.array(invariantName).min(1).default(checkerNames),
+  /** Default: every checker meant for the load's workload (defaultInvariants). */
+  invariants: z.array(invariantName).min(1).optional(),
   /** Tolerated unknown outcomes: a fraction of requests when ≤ 1, a count when > 1. Default: 0 without faults, 5% with. */
   unknownBudget: z.number().min(0).optional(),
-  thresholds: thresholds.default({ errorRate: 0.01, p99Ms: 1000 }),
+  thresholds: thresholds.prefault({}),
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -40,8 +40,26 @@ function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
   });
 }
 
+/** Fields of the k6-only load schema, each with the word an old file needs. */
+const removedLoadFields: Record<string, string> = {
+  script: 'removed: the built-in engine needs no script; drop it (or set load.engine to "k6" to run scenarios/k6/flash-sale.js on a k6 you installed)',
+  maxVUs: 'removed: use load.maxInFlight, the arrivals outstanding at once (an arrival beyond it is dropped and recorded)',
+};
+
+/** Refuses experiment files written for the k6-only schema, naming the field that replaces each old one. */
+function refuseRemovedFields(raw: object, file: string): void {
+  const loads: [string, unknown][] = [['load', (raw as { load?: unknown }).load]];
+  const cases = (raw as { cases?: unknown }).cases;
+  if (Array.isArray(cases)) cases.forEach((c, i) => loads.push([`cases.${i}.experiment.load`, (c as { experiment?: { load?: unknown } })?.experiment?.load]));
+  const lines = loads.flatMap(([path, load]) =>
+    load && typeof load === 'object' ? Object.keys(load).filter((k) => k in removedLoadFields).map((k) => `  - ${path}.${k}: ${removedLoadFields[k]}`) : [],
+  );
+  if (lines.length) throw new ExperimentError(`${file} is not a valid experiment:\n${lines.join('\n')}`);
+}
+
 /** Validates raw JSON as an experiment or a canary. */
 export function parseDefinition(raw: unknown, file: string): Definition {
+  if (raw && typeof raw === 'object') refuseRemovedFields(raw, file);
   if (raw && typeof raw === 'object' && 'cases' in raw) {
     const parsed = canarySchema.safeParse(raw);
     if (!parsed.success) throw refusal(parsed.error, file);
@@ -80,9 +98,9 @@ export function scaleExperiment(experiment: Experiment, factor: number): Experim
     system: { ...experiment.system, products: experiment.system.products.map((p) => ({ ...p, stock: Math.round(p.stock * factor) })) },
     load: {
       ...experiment.load,
-      rate: Math.min(20_000, experiment.load.rate * factor),
+      rate: Math.min(50_000, experiment.load.rate * factor),
       users: Math.round(experiment.load.users * factor),
-      maxVUs: Math.min(5000, Math.round(experiment.load.maxVUs * Math.max(1, factor))),
+      maxInFlight: Math.min(20_000, Math.round(experiment.load.maxInFlight * Math.max(1, factor))),
     },
   };
 }

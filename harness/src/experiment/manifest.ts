@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { cpus, platform } from 'node:os';
 import type { Manifest } from '@flux-gate/reports';
 import { runCommand } from '../tools/runCommand.ts';
 import type { Tools } from '../tools/ensureTools.ts';
 import { versions } from '../tools/versions.ts';
+import type { EngineName } from '../load/engines.ts';
+import { findK6 } from '../load/k6Engine.ts';
+
+const undiciVersion = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
 
 async function firstLine(command: string, args: string[]): Promise<string> {
   const result = await runCommand(command, args).catch(() => undefined);
@@ -11,11 +16,10 @@ async function firstLine(command: string, args: string[]): Promise<string> {
 }
 
 /** What makes a run reproducible: seed, git state, command line and tool versions. */
-export async function buildManifest(opts: { experiment: string; seed: number; tools: Tools; cwd: string }): Promise<Manifest> {
-  const [sha, status, k6, redis, java] = await Promise.all([
+export async function buildManifest(opts: { experiment: string; seed: number; tools: Tools; cwd: string; engine: EngineName }): Promise<Manifest> {
+  const [sha, status, redis, java] = await Promise.all([
     firstLine('git', ['-C', opts.cwd, 'rev-parse', 'HEAD']),
     runCommand('git', ['-C', opts.cwd, 'status', '--porcelain']).catch(() => undefined),
-    firstLine(opts.tools.k6, ['version']),
     firstLine(opts.tools.redisServer, ['--version']),
     firstLine(opts.tools.java, ['-version']),
   ]);
@@ -30,8 +34,7 @@ export async function buildManifest(opts: { experiment: string; seed: number; to
     commandLine: process.argv.slice(1),
     toolVersions: {
       node: process.version,
-      k6,
-      k6Extensions: opts.tools.k6Extensions.join(',') || 'none',
+      loadEngine: opts.engine === 'k6' ? `k6 (${await findK6().then((k6) => firstLine(k6, ['version'])).catch(() => 'not found')})` : `builtin (undici ${undiciVersion})`,
       kafka: versions.kafka,
       toxiproxy: versions.toxiproxy,
       redis,

@@ -1,8 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultTimeline, healAll } from '@flux-gate/chaos';
-import { type CheckResult, type HistoryEntry, readRun, type Results, runFileNames as files, summarizeRun, writeReport } from '@flux-gate/reports';
-import { runCheckers, worstVerdict } from '../checkers/index.ts';
+import { type HistoryEntry, type LoadSummary, readRun, type RecordEntry, type Results, runFileNames as files, summarizeRun, writeReport } from '@flux-gate/reports';
+import { defaultInvariants, runCheckers } from '../checkers/index.ts';
+import { engines } from '../load/engines.ts';
+import { LoadEngineError } from '../load/LoadEngine.ts';
 import { localProvider } from '../stack/localProvider.ts';
 import type { StartedStack } from '../stack/StackProvider.ts';
 import { startSystem, type StartedSystem } from '../system/startSystem.ts';
@@ -13,7 +15,7 @@ import { runSchedule } from './faultScheduler.ts';
 import { buildManifest } from './manifest.ts';
 import { openStores } from './openStores.ts';
 import { HistoryTail, Progress } from './progress.ts';
-import { runK6 } from './runK6.ts';
+import { loadPlanOf } from './loadPlanOf.ts';
 import { Sampler } from './sampler.ts';
 import { snapshot } from './snapshot.ts';
 import { steadyState } from './steadyState.ts';
@@ -31,7 +33,7 @@ export interface RunOptions {
 export interface RunOutcome {
   runDir: string;
   results: Results;
-  /** The stack or the system could not start. */
+  /** The stack, the system or the load engine could not start. */
   startFailed: boolean;
 }
 
@@ -57,7 +59,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
   process.stderr.write(`run folder: ${runDir}\n`);
 
   const tools = await ensureTools({ log });
-  const manifest = await buildManifest({ experiment: experiment.name, seed: opts.seed, tools, cwd: opts.repo });
+  const manifest = await buildManifest({ experiment: experiment.name, seed: opts.seed, tools, cwd: opts.repo, engine: experiment.load.engine });
   write(runDir, files.manifest, manifest);
 
   const timeline = new FaultTimeline();
@@ -68,7 +70,8 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
   let stores: Awaited<ReturnType<typeof openStores>> | undefined;
   let sampler: Sampler | undefined;
   let startFailed = true;
-  let thresholdsCrossed = false;
+  let load: LoadSummary | undefined;
+  let loadUnavailable = false;
   let drainSeconds: number | null = null;
   let results: Results | undefined;
   let error: string | undefined;
@@ -99,7 +102,13 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
 
       progress.phase(experiment.load.rounds > 1 ? `round ${round + 1}: load and faults` : 'load and faults');
       const loadDone = new AbortController();
-      const roundFile = join(runDir, `history.round-${round + 1}.ndjson`);
+      // Cancelled with the run, or when the load fails: every fault then heals before anything stops.
+      const faultsCancel = new AbortController();
+      const cancelFaults = () => faultsCancel.abort();
+      opts.signal.addEventListener('abort', cancelFaults, { once: true });
+      const kafkaWorkload = experiment.load.workload === 'kafka';
+      const roundFile = join(runDir, `${kafkaWorkload ? 'records' : 'history'}.round-${round + 1}.ndjson`);
+      const runFile = join(runDir, kafkaWorkload ? files.records : files.history);
       progress.state.tail?.follow(roundFile);
       const schedule = runSchedule({
         faults: experiment.faults,
@@ -109,7 +118,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
         stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),
         loadStartedAt: Date.now(),
         loadDone: loadDone.signal,
-        cancel: opts.signal,
+        cancel: faultsCancel.signal,
         reseed: async () => {
           const st = stores!;
           log('waiting for the worker to drain before reseeding Redis from PostgreSQL');
@@ -119,28 +128,32 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
         },
         log,
       });
-      const code = await runK6({
-        k6: tools.k6,
-        load: experiment.load,
-        thresholds: experiment.thresholds,
-        apiUrls: system.apiUrls,
-        productIds: products.map((p) => p.productId),
-        seed: opts.seed,
-        round,
-        historyFile: roundFile,
-        summaryFile: join(runDir, experiment.load.rounds > 1 ? `k6-summary.round-${round + 1}.json` : files.k6Summary),
-        logFile: join(runDir, files.logs, 'k6.log'),
-        signal: opts.signal,
-      });
-      loadDone.abort();
-      await schedule.finally(() => {
-        if (existsSync(roundFile)) {
-          appendFileSync(historyFile, readFileSync(roundFile));
-          rmSync(roundFile);
-        }
-      });
-      if (code === 99) thresholdsCrossed = true;
-      else if (code !== 0 && !opts.signal.aborted) throw new Error(`k6 exited with ${code}; see ${join(runDir, files.logs, 'k6.log')}`);
+      const engine = engines[experiment.load.engine];
+      const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
+      let ran: LoadSummary;
+      try {
+        ran = await engine.run(plan, { historyFile: roundFile, signal: opts.signal, log, logFile: join(runDir, files.logs, `load-${engine.name}.log`) });
+      } catch (err) {
+        cancelFaults();
+        if (err instanceof LoadEngineError) loadUnavailable = true;
+        throw err;
+      } finally {
+        loadDone.abort();
+        await schedule
+          .catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`))
+          .finally(() => {
+            opts.signal.removeEventListener('abort', cancelFaults);
+            if (existsSync(roundFile)) {
+              appendFileSync(runFile, readFileSync(roundFile));
+              rmSync(roundFile);
+            }
+          });
+      }
+      load = load
+        ? { ...ran, offered: load.offered + ran.offered, started: load.started + ran.started, dropped: load.dropped + ran.dropped, retries: load.retries + ran.retries, cpuMs: load.cpuMs + ran.cpuMs, wallMs: load.wallMs + ran.wallMs }
+        : ran;
+      write(runDir, files.load, load);
+      if (ran.dropped) log(`${ran.dropped} of ${ran.offered} arrival(s) dropped at the in-flight cap (${experiment.load.maxInFlight})`);
     }
 
     if (opts.signal.aborted) throw new Error('interrupted');
@@ -161,32 +174,40 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
     write(runDir, files.faults, timeline.toJSON());
 
     progress.phase('checking invariants');
+    const run = await readRun(runDir);
     const history: HistoryEntry[] = [];
-    for await (const entry of (await readRun(runDir)).history()) history.push(entry);
+    let dropped = 0;
+    for await (const entry of run.history()) {
+      if (entry.outcome === 'dropped') dropped++;
+      else history.push(entry);
+    }
+    const records: RecordEntry[] = [];
+    for await (const record of run.records()) records.push(record);
     const checked = runCheckers(
       {
         history,
+        dropped,
+        records,
+        thresholds: experiment.thresholds,
         faults: timeline.toJSON(),
         final,
         initialStock,
         perUserLimit: experiment.system.perUserLimit,
         ...(experiment.unknownBudget === undefined ? {} : { unknownBudget: experiment.unknownBudget }),
       },
-      experiment.invariants,
+      experiment.invariants ?? defaultInvariants[experiment.load.workload],
     );
-    const thresholds: CheckResult = {
-      name: 'k6_thresholds',
-      verdict: thresholdsCrossed ? 'fail' : 'pass',
-      summary: thresholdsCrossed
-        ? `k6 thresholds crossed (error rate ≤ ${experiment.thresholds.errorRate}, p99 < ${experiment.thresholds.p99Ms} ms); see k6-summary.json`
-        : `error rate ≤ ${experiment.thresholds.errorRate} and p99 < ${experiment.thresholds.p99Ms} ms held`,
-      counts: {},
-      witnesses: [],
-    };
-    const checks = [...checked.checks, thresholds];
-    const verdict = worstVerdict(checks.map((c) => c.verdict));
     const { figures } = await summarizeRun(runDir);
-    results = { verdict, checks, figures: { ...figures, drainSeconds: drainSeconds ?? figures.drainSeconds } };
+    const firstRecord = records.reduce((min, r) => Math.min(min, r.intendedTs), Infinity);
+    const lastRecord = records.reduce((max, r) => Math.max(max, r.ts), 0);
+    const kafkaFigures = records.length
+      ? {
+          recordsAcked: records.filter((r) => r.outcome === 'ok').length,
+          dropped: records.filter((r) => r.outcome === 'dropped').length,
+          drainRatePerSec: drainSeconds === null ? null : final.orders.length / ((lastRecord - firstRecord) / 1000 + drainSeconds),
+        }
+      : {};
+    results = { verdict: checked.verdict, checks: checked.checks, figures: { ...figures, drainSeconds: drainSeconds ?? figures.drainSeconds, ...kafkaFigures } };
   } catch (err) {
     error = opts.signal.aborted ? 'interrupted (Ctrl-C)' : err instanceof Error ? err.message : String(err);
     log(`error: ${error}`);
@@ -212,5 +233,5 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
   write(runDir, files.results, results);
   write(runDir, files.manifest, { ...manifest, finishedAt: Date.now() });
   await writeReport(runDir).catch((err: unknown) => process.stderr.write(`report not written: ${String(err)}\n`));
-  return { runDir, results, startFailed: startFailed && !!error };
+  return { runDir, results, startFailed: (startFailed || loadUnavailable) && !!error };
 }

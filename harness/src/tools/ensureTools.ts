@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { buildK6 } from './buildK6.ts';
 import { cacheDir } from './cacheDir.ts';
 import { cargoInstallTool } from './cargoInstallTool.ts';
 import { fetchKafka } from './fetchKafka.ts';
@@ -17,14 +16,10 @@ export interface Tools {
   /** Folder of the Kafka broker's jars. */
   kafkaLibs: string;
   toxiproxyServer: string;
-  k6: string;
-  k6Extensions: string[];
   /** wrk, the load generator of the benchmark's full-speed phases. */
   wrk: string;
   /** Chromium for browser tests of the reports. */
   chromium: string;
-  /** Why an expected k6 extension is missing, if one is. */
-  k6Missing?: string;
 }
 
 export interface EnsureToolsOptions {
@@ -98,8 +93,6 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     () => goInstallTool(cache, { name: 'toxiproxy', module: 'github.com/Shopify/toxiproxy/v2/cmd/server', version: versions.toxiproxy, built: 'server', bin: 'toxiproxy-server' }, sub),
     (t) => t.cached,
   );
-  const k6 = await step(`k6 ${versions.k6}`, () => buildK6(cache, sub), (k) => k.cached);
-  if (k6.missing) log(`  ! k6 is built without xk6-kafka: ${k6.missing}`);
 
   return {
     cache,
@@ -108,10 +101,7 @@ async function provision(options: EnsureToolsOptions): Promise<Tools> {
     java,
     kafkaLibs: kafka.libs,
     toxiproxyServer: toxiproxy.bin,
-    k6: k6.bin,
-    k6Extensions: k6.extensions,
     wrk,
     chromium,
-    ...(k6.missing ? { k6Missing: k6.missing } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { ToolError } from './ToolError.ts';
 export async function goEnv(cache: string): Promise<{ go: string; env: NodeJS.ProcessEnv }> {
   const go = (await which('go')) ?? ['/usr/local/go/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));
   if (!go) {
-    throw new ToolError('go', 'the Go toolchain is needed to build Toxiproxy and k6', 'apt-get install -y golang-go');
+    throw new ToolError('go', 'the Go toolchain is needed to build Toxiproxy', 'apt-get install -y golang-go');
   }
   const gopath = join(cache, 'go');
   return {

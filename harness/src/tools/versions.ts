@@ -9,12 +9,6 @@ export const versions = {
   slf4jReload4j: '1.7.36',
   /** Toxiproxy server, built from its Go module. */
   toxiproxy: 'v2.12.0',
-  /** k6, built from its Go module. */
-  k6: 'v1.3.0',
-  /** xk6, the k6 extension builder. */
-  xk6: 'v1.2.3',
   /** oha, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its crate (crates.io). */
   oha: '1.16.0',
-  /** The xk6-kafka extension. */
-  xk6Kafka: 'v1.0.0',
 } as const;

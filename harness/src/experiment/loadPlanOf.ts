@@ -1,0 +1,18 @@
+import { ordersTopic } from '@flux-gate/contracts';
+import type { LoadPlan, Stage } from '../load/LoadPlan.ts';
+import type { Experiment } from './experimentSchema.ts';
+
+/** The experiment's load as an engine-neutral plan for one round. */
+export function loadPlanOf(
+  experiment: Experiment,
+  where: { apiUrls: string[]; kafkaBrokers: string[]; productIds: string[] },
+  seed: number,
+  round: number,
+): LoadPlan {
+  const l = experiment.load;
+  const stages: Stage[] = [...(l.rampUp > 0 ? [{ rate: l.rate, durationMs: l.rampUp }] : []), { rate: l.rate, durationMs: l.duration }];
+  const base = { startRate: l.rampUp > 0 ? 0 : l.rate, stages, users: l.users, products: where.productIds, seed, round, maxInFlight: l.maxInFlight, timeoutMs: l.timeout };
+  return l.workload === 'kafka'
+    ? { ...base, workload: 'kafka', brokers: where.kafkaBrokers, topic: ordersTopic, poisonEvery: l.poisonEvery ?? 0 }
+    : { ...base, workload: 'http', apiUrls: where.apiUrls, retries: l.retries, backoff: { baseMs: l.backoff.base, maxMs: l.backoff.max } };
+}

@@ -1,0 +1,47 @@
+/**
+ * An engine-neutral plan of open-model load: when arrivals are due, who they are and where they go.
+ * Plain data, written to a file for the engine's own process.
+ */
+
+/** Arrivals per second ramp linearly from the previous stage's rate (or startRate) to `rate` over the stage. */
+export interface Stage {
+  rate: number;
+  durationMs: number;
+}
+
+interface PlanBase {
+  startRate: number;
+  stages: Stage[];
+  /** Distinct buyers; arrival n is buyer n modulo this count, in an order the seed shuffles. */
+  users: number;
+  products: string[];
+  /** Drives user ids, keys and jitter: the same seed gives the same requests. */
+  seed: number;
+  /** Round of a multi-round experiment; part of every key. */
+  round: number;
+  /** Arrivals that may be outstanding at once; an arrival due beyond it is recorded as dropped. */
+  maxInFlight: number;
+  /** Time the engine waits for one answer (or one Kafka ack). */
+  timeoutMs: number;
+}
+
+/** Buyers pressing "Buy": POST /order to the API instances. */
+export interface HttpPlan extends PlanBase {
+  workload: 'http';
+  apiUrls: string[];
+  /** Retries with the same Idempotency-Key after a 503 or an unknown outcome. */
+  retries: number;
+  /** Exponential backoff with full jitter: attempt k waits uniform(0, min(maxMs, baseMs·2^(k-1))). */
+  backoff: { baseMs: number; maxMs: number };
+}
+
+/** Order events produced straight into the orders topic (acks=all), as the API would write them. */
+export interface KafkaPlan extends PlanBase {
+  workload: 'kafka';
+  brokers: string[];
+  topic: string;
+  /** Every poisonEvery-th record is a bad one, cycling through the poison kinds; 0 for none. */
+  poisonEvery: number;
+}
+
+export type LoadPlan = HttpPlan | KafkaPlan;

@@ -1,0 +1,140 @@
+import { type Answer, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/reports';
+import { Pool } from 'undici';
+import { arrivalTimes } from './arrivalTimes.ts';
+import { backoffMs, buyers } from './buyers.ts';
+import type { HttpPlan } from './LoadPlan.ts';
+import type { NdjsonWriter } from './NdjsonWriter.ts';
+import { epochMs, runArrivals } from './openModel.ts';
+
+export interface WorkloadResult {
+  offered: number;
+  started: number;
+  dropped: number;
+  retries: number;
+  wallMs: number;
+}
+
+const parseBody = (text: string): Extract<Answer, { body?: unknown }>['body'] => {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as { orderId?: unknown; error?: unknown };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Buyers at an open-model rate: one POST /order per arrival, through undici, never following a
+ * redirect, reading every body. A 503 or an unknown outcome is retried with the same
+ * Idempotency-Key after a jittered backoff. Every attempt, and every arrival dropped at the
+ * in-flight cap, is one line of history.
+ */
+export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortSignal): Promise<WorkloadResult> {
+  const times = arrivalTimes(plan.startRate, plan.stages);
+  const who = buyers(plan);
+  const pools = plan.apiUrls.map(
+    (url) => new Pool(url, { connections: Math.min(plan.maxInFlight, 1024), headersTimeout: plan.timeoutMs, bodyTimeout: plan.timeoutMs, keepAliveTimeout: 30_000 }),
+  );
+  let inFlight = 0;
+  let started = 0;
+  let dropped = 0;
+  let retries = 0;
+  let open = 0; // arrivals not yet finished, backoffs included
+  let lastEnd = 0;
+  const backoffs = new Set<NodeJS.Timeout>();
+  let settled: () => void = () => {};
+  const allSettled = new Promise<void>((resolve) => (settled = resolve));
+  let scheduling = true;
+  const finishArrival = () => {
+    open--;
+    if (!scheduling && open === 0) settled();
+  };
+
+  const send = async (n: number, attempt: number, dueMono: number) => {
+    const buyer = who(n);
+    const index = (n + attempt - 1) % pools.length;
+    const sentMono = performance.now();
+    inFlight++;
+    let status = 0;
+    let answer: Answer;
+    try {
+      const res = await pools[index]!.request({
+        path: '/order',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': buyer.key },
+        body: JSON.stringify({ userId: buyer.userId, productId: buyer.productId }),
+      });
+      status = res.statusCode;
+      answer = { status, body: parseBody(await res.body.text()) };
+    } catch (err) {
+      answer = { status: 0, transport: classifyTransport(err) };
+      status = 0;
+    }
+    inFlight--;
+    const endMono = performance.now();
+    lastEnd = Math.max(lastEnd, endMono);
+    const c = classifyAnswer(answer);
+    const entry: HistoryEntry = {
+      ts: epochMs(sentMono),
+      intendedTs: epochMs(dueMono),
+      sentTs: epochMs(sentMono),
+      latencyMs: Math.round((endMono - dueMono) * 1000) / 1000,
+      userId: buyer.userId,
+      productId: buyer.productId,
+      key: buyer.key,
+      status,
+      outcome: c.outcome,
+      ...(c.orderId ? { orderId: c.orderId } : {}),
+      ...(c.error ? { error: c.error } : {}),
+      attempt,
+      api: plan.apiUrls[index]!,
+    };
+    out.write(entry);
+    if (attempt <= plan.retries && isRetryable(entry) && !signal.aborted) {
+      const delay = backoffMs(plan.seed, n, attempt, plan.backoff);
+      retries++;
+      const retryDue = endMono + delay;
+      const timer = setTimeout(() => {
+        backoffs.delete(timer);
+        void send(n, attempt + 1, retryDue);
+      }, delay);
+      backoffs.add(timer);
+      return;
+    }
+    finishArrival();
+  };
+
+  const onAbort = () => {
+    for (const t of backoffs) {
+      clearTimeout(t);
+      finishArrival();
+    }
+    backoffs.clear();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+
+  const { offered, startMono } = await runArrivals(
+    times,
+    (n, dueMono) => {
+      if (inFlight >= plan.maxInFlight) {
+        dropped++;
+        const buyer = who(n);
+        out.write({ ts: epochMs(dueMono), intendedTs: epochMs(dueMono), latencyMs: 0, ...buyer, status: 0, outcome: 'dropped', error: 'in_flight_cap', attempt: 1 } satisfies HistoryEntry);
+        return;
+      }
+      started++;
+      open++;
+      void send(n, 1, dueMono);
+    },
+    signal,
+  );
+  scheduling = false;
+  if (open === 0) settled();
+  // On abort, what is in flight gets a short while to answer, then its sockets are closed (recorded as unknown).
+  if (signal.aborted) await Promise.race([allSettled, new Promise((r) => setTimeout(r, Math.min(plan.timeoutMs, 2000)))]);
+  else await allSettled;
+  await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
+  if (signal.aborted) await Promise.race([allSettled, new Promise((r) => setTimeout(r, 1000))]);
+  signal.removeEventListener('abort', onAbort);
+  return { offered, started, dropped, retries, wallMs: Math.max(0, (lastEnd || startMono) - startMono) };
+}

@@ -1,0 +1,35 @@
+/**
+ * The built-in engine's own process: `node --import tsx loadProcess.ts <plan.json> <history file> <summary file>`.
+ * It runs the plan, appends history, and writes its LoadSummary. SIGINT or SIGTERM stops the
+ * sending; what happened so far is written before it exits.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { LoadSummary } from '@flux-gate/reports';
+import { httpLoad } from './httpLoad.ts';
+import { kafkaLoad } from './kafkaLoad.ts';
+import type { LoadPlan } from './LoadPlan.ts';
+import { NdjsonWriter } from './NdjsonWriter.ts';
+
+const [planFile, historyFile, summaryFile] = process.argv.slice(2);
+if (!planFile || !historyFile || !summaryFile) {
+  process.stderr.write('usage: loadProcess.ts <plan.json> <history file> <summary file>\n');
+  process.exit(2);
+}
+const plan = JSON.parse(readFileSync(planFile, 'utf8')) as LoadPlan;
+const abort = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort());
+
+const out = new NdjsonWriter(historyFile);
+const cpuBefore = process.cpuUsage();
+try {
+  const result = plan.workload === 'http' ? await httpLoad(plan, out, abort.signal) : await kafkaLoad(plan, out, abort.signal);
+  const cpu = process.cpuUsage(cpuBefore);
+  const summary: LoadSummary = { engine: 'builtin', workload: plan.workload, ...result, cpuMs: Math.round((cpu.user + cpu.system) / 1000), aborted: abort.signal.aborted };
+  out.close();
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  process.exit(0);
+} catch (err) {
+  out.close();
+  process.stderr.write(`load failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HistoryEntry } from '@flux-gate/reports';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinEngine } from '../src/load/builtinEngine.ts';
+import type { HttpPlan } from '../src/load/LoadPlan.ts';
+
+/** A real HTTP server whose answers each test sets: a delay, a status, a body, or a broken socket. */
+interface Behaviour {
+  delayMs?: number;
+  answer?: (key: string, attempt: number) => { status: number; body?: unknown; headers?: Record<string, string> } | 'reset' | 'hang';
+}
+
+describe('the built-in load engine, against a real HTTP server', () => {
+  let app: FastifyInstance;
+  let url: string;
+  let behaviour: Behaviour = {};
+  const attempts = new Map<string, number>();
+  const paths: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'flux-engine-'));
+  let runs = 0;
+
+  beforeAll(async () => {
+    app = Fastify();
+    app.all('/*', async (req, reply) => {
+      paths.push(req.url);
+      const key = String(req.headers['idempotency-key']);
+      const attempt = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, attempt);
+      if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      const a = behaviour.answer?.(key, attempt) ?? { status: 409, body: { error: 'sold_out' } };
+      if (a === 'reset') return req.raw.socket.destroy();
+      if (a === 'hang') return new Promise(() => {});
+      return reply.code(a.status).headers(a.headers ?? {}).send(a.body ?? {});
+    });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const plan = (over: Partial<HttpPlan>): HttpPlan => ({
+    workload: 'http',
+    startRate: 100,
+    stages: [{ rate: 100, durationMs: 1000 }],
+    users: 1000,
+    products: ['p1'],
+    seed: 1,
+    round: 0,
+    maxInFlight: 1000,
+    timeoutMs: 2000,
+    apiUrls: [url],
+    retries: 0,
+    backoff: { baseMs: 50, maxMs: 400 },
+    ...over,
+  });
+  async function run(p: HttpPlan, b: Behaviour = {}) {
+    behaviour = b;
+    attempts.clear();
+    paths.length = 0;
+    const historyFile = join(dir, `history-${++runs}.ndjson`);
+    const summary = await builtinEngine.run(p, { historyFile, signal: new AbortController().signal, log: () => {}, logFile: join(dir, 'engine.log') });
+    const lines = readFileSync(historyFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as HistoryEntry);
+    return { summary, lines };
+  }
+
+  it('keeps the arrival rate when every answer takes 500 ms (open model), and counts latency from when each was due', async () => {
+    const { summary, lines } = await run(plan({ startRate: 200, stages: [{ rate: 200, durationMs: 2000 }] }), { delayMs: 500 });
+    expect(summary.offered).toBe(400);
+    expect(summary.dropped).toBe(0);
+    expect(lines).toHaveLength(400);
+    const due = lines.map((l) => l.intendedTs!).sort((a, b) => a - b);
+    // The arrivals were due at 200/s: each second of the schedule holds 200 of them.
+    const first = due[0]!;
+    expect(due.filter((t) => t - first < 1000)).toHaveLength(200);
+    // Sent on time although every earlier answer was still outstanding.
+    const late = lines.map((l) => l.sentTs! - l.intendedTs!).sort((a, b) => a - b);
+    expect(late[Math.floor(late.length * 0.95)]).toBeLessThan(100);
+    for (const l of lines) expect(l.latencyMs).toBeGreaterThanOrEqual(500);
+    expect(summary.cpuMs).toBeGreaterThan(0);
+  });
+
+  it('records arrivals beyond the in-flight cap as dropped, without delaying later ones', async () => {
+    const { summary, lines } = await run(plan({ maxInFlight: 10, startRate: 200, stages: [{ rate: 200, durationMs: 1000 }] }), { delayMs: 300 });
+    const dropped = lines.filter((l) => l.outcome === 'dropped');
+    expect(dropped.length).toBeGreaterThan(100);
+    expect(summary.dropped).toBe(dropped.length);
+    expect(summary.started + summary.dropped).toBe(200);
+    expect(dropped.every((l) => l.status === 0 && l.error === 'in_flight_cap' && l.sentTs === undefined)).toBe(true);
+    const sent = lines.filter((l) => l.outcome !== 'dropped');
+    expect(sent.every((l) => l.sentTs! - l.intendedTs! < 100)).toBe(true);
+  });
+
+  it('retries a 503 with the same Idempotency-Key after a jittered, growing backoff', async () => {
+    const { summary, lines } = await run(plan({ startRate: 20, stages: [{ rate: 20, durationMs: 1000 }], retries: 3 }), {
+      answer: (_key, attempt) => (attempt < 3 ? { status: 503, body: { error: 'unavailable' } } : { status: 200, body: { status: 'accepted', orderId: `o-${attempt}` } }),
+    });
+    expect(summary.offered).toBe(20);
+    expect(summary.retries).toBe(40);
+    const byKey = new Map<string, HistoryEntry[]>();
+    for (const l of lines) byKey.set(l.key, [...(byKey.get(l.key) ?? []), l]);
+    expect(byKey.size).toBe(20);
+    for (const tries of byKey.values()) {
+      tries.sort((a, b) => a.attempt - b.attempt);
+      expect(tries.map((t) => [t.attempt, t.status, t.outcome])).toEqual([
+        [1, 503, 'fail'],
+        [2, 503, 'fail'],
+        [3, 200, 'ok'],
+      ]);
+      expect(new Set(tries.map((t) => t.userId)).size).toBe(1);
+      // Backoff before attempt k+1 is at most min(400, 50·2^(k-1)) ms after attempt k's answer.
+      expect(tries[1]!.sentTs! - tries[0]!.sentTs!).toBeLessThan(50 + 40);
+      expect(tries[2]!.sentTs! - tries[1]!.sentTs!).toBeLessThan(100 + 40);
+    }
+    const waits = [...byKey.values()].map((t) => t[1]!.sentTs! - t[0]!.sentTs!);
+    expect(new Set(waits.map((w) => Math.round(w))).size).toBeGreaterThan(3); // jittered, not one fixed wait
+  });
+
+  it('records a 302 and does not follow it', async () => {
+    const { lines } = await run(plan({ startRate: 20, stages: [{ rate: 20, durationMs: 500 }] }), { answer: () => ({ status: 302, headers: { location: '/waiting-room' } }) });
+    expect(lines.length).toBe(10);
+    expect(lines.every((l) => l.status === 302 && l.outcome === 'fail' && l.error === 'http_302')).toBe(true);
+    expect(paths.every((p) => p === '/order')).toBe(true);
+  });
+
+  it('a reset connection or a timeout is unknown, never failed', async () => {
+    const { lines } = await run(plan({ startRate: 20, stages: [{ rate: 20, durationMs: 1000 }], timeoutMs: 300 }), {
+      answer: (key) => (Number(key.split('-').pop()) % 2 === 0 ? 'reset' : 'hang'),
+    });
+    expect(lines).toHaveLength(20);
+    expect(lines.every((l) => l.status === 0 && l.outcome === 'unknown')).toBe(true);
+    const errors = new Set(lines.map((l) => l.error));
+    expect(errors.has('timeout')).toBe(true);
+    expect([...errors].some((e) => e === 'reset' || e === 'closed')).toBe(true);
+  });
+
+  it('the same seed gives the same buyers and keys; another seed other ones', async () => {
+    const ids = async (seed: number) => (await run(plan({ seed, startRate: 50, stages: [{ rate: 50, durationMs: 400 }] }))).lines.map((l) => `${l.userId} ${l.key}`).sort();
+    const a = await ids(11);
+    expect(a).toHaveLength(20);
+    expect(await ids(11)).toEqual(a);
+    const other = await ids(12);
+    expect(other.filter((x) => a.includes(x))).toEqual([]);
+  });
+});
