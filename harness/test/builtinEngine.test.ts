@@ -53,6 +53,7 @@ describe('the built-in load engine, against a real HTTP server', () => {
     maxInFlight: 1000,
     timeoutMs: 2000,
     apiUrls: [url],
+    connections: 256,
     retries: 0,
     backoff: { baseMs: 50, maxMs: 400 },
     ...over,

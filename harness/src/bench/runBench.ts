@@ -8,6 +8,7 @@ import { localProvider } from '../stack/localProvider.ts';
 import { ensureBenchTools, ensureTools } from '../tools/ensureTools.ts';
 import { apiNodeFlags, startSystem } from '../system/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
+import { enginePhase, type EngineRun } from './enginePhase.ts';
 import { type LoadResult, loadTest } from './loadTest.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
@@ -24,6 +25,8 @@ export interface BenchResults {
   accepted: LoadResult;
   paced: PacedResult;
   drain: DrainResult;
+  /** (f) the built-in load engine against oha, at each fixed rate, in turns. */
+  engines: EngineRun[];
   ratios: { soldOutVsBaseline: number; acceptedVsBaseline: number };
 }
 
@@ -38,7 +41,14 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
  * worker's drain rate. Services talk to the stores directly: no Toxiproxy in the way. The worker is
  * stopped during the API's phases, so that they measure the API.
  */
-export async function runBench(opts: { durationS: number; connections: number; pacedRate: number; drainOrders: number; log: (line: string) => void }): Promise<BenchResults> {
+export async function runBench(opts: {
+  durationS: number;
+  connections: number;
+  pacedRate: number;
+  drainOrders: number;
+  engineRates: number[];
+  log: (line: string) => void;
+}): Promise<BenchResults> {
   const tools = { ...(await ensureTools({ log: opts.log })), ...(await ensureBenchTools({ log: opts.log })) };
   const stack = await localProvider.start({ log: opts.log });
   const port = await freePort();
@@ -104,6 +114,9 @@ export async function runBench(opts: { durationS: number; connections: number; p
       watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
     });
 
+    opts.log(`(f) the built-in load engine against oha, on the sold-out path at ${opts.engineRates.join(', ')} req/s`);
+    const engines = await enginePhase({ url: api, productId: 'soldout', oha: tools.oha, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
+
     opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
     const drain = await drainRate(stack, system, opts.drainOrders);
     return {
@@ -116,6 +129,7 @@ export async function runBench(opts: { durationS: number; connections: number; p
       accepted,
       paced,
       drain,
+      engines,
       ratios: { soldOutVsBaseline: soldOut.reqPerSec / baseline.reqPerSec, acceptedVsBaseline: accepted.okPerSec / baseline.reqPerSec },
     };
   } finally {

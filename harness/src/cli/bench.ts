@@ -3,10 +3,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CpuUse } from '../bench/cpuUse.ts';
+import type { EngineRun } from '../bench/enginePhase.ts';
 import { runBench } from '../bench/runBench.ts';
 import { table } from './table.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const rates = (value: string): number[] => {
+  const list = value.split(',').map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n <= 0 || n > 50_000)) throw new InvalidArgumentError(`--engine-rates must be whole numbers from 1 to 50000, comma-separated, got '${value}'`);
+  return list;
+};
 const whole = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number, got '${value}'`);
@@ -23,9 +29,17 @@ const program = new Command('bench')
   .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) opens its own (at least 64)', whole('--connections'), 256)
   .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
+  .option('--engine-rates <list>', 'fixed rates of the engine phase (f), comma-separated', rates, [2000, 5000, 10_000])
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
-  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number }) => {
-    const r = await runBench({ durationS: opts.duration, connections: opts.connections, pacedRate: opts.rate, drainOrders: opts.drainOrders, log: (l) => process.stderr.write(`${l}\n`) });
+  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[] }) => {
+    const r = await runBench({
+      durationS: opts.duration,
+      connections: opts.connections,
+      pacedRate: opts.rate,
+      drainOrders: opts.drainOrders,
+      engineRates: opts.engineRates,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     const row = (name: string, l: typeof r.baseline, figure: number, ratio: string) => [name, fmt(figure), ms(l.p50Ms), ms(l.p99Ms), ratio];
@@ -40,7 +54,8 @@ const program = new Command('bench')
       ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ` +
         `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered\n` +
         `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` +
-        pacedCpuLine(r.paced.cpu),
+        pacedCpuLine(r.paced.cpu) +
+        `\n${engineTable(r.engines)}\n`,
     );
     const dir = join(repo, 'runs', 'bench');
     mkdirSync(dir, { recursive: true });
@@ -48,6 +63,29 @@ const program = new Command('bench')
     writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
     process.stdout.write(`results: ${file}\n`);
   });
+
+/** (f): each rate's two generators side by side, with the built-in engine's ratios to oha. */
+function engineTable(runs: EngineRun[]): string {
+  const rows = [['(f) sold-out path', 'generator', 'achieved/offered', 'dropped', 'unanswered', 'p50', 'p99', 'CPU per 1,000', 'p99 vs oha', 'CPU vs oha']];
+  for (const rate of [...new Set(runs.map((r) => r.rate))]) {
+    const oha = runs.find((r) => r.rate === rate && r.generator === 'oha');
+    for (const r of runs.filter((x) => x.rate === rate)) {
+      rows.push([
+        `${rate.toLocaleString('en-US')} req/s`,
+        r.generator,
+        `${((r.achievedPerSec / rate) * 100).toFixed(1)}%`,
+        String(r.dropped),
+        String(r.unanswered),
+        `${r.p50Ms.toFixed(2)} ms`,
+        `${r.p99Ms.toFixed(2)} ms`,
+        `${r.cpuMsPer1000.toFixed(1)} ms`,
+        r.generator === 'builtin' && oha ? `${(r.p99Ms / oha.p99Ms).toFixed(2)}×` : '—',
+        r.generator === 'builtin' && oha ? `${(r.cpuMsPer1000 / oha.cpuMsPer1000).toFixed(2)}×` : '—',
+      ]);
+    }
+  }
+  return table(rows);
+}
 
 /** Where (e)'s CPU went, so that a tail can be read against the machine's load. */
 function pacedCpuLine(cpu: CpuUse | undefined): string {

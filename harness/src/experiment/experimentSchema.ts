@@ -41,6 +41,8 @@ const load = z.strictObject({
   timeout: durationField.prefault('3s'),
   /** Arrivals outstanding at once; an arrival due beyond it is dropped and recorded, and never delays later ones. */
   maxInFlight: z.number().int().positive().max(20_000).default(2000),
+  /** Keep-alive connections per API instance (HTTP workload); a request due while all are busy waits for one, and the wait counts in its latency. */
+  connections: z.number().int().positive().max(5000).default(256),
   /** Kafka workload: every poisonEvery-th record is a bad one (malformed, missing field, unknown product, reused order id, 1 MiB). */
   poisonEvery: z.number().int().min(2).optional(),
   /** Rounds, for scenarios that re-arm the sale and run again (last-item). */

@@ -45,7 +45,7 @@ function roundProducts(experiment: Experiment, round: number): { productId: stri
 }
 
 /**
- * Runs one experiment end to end: stack, system, steady state, k6 with the fault schedule, heal,
+ * Runs one experiment end to end: stack, system, steady state, the load engine with the fault schedule, heal,
  * drain, snapshot, checkers, report. Healing and stopping always run; the run folder is always kept.
  */
 export async function runExperiment(experiment: Experiment, opts: RunOptions): Promise<RunOutcome> {

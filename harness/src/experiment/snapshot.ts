@@ -1,4 +1,4 @@
-import { ordersTopic, redisKeys } from '@flux-gate/contracts';
+import { deadLettersTable, ordersTopic, redisKeys } from '@flux-gate/contracts';
 import type { FinalState } from '@flux-gate/reports';
 import { kafkaLag } from '../system/kafkaLag.ts';
 import { readOrdersTopic } from './readOrdersTopic.ts';
@@ -7,7 +7,7 @@ import type { Stores } from './sampler.ts';
 /** The final state, read straight from Redis, PostgreSQL and Kafka — never through the system. */
 export async function snapshot(stores: Stores, brokers: string[], initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
   const productIds = Object.keys(initialStock);
-  const [redisStock, products, orders, lag, kafkaOrders] = await Promise.all([
+  const [redisStock, products, orders, lag, kafkaOrders, deadLetters] = await Promise.all([
     stores.redis.mget(productIds.map(redisKeys.stock)),
     stores.pg.query<{ product_id: string; stock: number }>('SELECT product_id, stock FROM products WHERE product_id = ANY($1)', [productIds]),
     stores.pg.query<{ order_id: string; user_id: string; product_id: string; status: 'confirmed' | 'rejected'; reason: string | null; kafka_partition: number | null; kafka_offset: string | null }>(
@@ -16,6 +16,9 @@ export async function snapshot(stores: Stores, brokers: string[], initialStock: 
     ),
     kafkaLag(stores.admin, stores.groupId, ordersTopic),
     readOrdersTopic(brokers),
+    stores.pg.query<{ kafka_partition: number; kafka_offset: string; line: number; reason: string; order_id: string | null }>(
+      `SELECT kafka_partition, kafka_offset, line, reason, order_id FROM ${deadLettersTable} ORDER BY kafka_partition, kafka_offset, line`,
+    ),
   ]);
   const dbStock = new Map(products.rows.map((r) => [r.product_id, r.stock]));
   const count = (productId: string, status: string) => orders.rows.filter((o) => o.product_id === productId && o.status === status).length;
@@ -41,6 +44,7 @@ export async function snapshot(stores: Stores, brokers: string[], initialStock: 
     kafkaMessages: lag.messages,
     kafkaLag: lag.lag,
     kafkaOrders,
+    deadLetters: deadLetters.rows.map((d) => ({ partition: d.kafka_partition, offset: String(d.kafka_offset), line: d.line, reason: d.reason, orderId: d.order_id })),
     drained,
   };
 }

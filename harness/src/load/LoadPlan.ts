@@ -29,6 +29,8 @@ interface PlanBase {
 export interface HttpPlan extends PlanBase {
   workload: 'http';
   apiUrls: string[];
+  /** Keep-alive connections per API instance; a request due while all are busy waits for one, and that wait counts in its latency. */
+  connections: number;
   /** Retries with the same Idempotency-Key after a 503 or an unknown outcome. */
   retries: number;
   /** Exponential backoff with full jitter: attempt k waits uniform(0, min(maxMs, baseMs·2^(k-1))). */

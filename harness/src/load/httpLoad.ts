@@ -1,4 +1,5 @@
 import { type Answer, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/reports';
+import { OrderExchange } from './OrderExchange.ts';
 import { Pool } from 'undici';
 import { arrivalTimes } from './arrivalTimes.ts';
 import { backoffMs, buyers } from './buyers.ts';
@@ -33,7 +34,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
   const times = arrivalTimes(plan.startRate, plan.stages);
   const who = buyers(plan);
   const pools = plan.apiUrls.map(
-    (url) => new Pool(url, { connections: Math.min(plan.maxInFlight, 1024), headersTimeout: plan.timeoutMs, bodyTimeout: plan.timeoutMs, keepAliveTimeout: 30_000 }),
+    (url) => new Pool(url, { connections: plan.connections, headersTimeout: plan.timeoutMs, bodyTimeout: plan.timeoutMs, keepAliveTimeout: 30_000 }),
   );
   let inFlight = 0;
   let started = 0;
@@ -50,58 +51,55 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
     if (!scheduling && open === 0) settled();
   };
 
-  const send = async (n: number, attempt: number, dueMono: number) => {
+  const send = (n: number, attempt: number, dueMono: number) => {
     const buyer = who(n);
     const index = (n + attempt - 1) % pools.length;
     const sentMono = performance.now();
     inFlight++;
-    let status = 0;
-    let answer: Answer;
-    try {
-      const res = await pools[index]!.request({
+    const exchange = new OrderExchange((status, text, error) => {
+      inFlight--;
+      const endMono = performance.now();
+      if (endMono > lastEnd) lastEnd = endMono;
+      const c = classifyAnswer(error ? { status: 0, transport: classifyTransport(error) } : { status, body: parseBody(text) });
+      const entry: HistoryEntry = {
+        ts: epochMs(sentMono),
+        intendedTs: epochMs(dueMono),
+        sentTs: epochMs(sentMono),
+        latencyMs: Math.round((endMono - dueMono) * 1000) / 1000,
+        userId: buyer.userId,
+        productId: buyer.productId,
+        key: buyer.key,
+        status: error ? 0 : status,
+        outcome: c.outcome,
+        ...(c.orderId ? { orderId: c.orderId } : {}),
+        ...(c.error ? { error: c.error } : {}),
+        attempt,
+        api: plan.apiUrls[index]!,
+      };
+      out.write(entry);
+      if (attempt <= plan.retries && isRetryable(entry) && !signal.aborted) {
+        const delay = backoffMs(plan.seed, n, attempt, plan.backoff);
+        retries++;
+        const retryDue = endMono + delay;
+        const timer = setTimeout(() => {
+          backoffs.delete(timer);
+          send(n, attempt + 1, retryDue);
+        }, delay);
+        backoffs.add(timer);
+        return;
+      }
+      finishArrival();
+    });
+    pools[index]!.dispatch(
+      {
+        origin: plan.apiUrls[index]!,
         path: '/order',
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': buyer.key },
-        body: JSON.stringify({ userId: buyer.userId, productId: buyer.productId }),
-      });
-      status = res.statusCode;
-      answer = { status, body: parseBody(await res.body.text()) };
-    } catch (err) {
-      answer = { status: 0, transport: classifyTransport(err) };
-      status = 0;
-    }
-    inFlight--;
-    const endMono = performance.now();
-    lastEnd = Math.max(lastEnd, endMono);
-    const c = classifyAnswer(answer);
-    const entry: HistoryEntry = {
-      ts: epochMs(sentMono),
-      intendedTs: epochMs(dueMono),
-      sentTs: epochMs(sentMono),
-      latencyMs: Math.round((endMono - dueMono) * 1000) / 1000,
-      userId: buyer.userId,
-      productId: buyer.productId,
-      key: buyer.key,
-      status,
-      outcome: c.outcome,
-      ...(c.orderId ? { orderId: c.orderId } : {}),
-      ...(c.error ? { error: c.error } : {}),
-      attempt,
-      api: plan.apiUrls[index]!,
-    };
-    out.write(entry);
-    if (attempt <= plan.retries && isRetryable(entry) && !signal.aborted) {
-      const delay = backoffMs(plan.seed, n, attempt, plan.backoff);
-      retries++;
-      const retryDue = endMono + delay;
-      const timer = setTimeout(() => {
-        backoffs.delete(timer);
-        void send(n, attempt + 1, retryDue);
-      }, delay);
-      backoffs.add(timer);
-      return;
-    }
-    finishArrival();
+        body: `{"userId":${JSON.stringify(buyer.userId)},"productId":${JSON.stringify(buyer.productId)}}`,
+      },
+      exchange,
+    );
   };
 
   const onAbort = () => {
@@ -124,7 +122,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
       }
       started++;
       open++;
-      void send(n, 1, dueMono);
+      send(n, 1, dueMono);
     },
     signal,
   );

@@ -19,6 +19,9 @@ export interface KafkaPorts {
   workerProxy: number;
 }
 
+/** Largest record batch the broker takes: 2 MiB of values plus headroom for the batch's overhead. */
+const maxRecordBatchBytes = 2 * 1024 * 1024 + 64 * 1024;
+
 const log4j = `log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
@@ -59,6 +62,10 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
       'transaction.state.log.min.isr=1',
       'min.insync.replicas=1',
       'group.initial.rebalance.delay.ms=0',
+      // Room for a 1 MiB value: the default (1048588 bytes per record batch) refuses one once the
+      // batch's own overhead is added. The replica fetch size follows the largest batch.
+      `message.max.bytes=${maxRecordBatchBytes}`,
+      `replica.fetch.max.bytes=${maxRecordBatchBytes}`,
       'num.network.threads=2',
       'num.io.threads=4',
       '',
