@@ -6,15 +6,10 @@ export interface PendingOrder {
   partition: number;
   /** Kafka offset, as kafkajs gives it (a decimal string). */
   offset: string;
+  /** Index of its line inside the message value. */
+  line: number;
+  /** The line as read, kept for the dead letter PostgreSQL may still call for. */
+  raw: string;
   /** ISO time the API accepted the order. */
   acceptedAt: string;
-}
-
-/** A message the worker could not store, with why; logged loudly and counted, never silently dropped. */
-export interface SkippedMessage {
-  partition: number;
-  offset: string;
-  reason: 'malformed' | 'unknown_product';
-  detail: string;
-  orderId?: string;
 }

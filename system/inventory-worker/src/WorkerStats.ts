@@ -6,10 +6,13 @@ export interface WorkerStats {
   inserted: number;
   confirmed: number;
   rejected: number;
-  /** Messages that could not be stored (malformed, unknown product); each is logged at error. */
-  skipped: number;
+  /**
+   * Records set aside in `dead_letters` instead of stored as orders, redeliveries included (the
+   * table keeps one row each); each is logged at error.
+   */
+  deadLettered: number;
   /** PostgreSQL transactions committed. */
   batches: number;
 }
 
-export const emptyStats = (): WorkerStats => ({ processed: 0, inserted: 0, confirmed: 0, rejected: 0, skipped: 0, batches: 0 });
+export const emptyStats = (): WorkerStats => ({ processed: 0, inserted: 0, confirmed: 0, rejected: 0, deadLettered: 0, batches: 0 });

@@ -30,23 +30,33 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
       const lastOffset = messages[messages.length - 1]!.offset;
       const decoded = toPendingOrders(partition, messages);
       const started = performance.now();
-      const written = await writeOrderBatch(pool, decoded.orders, { idempotent });
+      const written = await writeOrderBatch(pool, decoded, { idempotent });
       const dbMs = Math.round(performance.now() - started);
-      for (const skip of [...decoded.skipped, ...written.skipped]) {
-        logger.error({ ...skip, topic }, `order message skipped: ${skip.reason}`);
+      for (const { valueHead: _valueHead, ...letter } of written.deadLetters) {
+        logger.error({ ...letter, topic }, `order set aside in dead_letters: ${letter.reason}`);
       }
       stats.processed += messages.length;
       stats.inserted += written.inserted;
       stats.confirmed += written.confirmed;
       stats.rejected += written.rejected;
-      stats.skipped += decoded.skipped.length + written.skipped.length;
+      stats.deadLettered += written.deadLetters.length;
       stats.batches += 1;
       resolveOffset(lastOffset);
       if (commits.due(partition)) {
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] });
       }
       logger.debug(
-        { partition, firstOffset: messages[0]!.offset, lastOffset, messages: messages.length, inserted: written.inserted, confirmed: written.confirmed, dbMs, ms: Math.round(performance.now() - started) },
+        {
+          partition,
+          firstOffset: messages[0]!.offset,
+          lastOffset,
+          messages: messages.length,
+          inserted: written.inserted,
+          confirmed: written.confirmed,
+          deadLettered: written.deadLetters.length,
+          dbMs,
+          ms: Math.round(performance.now() - started),
+        },
         'batch written',
       );
       await heartbeat();

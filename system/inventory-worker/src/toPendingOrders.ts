@@ -1,53 +1,35 @@
-import { decodeOrderEvent, orderMessageLines } from '@flux-gate/contracts';
+import { orderMessageLines } from '@flux-gate/contracts';
 import type { KafkaMessage } from 'kafkajs';
-import type { PendingOrder, SkippedMessage } from './PendingOrder.ts';
+import { deadLetter, type DeadLetter } from './DeadLetter.ts';
+import { decodeOrderLine } from './decodeOrderLine.ts';
+import type { PendingOrder } from './PendingOrder.ts';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function check(event: ReturnType<typeof decodeOrderEvent>): string | undefined {
-  if (!uuid.test(event.orderId)) return 'orderId is not a uuid';
-  if (Number.isNaN(Date.parse(event.acceptedAt))) return 'acceptedAt is not a time';
-  if (event.userId.includes('\u0000') || event.productId.includes('\u0000')) return 'id contains a NUL byte';
-  return undefined;
+export interface DecodedBatch {
+  orders: PendingOrder[];
+  deadLetters: DeadLetter[];
 }
 
 /**
- * Decodes a partition's messages, each holding one or more orders (one per line), in order. An order
- * PostgreSQL would refuse (and so block the partition forever) is returned as skipped instead.
+ * Decodes a partition's messages, each holding one or more orders (one per line), in order. A line
+ * (or a whole value) that is no storable order becomes a dead letter; what needs PostgreSQL to judge
+ * (unknown product, duplicate order id) is left to writeOrderBatch.
  */
-export function toPendingOrders(partition: number, messages: KafkaMessage[]): { orders: PendingOrder[]; skipped: SkippedMessage[] } {
+export function toPendingOrders(partition: number, messages: KafkaMessage[]): DecodedBatch {
   const orders: PendingOrder[] = [];
-  const skipped: SkippedMessage[] = [];
-  for (const message of messages) {
+  const deadLetters: DeadLetter[] = [];
+  for (const { offset, value } of messages) {
     let lines: string[];
     try {
-      lines = orderMessageLines(message.value);
+      lines = orderMessageLines(value);
     } catch (err) {
-      skipped.push({ partition, offset: message.offset, reason: 'malformed', detail: (err as Error).message });
+      deadLetters.push(deadLetter({ partition, offset, line: 0 }, 'malformed', (err as Error).message, value));
       continue;
     }
-    for (const line of lines) decodeLine(line, partition, message.offset, orders, skipped);
-  }
-  return { orders, skipped };
-}
-
-function decodeLine(line: string, partition: number, offset: string, orders: PendingOrder[], skipped: SkippedMessage[]): void {
-  try {
-    const event = decodeOrderEvent(line);
-    const problem = check(event);
-    if (problem) {
-      skipped.push({ partition, offset, reason: 'malformed', detail: problem, orderId: event.orderId });
-      return;
-    }
-    orders.push({
-      orderId: event.orderId,
-      userId: event.userId,
-      productId: event.productId,
-      partition,
-      offset,
-      acceptedAt: new Date(event.acceptedAt).toISOString(),
+    lines.forEach((raw, line) => {
+      const decoded = decodeOrderLine(raw);
+      if (decoded.ok) orders.push({ ...decoded.order, partition, offset, line, raw });
+      else deadLetters.push(deadLetter({ partition, offset, line }, decoded.reason, decoded.detail, raw, decoded.fields));
     });
-  } catch (err) {
-    skipped.push({ partition, offset, reason: 'malformed', detail: (err as Error).message });
   }
+  return { orders, deadLetters };
 }

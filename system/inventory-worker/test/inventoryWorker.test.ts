@@ -17,6 +17,8 @@ describe('inventory worker', () => {
   const product = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
   const rowsOf = async (productId: string) =>
     (await db.query(`SELECT order_id, user_id, status, reason, kafka_partition, kafka_offset FROM orders WHERE product_id = $1 ORDER BY kafka_offset`, [productId])).rows;
+  const lettersOf = async (productId: string) =>
+    (await db.query(`SELECT kafka_offset, line, reason, order_id FROM dead_letters WHERE product_id = $1 ORDER BY kafka_offset, line`, [productId])).rows;
   const stockOf = async (productId: string) => (await db.query(`SELECT stock, initial_stock FROM products WHERE product_id = $1`, [productId])).rows[0];
   const topicMessages = async () => {
     const admin = new Kafka({ clientId: 'inventory-worker-test', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
@@ -65,31 +67,31 @@ describe('inventory worker', () => {
     expect(await stockOf(p)).toEqual({ stock: 70, initial_stock: 100 });
   });
 
-  it('rejects orders beyond stock in offset order, never below 0, and skips what it cannot store', async () => {
+  it('rejects orders beyond stock in offset order, never below 0, and sets aside what it cannot store', async () => {
     const p = product('scarce');
+    const ghost = product('ghost');
     await seedProducts(stack.endpoints.postgresUrl, { [p]: 5 });
     const events = Array.from({ length: 12 }, (_, i) => newOrderEvent(p, `user-${i}`));
-    const before = worker.stats().skipped;
-    await produceOrders(stack.endpoints.kafkaBrokers, [
-      ...events,
-      newOrderEvent(product('ghost'), 'user-x'),
-      { productId: p, raw: '{"not":"an order"}' },
-    ]);
+    const ghostOrder = newOrderEvent(ghost, 'user-x');
+    const before = worker.stats().deadLettered;
+    await produceOrders(stack.endpoints.kafkaBrokers, [...events, ghostOrder, { productId: p, raw: JSON.stringify({ productId: p, userId: 'user-y' }) }]);
     await until('12 orders stored', async () => (await rowsOf(p)).length === 12);
 
     const rows = await rowsOf(p);
     expect(rows.slice(0, 5).map((r) => [r.user_id, r.status])).toEqual(events.slice(0, 5).map((e) => [e.userId, 'confirmed']));
     expect(rows.slice(5).map((r) => [r.user_id, r.status, r.reason])).toEqual(events.slice(5).map((e) => [e.userId, 'rejected', 'out_of_stock']));
     expect(await stockOf(p)).toEqual({ stock: 0, initial_stock: 5 });
-    await until('unknown product and malformed message skipped', async () => worker.stats().skipped === before + 2);
+    await until('unknown product and malformed message set aside', async () => worker.stats().deadLettered === before + 2);
+    expect((await lettersOf(ghost)).map((l) => [l.reason, l.order_id])).toEqual([['unknown_product', ghostOrder.orderId]]);
+    expect((await lettersOf(p)).map((l) => [l.reason, l.order_id])).toEqual([['missing_field', null]]);
   });
 
-  it('stores every order of a message that packs several, skipping a malformed line alone', async () => {
+  it('stores every order of a message that packs several, setting a malformed line aside alone', async () => {
     const p = product('packed');
     await seedProducts(stack.endpoints.postgresUrl, { [p]: 10 });
     const events = Array.from({ length: 4 }, (_, i) => newOrderEvent(p, `user-${i}`));
-    const lines = [...events.slice(0, 2).map(encodeOrderEvent), Buffer.from('{"not":"an order"}'), ...events.slice(2).map(encodeOrderEvent)];
-    const before = worker.stats().skipped;
+    const lines = [...events.slice(0, 2).map(encodeOrderEvent), Buffer.from(JSON.stringify({ productId: p })), ...events.slice(2).map(encodeOrderEvent)];
+    const before = worker.stats().deadLettered;
     await produceOrders(stack.endpoints.kafkaBrokers, [{ productId: p, raw: orderMessage(lines).toString() }]);
     await until('4 orders stored', async () => (await rowsOf(p)).length === 4);
 
@@ -97,7 +99,67 @@ describe('inventory worker', () => {
     expect(rows.map((r) => r.order_id).sort()).toEqual(events.map((e) => e.orderId).sort());
     expect(new Set(rows.map((r) => r.kafka_offset)).size).toBe(1);
     expect(await stockOf(p)).toEqual({ stock: 6, initial_stock: 10 });
-    await until('the malformed line counted as skipped', async () => worker.stats().skipped === before + 1);
+    await until('the malformed line counted as set aside', async () => worker.stats().deadLettered === before + 1);
+    expect(await lettersOf(p)).toEqual([{ kafka_offset: rows[0]!.kafka_offset, line: 2, reason: 'missing_field', order_id: null }]);
+  });
+
+  it('sets aside every poison record in dead_letters and consumes past it', async () => {
+    const p = product('poison');
+    await seedProducts(stack.endpoints.postgresUrl, { [p]: 100 });
+    const owner = newOrderEvent(p, 'owner');
+    await produceOrders(stack.endpoints.kafkaBrokers, [owner]);
+    await until('the first order stored', async () => (await rowsOf(p)).length === 1);
+
+    const good = Array.from({ length: 6 }, (_, i) => newOrderEvent(p, `user-${i}`));
+    const ghost = newOrderEvent(product('ghost'), 'user-g');
+    const { userId: _userId, ...withoutUser } = newOrderEvent(p, 'user-m');
+    const thief = { ...owner, userId: 'thief' };
+    const huge = JSON.stringify(newOrderEvent(p, 'u'.repeat(1024 * 1024)));
+    const values = [
+      encodeOrderEvent(good[0]!),
+      'not json {',
+      encodeOrderEvent(good[1]!),
+      JSON.stringify(withoutUser),
+      JSON.stringify(ghost),
+      encodeOrderEvent(good[2]!),
+      JSON.stringify(thief),
+      encodeOrderEvent(owner), // the same order again: a redelivery, not a poison record
+      huge,
+      orderMessage([encodeOrderEvent(good[3]!), Buffer.from('{"orderId":"not-a-uuid","userId":"u","productId":"p","acceptedAt":"2030-01-01T00:00:00Z"}'), encodeOrderEvent(good[4]!)]),
+      encodeOrderEvent(good[5]!),
+    ];
+    const before = worker.stats().deadLettered;
+    // One key, one send: the values sit at consecutive offsets of one partition.
+    const [sent, ...more] = await produceOrders(
+      stack.endpoints.kafkaBrokers,
+      values.map((v) => ({ productId: p, raw: v.toString() })),
+    );
+    expect(more).toEqual([]);
+    await until('every good order stored', async () => (await rowsOf(p)).length === 1 + good.length);
+    await drained(worker);
+
+    const rows = await rowsOf(p);
+    expect(rows.map((r) => [r.order_id, r.user_id]).sort()).toEqual([owner, ...good].map((e) => [e.orderId, e.userId]).sort());
+    expect(await stockOf(p)).toEqual({ stock: 93, initial_stock: 100 });
+    const base = BigInt(sent!.baseOffset!);
+    const letters = (
+      await db.query(
+        `SELECT kafka_offset - $2::bigint AS i, line, reason, order_id, user_id, product_id, value_bytes, length(value_head) AS head
+         FROM dead_letters WHERE kafka_partition = $1 AND kafka_offset BETWEEN $2::bigint AND $2::bigint + $3 - 1 ORDER BY kafka_offset, line`,
+        [sent!.partition, base.toString(), values.length],
+      )
+    ).rows.map((l) => ({ ...l, i: Number(l.i) }));
+    expect(letters.map((l) => [l.i, l.line, l.reason, l.order_id])).toEqual([
+      [1, 0, 'malformed', null],
+      [3, 0, 'missing_field', withoutUser.orderId],
+      [4, 0, 'unknown_product', ghost.orderId],
+      [6, 0, 'duplicate_order_id', owner.orderId],
+      [8, 0, 'invalid_field', expect.stringMatching(/^[0-9a-f-]{36}$/)],
+      [9, 1, 'invalid_field', 'not-a-uuid'],
+    ]);
+    expect(letters[3]).toMatchObject({ user_id: 'thief', product_id: p });
+    expect(letters[4]).toMatchObject({ user_id: 'u'.repeat(256), product_id: p, value_bytes: Buffer.byteLength(huge), head: 512 });
+    expect(worker.stats().deadLettered - before).toBe(letters.length);
   });
 
   it('changes nothing when the whole topic is redelivered', async () => {
@@ -109,6 +171,9 @@ describe('inventory worker', () => {
     await drained(worker);
     const snapshot = async () => (await db.query(`SELECT status, count(*)::int AS n FROM orders GROUP BY status ORDER BY status`)).rows;
     const rowsBefore = await snapshot();
+    const deadLetters = async () => (await db.query(`SELECT * FROM dead_letters ORDER BY kafka_partition, kafka_offset, line`)).rows;
+    const lettersBefore = await deadLetters();
+    expect(lettersBefore.length).toBeGreaterThan(0);
     const stockBefore = (await db.query(`SELECT product_id, stock FROM products ORDER BY product_id`)).rows;
     expect(await stockOf(p)).toEqual({ stock: 2, initial_stock: 10 });
 
@@ -121,16 +186,18 @@ describe('inventory worker', () => {
     worker = await startWorker(config);
     await drained(worker);
 
-    expect(worker.stats()).toMatchObject({ inserted: 0, confirmed: 0, rejected: 0 });
+    // Every record set aside is met again, and its row is left as it was.
+    expect(worker.stats()).toMatchObject({ inserted: 0, confirmed: 0, rejected: 0, deadLettered: lettersBefore.length });
     expect(await snapshot()).toEqual(rowsBefore);
+    expect(await deadLetters()).toEqual(lettersBefore);
     expect((await db.query(`SELECT product_id, stock FROM products ORDER BY product_id`)).rows).toEqual(stockBefore);
   });
 
   it('runs its migrations again without error', async () => {
     await migrate(db);
     await migrate(db);
-    const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orders' ORDER BY indexname`)).rows.map((r) => r.indexname);
-    expect(indexes).toEqual(['orders_pkey', 'orders_product_status']);
+    const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE tablename IN ('orders', 'dead_letters') ORDER BY indexname`)).rows.map((r) => r.indexname);
+    expect(indexes).toEqual(['dead_letters_pkey', 'orders_pkey', 'orders_product_status']);
   });
 
   // Last: the broken worker replays the whole topic and takes stock again for every earlier product.
