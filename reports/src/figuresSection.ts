@@ -14,6 +14,7 @@ export function figuresSection({ figures: k, source }: SourcedFigures): string {
     ['unknown outcome', f.count(k.unknown)],
     ['arrivals dropped (in-flight cap)', f.count(k.dropped ?? 0)],
     ...(k.recordsAcked === undefined ? [] : ([['Kafka records acked', f.count(k.recordsAcked)]] as [string, string][])),
+    ...(k.backlogAtDrain === undefined ? [] : ([['Kafka backlog when the drain began', f.count(k.backlogAtDrain ?? null)]] as [string, string][])),
     ...(k.drainRatePerSec === undefined ? [] : ([['worker drain rate (orders/s)', f.rate(k.drainRatePerSec ?? null)]] as [string, string][])),
     ['latency p50', f.ms(k.p50Ms)],
     ['latency p95', f.ms(k.p95Ms)],

@@ -210,7 +210,9 @@ export interface KeyFigures {
   dropped?: number;
   /** Order events the Kafka-side load produced and the broker acked. */
   recordsAcked?: number;
-  /** Orders the worker stored per second while draining a backlog. */
+  /** Kafka lag when the load had ended and every fault was healed: the backlog the worker then drained. */
+  backlogAtDrain?: number | null;
+  /** That backlog over the drain time: orders the worker stored per second while catching up. */
   drainRatePerSec?: number | null;
   p50Ms: number;
   p95Ms: number;

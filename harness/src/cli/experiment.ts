@@ -33,9 +33,14 @@ const seedValue = (value: string) => {
 function printResults(results: Results, runDir: string): void {
   const rows = [['invariant', 'verdict', 'summary'], ...results.checks.map((c) => [c.name, c.verdict.toUpperCase(), c.summary])];
   const f = results.figures;
+  const kafka =
+    f.recordsAcked === undefined
+      ? ''
+      : `records acked ${f.recordsAcked} · dropped ${f.dropped ?? 0} · backlog when the drain began ${f.backlogAtDrain ?? '—'} · drained in ${f.drainSeconds === null ? '—' : `${f.drainSeconds.toFixed(1)} s`} · drain rate ${f.drainRatePerSec ? `${Math.round(f.drainRatePerSec)} orders/s` : '—'}\n`;
   process.stdout.write(
     `\n${table(rows)}\n\n` +
-      `requests ${f.requests} · ${Math.round(f.reqPerSec)} req/s · accepted ${f.accepted} · sold ${f.sold} · unknown ${f.unknown} · ` +
+      kafka +
+      `requests ${f.requests} · ${Math.round(f.reqPerSec)} req/s · accepted ${f.accepted} · sold ${f.sold} · unknown ${f.unknown} · dropped ${f.dropped ?? 0} · ` +
       `p50 ${f.p50Ms.toFixed(1)} ms · p99 ${f.p99Ms.toFixed(1)} ms · drain ${f.drainSeconds === null ? '—' : `${f.drainSeconds.toFixed(1)} s`}\n` +
       f.recovery.map((r) => `recovered from ${r.fault} in ${r.seconds === null ? '—' : `${r.seconds.toFixed(1)} s`}\n`).join('') +
       (results.error ? `error: ${results.error}\n` : '') +

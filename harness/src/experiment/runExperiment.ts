@@ -160,6 +160,8 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
     progress.phase('healing every fault');
     await healAll(stack.endpoints.toxiproxyUrl);
     progress.phase('draining the worker');
+    await sampler.tick();
+    const backlog = sampler.latest?.kafkaLag ?? null;
     const drained = await drain(stores, Object.keys(initialStock), experiment.drainTimeout, opts.signal);
     drainSeconds = drained.seconds;
     if (drained.seconds === null) {
@@ -198,13 +200,13 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
       experiment.invariants ?? defaultInvariants[experiment.load.workload],
     );
     const { figures } = await summarizeRun(runDir);
-    const firstRecord = records.reduce((min, r) => Math.min(min, r.intendedTs), Infinity);
-    const lastRecord = records.reduce((max, r) => Math.max(max, r.ts), 0);
     const kafkaFigures = records.length
       ? {
           recordsAcked: records.filter((r) => r.outcome === 'ok').length,
           dropped: records.filter((r) => r.outcome === 'dropped').length,
-          drainRatePerSec: drainSeconds === null ? null : final.orders.length / ((lastRecord - firstRecord) / 1000 + drainSeconds),
+          backlogAtDrain: backlog,
+          // The backlog left when the load ended and every fault healed, over the time the worker took to clear it.
+          drainRatePerSec: drainSeconds === null || backlog === null || drainSeconds === 0 ? null : backlog / drainSeconds,
         }
       : {};
     results = { verdict: checked.verdict, checks: checked.checks, figures: { ...figures, drainSeconds: drainSeconds ?? figures.drainSeconds, ...kafkaFigures } };

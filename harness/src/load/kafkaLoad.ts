@@ -8,7 +8,7 @@ import { epochMs, runArrivals } from './openModel.ts';
 import { plannedRecords, type PlannedRecord } from './poisonRecords.ts';
 
 /** Arrivals due within this window share one produce request, as a producer's linger would. */
-const lingerMs = 5;
+const lingerMs = 10;
 
 /**
  * Order events produced straight into the orders topic at an open-model rate, with acks=all. The
