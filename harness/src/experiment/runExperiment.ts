@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultTimeline, healAll } from '@flux-gate/chaos';
-import { type HistoryEntry, type LoadSummary, readRun, type RecordEntry, type Results, runFileNames as files, summarizeRun, writeReport } from '@flux-gate/reports';
+import { type HistoryEntry, type LoadSummary, nearestRankQuantile, readRun, type RecordEntry, type Results, runFileNames as files, summarizeRun, writeReport } from '@flux-gate/reports';
 import { defaultInvariants, runCheckers } from '../checkers/index.ts';
 import { engines } from '../load/engines.ts';
 import { LoadEngineError } from '../load/LoadEngine.ts';
@@ -200,9 +200,18 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
       experiment.invariants ?? defaultInvariants[experiment.load.workload],
     );
     const { figures } = await summarizeRun(runDir);
+    const acked = records.filter((r) => r.outcome === 'ok');
+    const ackLatency = acked.map((r) => r.latencyMs).sort((a, b) => a - b);
+    const span = records.length ? (records.reduce((max, r) => Math.max(max, r.ts), 0) - records.reduce((min, r) => Math.min(min, r.intendedTs), Infinity)) / 1000 : 0;
     const kafkaFigures = records.length
       ? {
-          recordsAcked: records.filter((r) => r.outcome === 'ok').length,
+          // For records, a request is a record produced and its latency the wait for its ack.
+          requests: records.length - records.filter((r) => r.outcome === 'dropped').length,
+          reqPerSec: span > 0 ? records.length / span : records.length,
+          p50Ms: nearestRankQuantile(ackLatency, 0.5),
+          p95Ms: nearestRankQuantile(ackLatency, 0.95),
+          p99Ms: nearestRankQuantile(ackLatency, 0.99),
+          recordsAcked: acked.length,
           dropped: records.filter((r) => r.outcome === 'dropped').length,
           backlogAtDrain: backlog,
           // The backlog left when the load ended and every fault healed, over the time the worker took to clear it.
