@@ -1,4 +1,4 @@
-import type { FaultRecord } from '@flux-gate/reports';
+import type { FaultRecord } from '@flux-gate/run-format';
 import type { Fault } from './Fault.ts';
 
 /** One fault's entry in the timeline, to complete as it heals or fails. */

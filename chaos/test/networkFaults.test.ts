@@ -1,4 +1,4 @@
-import { localProvider, type StartedStack } from '@flux-gate/harness';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createFault, FaultTimeline, healAll, runFault, type FaultSpecInput } from '../src/index.ts';
 import { redisProbe } from './redisProbe.ts';

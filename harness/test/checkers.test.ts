@@ -1,4 +1,4 @@
-import type { FaultRecord, FinalOrder, HistoryEntry, RecordEntry } from '@flux-gate/reports';
+import type { FaultRecord, FinalOrder, HistoryEntry, RecordEntry } from '@flux-gate/run-format';
 import { describe, expect, test } from 'vitest';
 import {
   conservation,

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FaultRecord } from '@flux-gate/reports';
+import type { FaultRecord } from '@flux-gate/run-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDefinition } from '../src/experiment/loadExperiment.ts';
 import { runExperiment } from '../src/experiment/runExperiment.ts';
 import type { Experiment } from '../src/experiment/experimentSchema.ts';
-import { childPids } from './processes.ts';
+import { childPids } from '@flux-gate/stack';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 

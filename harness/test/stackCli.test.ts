@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { alive } from './processes.ts';
+import { alive } from '@flux-gate/stack';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 

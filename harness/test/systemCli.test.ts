@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { alive } from './processes.ts';
+import { alive } from '@flux-gate/stack';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 

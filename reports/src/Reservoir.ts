@@ -1,4 +1,4 @@
-import { seededRandom } from './seededRandom.ts';
+import { seededRandom } from '@flux-gate/run-format';
 
 /** A uniform random sample of at most `capacity` values from a stream (algorithm R), seeded so it is reproducible. */
 export class Reservoir {

@@ -1,5 +1,5 @@
 import { LatencyHistogram } from './LatencyHistogram.ts';
-import { outcomeClasses, type OutcomeClass } from './classifyOutcome.ts';
+import { outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
 
 export interface TimeBucket {
   counts: Record<OutcomeClass, number>;

@@ -1,5 +1,5 @@
-import { nearestRankQuantile as quantileOf } from './nearestRankQuantile.ts';
-import { seededRandom } from './seededRandom.ts';
+import { nearestRankQuantile as quantileOf } from '@flux-gate/run-format';
+import { seededRandom } from '@flux-gate/run-format';
 
 /** B's minus A's q-quantile, with a bootstrap confidence interval. */
 export interface QuantileDiff {

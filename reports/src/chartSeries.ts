@@ -1,7 +1,7 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import { outcomeClasses, type OutcomeClass } from './classifyOutcome.ts';
-import type { Run } from './readRun.ts';
-import type { Sample } from './runFiles.ts';
+import { outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
+import type { Run } from '@flux-gate/run-format';
+import type { Sample } from '@flux-gate/run-format';
 
 /** A fault's window in seconds since the run started; `to` is null when it never healed. */
 export interface FaultWindow {

@@ -1,6 +1,6 @@
 import { escapeHtml } from './escapeHtml.ts';
 import { htmlTable } from './htmlTable.ts';
-import type { CheckResult, Witness } from './runFiles.ts';
+import type { CheckResult, Witness } from '@flux-gate/run-format';
 import { verdictBadge } from './verdictBadge.ts';
 
 const witnessFields: [keyof Witness, string][] = [

@@ -1,6 +1,6 @@
 import { bootstrapQuantileDiff, type QuantileDiff } from './bootstrapQuantileDiff.ts';
 import type { formatFigure } from './formatFigure.ts';
-import type { Verdict } from './runFiles.ts';
+import type { Verdict } from '@flux-gate/run-format';
 import type { RunSummary } from './summarizeRun.ts';
 
 /** The stated regression tests; the comparison page and the terminal print these words. */

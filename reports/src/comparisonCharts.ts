@@ -1,6 +1,6 @@
 import type { ChartSpec } from './ChartSpec.ts';
 import type { Comparison } from './compareRuns.ts';
-import { outcomeClasses } from './classifyOutcome.ts';
+import { outcomeClasses } from '@flux-gate/run-format';
 import { faultWindowSpecs } from './reportCharts.ts';
 
 const colorA = '#0969da';

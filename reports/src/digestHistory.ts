@@ -1,6 +1,6 @@
 import { LatencyHistogram } from './LatencyHistogram.ts';
-import { ErrorRate, isError, outcomeClass, outcomeClasses, wasSent, type OutcomeClass } from './classifyOutcome.ts';
-import type { Run } from './readRun.ts';
+import { ErrorRate, isError, outcomeClass, outcomeClasses, wasSent, type OutcomeClass } from '@flux-gate/run-format';
+import type { Run } from '@flux-gate/run-format';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 

@@ -1,6 +1,6 @@
 import { escapeHtml } from './escapeHtml.ts';
 import { htmlTable } from './htmlTable.ts';
-import type { FaultRecord } from './runFiles.ts';
+import type { FaultRecord } from '@flux-gate/run-format';
 
 /** The fault timeline, times in seconds since the run started. */
 export function faultsSection(faults: FaultRecord[], startedAt: number): string {

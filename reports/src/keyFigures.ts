@@ -1,7 +1,7 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import type { Run } from './readRun.ts';
+import type { Run } from '@flux-gate/run-format';
 import { recoveryTimes } from './recoveryTimes.ts';
-import type { KeyFigures } from './runFiles.ts';
+import type { KeyFigures } from '@flux-gate/run-format';
 
 export interface SourcedFigures {
   figures: KeyFigures;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runFileNames, type Manifest, type Results } from './runFiles.ts';
+import { runFileNames, type Manifest, type Results } from '@flux-gate/run-format';
 
 /** A run as the index lists it: read from its manifest and results alone. */
 export interface RunListing {

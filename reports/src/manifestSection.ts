@@ -1,7 +1,7 @@
 import { escapeHtml } from './escapeHtml.ts';
 import { formatFigure } from './formatFigure.ts';
 import { htmlTable } from './htmlTable.ts';
-import type { Run } from './readRun.ts';
+import type { Run } from '@flux-gate/run-format';
 
 /** The manifest (what ran, where, with which tools), the final state read after drain, and the process logs. */
 export function manifestSection(run: Run): string {

@@ -1,5 +1,5 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import type { FaultRecord, KeyFigures, Sample } from './runFiles.ts';
+import type { FaultRecord, KeyFigures, Sample } from '@flux-gate/run-format';
 
 /** Recovered means a bucket's error rate is back at or under this share, or 1.5× the rate before the first fault if higher. */
 export const recoveredErrorRate = 0.01;

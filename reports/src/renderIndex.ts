@@ -3,7 +3,7 @@ import { formatFigure as f } from './formatFigure.ts';
 import { htmlPage } from './htmlPage.ts';
 import { htmlTable } from './htmlTable.ts';
 import type { RunListing } from './listRuns.ts';
-import type { KeyFigures } from './runFiles.ts';
+import type { KeyFigures } from '@flux-gate/run-format';
 import { verdictBadge } from './verdictBadge.ts';
 
 /** A run path as a URL path, each segment encoded. */

@@ -1,6 +1,6 @@
 import type { ChartSeries, FaultWindow } from './chartSeries.ts';
 import type { ChartSpec, WindowSpec } from './ChartSpec.ts';
-import { outcomeClasses, type OutcomeClass } from './classifyOutcome.ts';
+import { outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
 
 export const outcomeColors: Record<OutcomeClass, string> = {
   '200': '#1a7f37',

@@ -1,7 +1,7 @@
 import { chartSeries, type ChartSeries } from './chartSeries.ts';
 import { digestHistory, type HistoryDigest } from './digestHistory.ts';
 import { keyFigures, type SourcedFigures } from './keyFigures.ts';
-import { readRun, type Run } from './readRun.ts';
+import { readRun, type Run } from '@flux-gate/run-format';
 
 /** A run read and digested once: what the report, the comparison and the index all draw from. */
 export interface RunSummary extends SourcedFigures {

@@ -1,4 +1,4 @@
-import type { Verdict } from './runFiles.ts';
+import type { Verdict } from '@flux-gate/run-format';
 
 /** A coloured PASS / FAIL / UNKNOWN label; `big` for the page header. */
 export function verdictBadge(verdict: Verdict, big = false): string {

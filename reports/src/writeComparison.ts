@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { compareRuns, type Comparison } from './compareRuns.ts';
 import { renderComparison } from './renderComparison.ts';
-import { runFileNames } from './runFiles.ts';
+import { runFileNames } from '@flux-gate/run-format';
 import { summarizeRun } from './summarizeRun.ts';
 
 /**

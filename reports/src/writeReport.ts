@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderReport } from './renderReport.ts';
-import { runFileNames } from './runFiles.ts';
+import { runFileNames } from '@flux-gate/run-format';
 import { summarizeRun } from './summarizeRun.ts';
 
 /** Rebuilds report.html in a run folder from its stored files alone; returns the file's path. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../src/LatencyHistogram.ts';
-import { seededRandom } from '../src/seededRandom.ts';
+import { seededRandom } from '@flux-gate/run-format';
 import { TimeBuckets } from '../src/TimeBuckets.ts';
 
 describe('bounded-memory latency and time buckets', () => {

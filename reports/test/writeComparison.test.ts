@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeComparison, type Results } from '../src/index.ts';
+import type { Results } from '@flux-gate/run-format';
+import { writeComparison } from '../src/index.ts';
 import { writeSyntheticRun } from './writeSyntheticRun.ts';
 
 const run = promisify(execFile);

@@ -3,7 +3,8 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRun, RunFolderError, writeReport } from '../src/index.ts';
+import { readRun, RunFolderError } from '@flux-gate/run-format';
+import { writeReport } from '../src/index.ts';
 import { evilExperiment, evilUserId, writeSyntheticRun } from './writeSyntheticRun.ts';
 
 let tmp: string;

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { encodeOrderEvent, ordersTopic } from '@flux-gate/contracts';
-import type { StartedStack } from '../stack/StackProvider.ts';
+import type { StartedStack } from '@flux-gate/stack';
 import { kafkaLag } from '../system/kafkaLag.ts';
 import type { StartedSystem } from '../system/startSystem.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HistoryEntry, nearestRankQuantile } from '@flux-gate/reports';
+import { type HistoryEntry, nearestRankQuantile } from '@flux-gate/run-format';
 import { builtinEngine } from '../load/builtinEngine.ts';
 import { cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
 import { pacedLoad } from './pacedLoad.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { runOrThrow } from '../tools/runCommand.ts';
+import { runOrThrow } from '@flux-gate/stack';
 
 const script = fileURLToPath(new URL('./wrkOrders.lua', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nearestRankQuantile } from '@flux-gate/reports';
-import { runOrThrow } from '../tools/runCommand.ts';
+import { nearestRankQuantile } from '@flux-gate/run-format';
+import { runOrThrow } from '@flux-gate/stack';
 import { type CpuUse, cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
 import type { LoadResult } from './loadTest.ts';
 

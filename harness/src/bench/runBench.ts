@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
-import { ManagedProcess } from '../stack/ManagedProcess.ts';
-import { freePort } from '../stack/freePort.ts';
-import { localProvider } from '../stack/localProvider.ts';
-import { ensureBenchTools, ensureTools } from '../tools/ensureTools.ts';
+import { ManagedProcess } from '@flux-gate/stack';
+import { freePort } from '@flux-gate/stack';
+import { localProvider } from '@flux-gate/stack';
+import { ensureBenchTools, ensureTools } from '@flux-gate/stack';
 import { apiNodeFlags, startSystem } from '../system/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
@@ -32,7 +32,8 @@ export interface BenchResults {
 
 /** (e) comes right after (c) at full speed: its first second, left out, is at the same rate. */
 const pacedWarmupS = 1;
-const baselineMain = fileURLToPath(new URL('./baselineServer.ts', import.meta.url));
+// The bench's ceiling lives with the API it measures, behind the API package's own bench entry.
+const baselineMain = fileURLToPath(import.meta.resolve('@flux-gate/ingestion-api/baseline-server'));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**

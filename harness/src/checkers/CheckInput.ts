@@ -1,4 +1,4 @@
-import type { CheckResult, FaultRecord, FinalState, HistoryEntry, RecordEntry } from '@flux-gate/reports';
+import type { CheckResult, FaultRecord, FinalState, HistoryEntry, RecordEntry } from '@flux-gate/run-format';
 
 /** Everything a checker may read: the harness's own records of a run, never the system's code. */
 export interface CheckInput {

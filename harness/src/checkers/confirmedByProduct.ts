@@ -1,4 +1,4 @@
-import type { FinalOrder } from '@flux-gate/reports';
+import type { FinalOrder } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { groupBy } from './groupBy.ts';
 

@@ -1,4 +1,4 @@
-import type { CheckResult, HistoryEntry, Verdict } from '@flux-gate/reports';
+import type { CheckResult, HistoryEntry, Verdict } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses, orderWitness, requestWitness } from './witness.ts';
 

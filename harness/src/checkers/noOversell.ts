@@ -1,4 +1,4 @@
-import type { CheckResult, Witness } from '@flux-gate/reports';
+import type { CheckResult, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { confirmedByProduct } from './confirmedByProduct.ts';
 import { firstWitnesses, orderWitness } from './witness.ts';

@@ -1,4 +1,4 @@
-import type { CheckResult, HistoryEntry, Witness } from '@flux-gate/reports';
+import type { CheckResult, HistoryEntry, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses, httpLabel, orderWitness } from './witness.ts';
 

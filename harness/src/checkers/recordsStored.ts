@@ -1,4 +1,4 @@
-import type { CheckResult, PoisonKind, RecordEntry, Verdict, Witness } from '@flux-gate/reports';
+import type { CheckResult, PoisonKind, RecordEntry, Verdict, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses } from './witness.ts';
 

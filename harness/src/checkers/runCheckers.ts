@@ -1,4 +1,4 @@
-import type { CheckResult, Verdict } from '@flux-gate/reports';
+import type { CheckResult, Verdict } from '@flux-gate/run-format';
 import type { CheckInput, Checker } from './CheckInput.ts';
 import { conservation } from './conservation.ts';
 import { noDuplicates } from './noDuplicates.ts';

@@ -1,4 +1,4 @@
-import type { CheckResult, Verdict, Witness } from '@flux-gate/reports';
+import type { CheckResult, Verdict, Witness } from '@flux-gate/run-format';
 import { isUnknown, type CheckInput } from './CheckInput.ts';
 import { confirmedByProduct } from './confirmedByProduct.ts';
 import { groupBy } from './groupBy.ts';

@@ -1,4 +1,4 @@
-import { type CheckResult, errorRate, nearestRankQuantile, type Verdict } from '@flux-gate/reports';
+import { type CheckResult, errorRate, nearestRankQuantile, type Verdict } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { CheckResult } from '@flux-gate/reports';
+import type { CheckResult } from '@flux-gate/run-format';
 import { isUnknown, type CheckInput } from './CheckInput.ts';
 import { firstWitnesses, requestWitness } from './witness.ts';
 

@@ -1,4 +1,4 @@
-import type { FinalOrder, HistoryEntry, Witness } from '@flux-gate/reports';
+import type { FinalOrder, HistoryEntry, Witness } from '@flux-gate/run-format';
 
 const maxWitnesses = 10;
 

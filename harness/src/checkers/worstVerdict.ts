@@ -1,4 +1,4 @@
-import type { Verdict } from '@flux-gate/reports';
+import type { Verdict } from '@flux-gate/run-format';
 
 /** fail if any fails, else unknown if any is unknown, else pass. */
 export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {

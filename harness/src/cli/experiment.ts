@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import type { Results } from '@flux-gate/reports';
+import type { Results } from '@flux-gate/run-format';
 import { exitCodeOf, exitCodes } from '../experiment/exitCodes.ts';
 import { type Definition, ExperimentError, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
 import { runCanary } from '../experiment/runCanary.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { ensureBenchTools, ensureTools } from '../tools/ensureTools.ts';
-import { ToolError } from '../tools/ToolError.ts';
+import { ensureBenchTools, ensureTools } from '@flux-gate/stack';
+import { ToolError } from '@flux-gate/stack';
 
 const program = new Command('setup')
   .description(

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { localProvider } from '../stack/localProvider.ts';
-import type { StartedStack } from '../stack/StackProvider.ts';
+import { localProvider } from '@flux-gate/stack';
+import type { StartedStack } from '@flux-gate/stack';
 import { onShutdown } from './onShutdown.ts';
 import { table } from './table.ts';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { localProvider } from '../stack/localProvider.ts';
+import { localProvider } from '@flux-gate/stack';
 import { startSystem, type StartedSystem } from '../system/startSystem.ts';
-import type { StartedStack } from '../stack/StackProvider.ts';
+import type { StartedStack } from '@flux-gate/stack';
 import { onShutdown } from './onShutdown.ts';
 import { table } from './table.ts';
 

@@ -1,5 +1,5 @@
 import { createFault, type FaultContext, type FaultTimeline, runFault } from '@flux-gate/chaos';
-import type { Sample } from '@flux-gate/reports';
+import type { Sample } from '@flux-gate/run-format';
 import { abortableSleep } from './abortableSleep.ts';
 import type { ScheduledFault } from './experimentSchema.ts';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, platform } from 'node:os';
-import type { Manifest } from '@flux-gate/reports';
-import { runCommand } from '../tools/runCommand.ts';
-import type { Tools } from '../tools/ensureTools.ts';
-import { versions } from '../tools/versions.ts';
+import type { Manifest } from '@flux-gate/run-format';
+import { runCommand } from '@flux-gate/stack';
+import type { Tools } from '@flux-gate/stack';
+import { versions } from '@flux-gate/stack';
 import type { EngineName } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { StackEndpoints } from '../stack/StackProvider.ts';
+import type { StackEndpoints } from '@flux-gate/stack';
 import type { Stores } from './sampler.ts';
 
 /** Direct connections to the stores, for the harness's own reads (no proxy, no fault in the way). */

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { Sample } from '@flux-gate/reports';
+import type { Sample } from '@flux-gate/run-format';
 
 /** Counts requests in the growing history file, reading only the bytes added since the last call. */
 export class HistoryTail {

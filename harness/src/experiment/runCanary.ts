@@ -1,4 +1,4 @@
-import type { Verdict } from '@flux-gate/reports';
+import type { Verdict } from '@flux-gate/run-format';
 import type { Canary } from './canarySchema.ts';
 import { runExperiment, type RunOptions } from './runExperiment.ts';
 

@@ -3,7 +3,7 @@ import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { ordersTopic, redisKeys } from '@flux-gate/contracts';
-import type { Sample } from '@flux-gate/reports';
+import type { Sample } from '@flux-gate/run-format';
 import { kafkaLag } from '../system/kafkaLag.ts';
 
 export interface Stores {

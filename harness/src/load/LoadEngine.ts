@@ -1,4 +1,4 @@
-import type { LoadSummary } from '@flux-gate/reports';
+import type { LoadSummary } from '@flux-gate/run-format';
 import type { LoadPlan } from './LoadPlan.ts';
 
 export interface LoadRunOptions {

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadSummary } from '@flux-gate/reports';
+import type { LoadSummary } from '@flux-gate/run-format';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
 
 const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));

@@ -1,4 +1,4 @@
-import { seededRandom } from '@flux-gate/reports';
+import { seededRandom } from '@flux-gate/run-format';
 
 /** Who arrival n is and what it asks for; the same seed and round give the same buyers. */
 export interface Buyer {

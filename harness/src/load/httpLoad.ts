@@ -1,10 +1,10 @@
-import { type Answer, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/reports';
+import { type Answer, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/run-format';
 import { OrderExchange } from './OrderExchange.ts';
 import { Pool } from 'undici';
 import { arrivalTimes } from './arrivalTimes.ts';
 import { backoffMs, buyers } from './buyers.ts';
 import type { HttpPlan } from './LoadPlan.ts';
-import type { NdjsonWriter } from './NdjsonWriter.ts';
+import type { NdjsonWriter } from '@flux-gate/run-format';
 import { epochMs, runArrivals } from './openModel.ts';
 
 export interface WorkloadResult {

@@ -4,10 +4,10 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyAnswer, type HistoryEntry, type LoadSummary, readNdjson, type TransportError } from '@flux-gate/reports';
-import { which } from '../tools/runCommand.ts';
+import { classifyAnswer, type HistoryEntry, type LoadSummary, readNdjson, type TransportError } from '@flux-gate/run-format';
+import { which } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
-import { NdjsonWriter } from './NdjsonWriter.ts';
+import { NdjsonWriter } from '@flux-gate/run-format';
 
 const script = fileURLToPath(new URL('../../../scenarios/k6/flash-sale.js', import.meta.url));
 

@@ -1,9 +1,9 @@
-import { type RecordEntry } from '@flux-gate/reports';
+import { type RecordEntry } from '@flux-gate/run-format';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { arrivalTimes } from './arrivalTimes.ts';
 import type { WorkloadResult } from './httpLoad.ts';
 import type { KafkaPlan } from './LoadPlan.ts';
-import type { NdjsonWriter } from './NdjsonWriter.ts';
+import type { NdjsonWriter } from '@flux-gate/run-format';
 import { epochMs, runArrivals } from './openModel.ts';
 import { plannedRecords, type PlannedRecord } from './poisonRecords.ts';
 

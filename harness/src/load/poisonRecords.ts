@@ -1,5 +1,5 @@
 import { encodeOrderEvent, type OrderEvent } from '@flux-gate/contracts';
-import { poisonKinds, type PoisonKind, seededRandom } from '@flux-gate/reports';
+import { poisonKinds, type PoisonKind, seededRandom } from '@flux-gate/run-format';
 
 /** One record for the orders topic, and what the history says of it. */
 export interface PlannedRecord {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess } from '../stack/ManagedProcess.ts';
-import { freePorts } from '../stack/freePort.ts';
-import type { StartedStack } from '../stack/StackProvider.ts';
+import { ManagedProcess } from '@flux-gate/stack';
+import { freePorts } from '@flux-gate/stack';
+import type { StartedStack } from '@flux-gate/stack';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const apiMain = join(repo, 'system/ingestion-api/src/main.ts');

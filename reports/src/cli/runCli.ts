@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { RunFolderError } from '../RunFolderError.ts';
+import { RunFolderError } from '@flux-gate/run-format';
 
 /**
  * Parses argv and runs the program. Bad input (a usage error or a path that is not a run folder)

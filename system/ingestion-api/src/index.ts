@@ -3,5 +3,3 @@ export { ConfigError } from './config/ConfigError.ts';
 export { buildApp, type BuiltApp } from './buildApp.ts';
 export { startApi, type StartedApi } from './startApi.ts';
 export { StartupError } from './StartupError.ts';
-export { gateScripts } from './redis/gateScripts.ts';
-export { CorkedWrites } from './redis/CorkedWrites.ts';

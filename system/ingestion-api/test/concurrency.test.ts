@@ -1,5 +1,5 @@
 import { redisKeys } from '@flux-gate/contracts';
-import { localProvider, type StartedStack } from '@flux-gate/harness';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type StartedApi, startApi } from '../src/index.ts';

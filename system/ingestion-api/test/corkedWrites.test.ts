@@ -1,7 +1,7 @@
-import { localProvider, type StartedStack } from '@flux-gate/harness';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorkedWrites } from '../src/index.ts';
+import { CorkedWrites } from '../src/redis/CorkedWrites.ts';
 
 let stack: StartedStack;
 let redis: Redis;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redisKeys } from '@flux-gate/contracts';
-import { localProvider, type StartedStack } from '@flux-gate/harness';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

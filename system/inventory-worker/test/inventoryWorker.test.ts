@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeOrderEvent, orderMessage, ordersTopic } from '@flux-gate/contracts';
-import { localProvider, waitFor, type StartedStack } from '@flux-gate/harness';
+import { localProvider, waitFor, type StartedStack } from '@flux-gate/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

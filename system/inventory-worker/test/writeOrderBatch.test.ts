@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { localProvider, type StartedStack } from '@flux-gate/harness';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/index.ts';

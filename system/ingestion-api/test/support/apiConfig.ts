@@ -1,4 +1,4 @@
-import type { StartedStack } from '@flux-gate/harness';
+import type { StartedStack } from '@flux-gate/stack';
 import { type Config, loadConfig } from '../../src/index.ts';
 
 export const adminToken = 'test-admin-token-0123456789';

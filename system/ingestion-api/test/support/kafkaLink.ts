@@ -1,4 +1,4 @@
-import type { StartedStack } from '@flux-gate/harness';
+import type { StartedStack } from '@flux-gate/stack';
 import { Toxiproxy } from 'toxiproxy-node-client';
 
 /** Cuts (enabled=false) or heals the api→kafka link: a disabled proxy refuses connections at once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../src/stack/waitFor.ts';
+import { waitFor } from '../src/waitFor.ts';
 
 const never = () => new Promise<never>(() => {});
 
@@ -45,7 +45,7 @@ describe('ManagedProcess.start', () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { ManagedProcess } = await import('../src/stack/ManagedProcess.ts');
+    const { ManagedProcess } = await import('../src/ManagedProcess.ts');
     // Another server holds the port: it accepts and never answers.
     const held: import('node:net').Socket[] = [];
     const holder = createServer((socket) => held.push(socket));

@@ -1,7 +1,7 @@
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { runOrThrow } from '../tools/runCommand.ts';
+import { runOrThrow } from './tools/runCommand.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
 import { StackPartError } from './StackPartError.ts';
 import { unprivilegedUser } from './unprivilegedUser.ts';

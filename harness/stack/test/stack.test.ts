@@ -5,7 +5,7 @@ import pg from 'pg';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localProvider, StackPartError, type StartedStack } from '../src/index.ts';
-import { alive, childPids } from './processes.ts';
+import { alive, childPids } from '../src/childProcesses.ts';
 
 const quiet = () => {};
 

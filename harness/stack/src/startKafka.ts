@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { runOrThrow } from '../tools/runCommand.ts';
+import { runOrThrow } from './tools/runCommand.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
 import { StackPartError } from './StackPartError.ts';
 

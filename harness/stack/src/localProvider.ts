@@ -2,7 +2,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { ensureTools, type Tools } from '../tools/ensureTools.ts';
+import { ensureTools, type Tools } from './tools/ensureTools.ts';
 import type { ManagedProcess } from './ManagedProcess.ts';
 import { freePorts } from './freePort.ts';
 import { kafkaProcess } from './startKafka.ts';

@@ -3,7 +3,8 @@
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
-import { CorkedWrites, gateScripts } from '@flux-gate/ingestion-api';
+import { CorkedWrites } from '../redis/CorkedWrites.ts';
+import { gateScripts } from '../redis/gateScripts.ts';
 
 // The takes of one turn share socket writes of up to 32 commands, as the API's do (see CorkedWrites).
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
