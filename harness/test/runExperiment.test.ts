@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FaultRecord } from '@flux-gate/run-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDefinition } from '../src/experiment/loadExperiment.ts';
-import { runExperiment } from '../src/experiment/runExperiment.ts';
+import { runExperiment } from '../src/runner/runExperiment.ts';
 import type { Experiment } from '../src/experiment/experimentSchema.ts';
 import { childPids } from '@flux-gate/stack';
 

@@ -5,8 +5,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { encodeOrderEvent, ordersTopic } from '@flux-gate/contracts';
 import type { StartedStack } from '@flux-gate/stack';
-import { kafkaLag } from '../system/kafkaLag.ts';
-import type { StartedSystem } from '../system/startSystem.ts';
+import { kafkaLag } from '../probes/kafkaLag.ts';
+import type { StartedSystem } from '../services/startSystem.ts';
 
 export interface DrainResult {
   orders: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { nearestRankQuantile } from '@flux-gate/run-format';
 import { runOrThrow } from '@flux-gate/stack';
 import { type CpuUse, cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
-import type { LoadResult } from './loadTest.ts';
+import type { LoadResult } from './wrkLoad.ts';
 
 export interface PacedLoadOptions {
   label: string;

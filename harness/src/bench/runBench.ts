@@ -6,10 +6,10 @@ import { ManagedProcess } from '@flux-gate/stack';
 import { freePort } from '@flux-gate/stack';
 import { localProvider } from '@flux-gate/stack';
 import { ensureBenchTools, ensureTools } from '@flux-gate/stack';
-import { apiNodeFlags, startSystem } from '../system/startSystem.ts';
+import { apiNodeFlags, startSystem } from '../services/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
-import { type LoadResult, loadTest } from './loadTest.ts';
+import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
 export interface BenchResults {
@@ -80,7 +80,7 @@ export async function runBench(opts: {
     await baselineProcess.start();
     const run = { durationS: opts.durationS, connections: opts.connections };
     const user = (n: number) => `bench-${n}`;
-    const load = (label: string, url: string, productId: string) => loadTest({ ...run, label, wrk: tools.wrk, url, productId, userPrefix: `bench-${productId}-` });
+    const load = (label: string, url: string, productId: string) => wrkLoad({ ...run, label, wrk: tools.wrk, url, productId, userPrefix: `bench-${productId}-` });
 
     opts.log('(a) baseline: bare Fastify + ioredis running the gate script (sold-out path)');
     const baseline = await load('baseline', `http://127.0.0.1:${port}`, 'baseline');

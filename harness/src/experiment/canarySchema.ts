@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { brokenModes } from '../system/startSystem.ts';
+import { brokenModes } from '../services/startSystem.ts';
 import { experimentSchema, invariantName } from './experimentSchema.ts';
 
 /**

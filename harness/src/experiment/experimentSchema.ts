@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
-import { brokenModes } from '../system/startSystem.ts';
+import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { durationField } from './duration.ts';
 

@@ -1,6 +1,6 @@
 import { deadLettersTable, ordersTopic, redisKeys } from '@flux-gate/contracts';
 import type { FinalState } from '@flux-gate/run-format';
-import { kafkaLag } from '../system/kafkaLag.ts';
+import { kafkaLag } from './kafkaLag.ts';
 import { readOrdersTopic } from './readOrdersTopic.ts';
 import type { Stores } from './sampler.ts';
 

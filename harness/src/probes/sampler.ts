@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { ordersTopic, redisKeys } from '@flux-gate/contracts';
 import type { Sample } from '@flux-gate/run-format';
-import { kafkaLag } from '../system/kafkaLag.ts';
+import { kafkaLag } from './kafkaLag.ts';
 
 export interface Stores {
   redis: Redis;

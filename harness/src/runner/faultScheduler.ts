@@ -1,7 +1,7 @@
 import { createFault, type FaultContext, type FaultTimeline, runFault } from '@flux-gate/chaos';
 import type { Sample } from '@flux-gate/run-format';
 import { abortableSleep } from './abortableSleep.ts';
-import type { ScheduledFault } from './experimentSchema.ts';
+import type { ScheduledFault } from '../experiment/experimentSchema.ts';
 
 export interface ScheduleContext {
   faults: ScheduledFault[];

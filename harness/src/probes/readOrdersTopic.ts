@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { decodeOrderEvent, orderMessageLines, ordersTopic } from '@flux-gate/contracts';
-import { abortableSleep } from './abortableSleep.ts';
+import { abortableSleep } from '../runner/abortableSleep.ts';
 
 /**
  * Reads the whole orders topic straight from the broker (a throwaway consumer group) and returns

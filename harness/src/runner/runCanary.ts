@@ -1,5 +1,5 @@
 import type { Verdict } from '@flux-gate/run-format';
-import type { Canary } from './canarySchema.ts';
+import type { Canary } from '../experiment/canarySchema.ts';
 import { runExperiment, type RunOptions } from './runExperiment.ts';
 
 export interface CanaryCase {

@@ -1,6 +1,6 @@
 import { ordersTopic, redisKeys } from '@flux-gate/contracts';
-import { kafkaLag } from '../system/kafkaLag.ts';
-import { abortableSleep } from './abortableSleep.ts';
+import { kafkaLag } from './kafkaLag.ts';
+import { abortableSleep } from '../runner/abortableSleep.ts';
 import type { Stores } from './sampler.ts';
 
 /** Orders the API took a unit for but has not settled with Kafka yet (its in-flight records). */

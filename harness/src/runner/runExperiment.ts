@@ -8,18 +8,18 @@ import { engines } from '../load/engines.ts';
 import { LoadEngineError } from '../load/LoadEngine.ts';
 import { localProvider } from '@flux-gate/stack';
 import type { StartedStack } from '@flux-gate/stack';
-import { startSystem, type StartedSystem } from '../system/startSystem.ts';
+import { startSystem, type StartedSystem } from '../services/startSystem.ts';
 import { ensureTools } from '@flux-gate/stack';
-import { drain } from './drain.ts';
-import type { Experiment } from './experimentSchema.ts';
+import { drain } from '../probes/drain.ts';
+import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runSchedule } from './faultScheduler.ts';
 import { buildManifest } from './manifest.ts';
-import { openStores } from './openStores.ts';
+import { openStores } from '../probes/openStores.ts';
 import { HistoryTail, Progress } from './progress.ts';
-import { loadPlanOf } from './loadPlanOf.ts';
-import { Sampler } from './sampler.ts';
-import { snapshot } from './snapshot.ts';
-import { steadyState } from './steadyState.ts';
+import { loadPlanOf } from '../experiment/loadPlanOf.ts';
+import { Sampler } from '../probes/sampler.ts';
+import { snapshot } from '../probes/snapshot.ts';
+import { steadyState } from '../probes/steadyState.ts';
 
 export interface RunOptions {
   seed: number;

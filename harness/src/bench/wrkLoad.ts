@@ -44,7 +44,7 @@ interface WrkResult {
  * keep-alive connections: a fixed-cost generator (C, one thread), bounded in time. Each request
  * buys as a new user; every status is counted.
  */
-export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
+export async function wrkLoad(opts: LoadOptions): Promise<LoadResult> {
   const stdout = await runOrThrow(opts.wrk, [
     '--threads', '1',
     '--connections', String(opts.connections),
