@@ -42,6 +42,17 @@ describe('experiment definitions', () => {
     expect(d.experiment.load.backoff).toEqual({ base: 200, max: 2000 });
   });
 
+  it('a resolved experiment, as a run stores it, loads again as it is', () => {
+    for (const { name } of listExperiments()) {
+      const d = loadDefinition(name);
+      const experiments = d.kind === 'canary' ? d.canary.cases.map((c) => c.experiment) : [d.experiment];
+      for (const e of experiments) {
+        const again = parseDefinition(JSON.parse(JSON.stringify(e)), `${name}.json`);
+        expect(again).toEqual({ kind: 'experiment', experiment: e });
+      }
+    }
+  });
+
   it('names the bad field', () => {
     expect(refusal({ ...valid, load: { ...valid.load, rate: -5 } })).toContain('load.rate');
     expect(refusal({ ...valid, load: { ...valid.load, duration: 'ten seconds' } })).toMatch(/load\.duration: a duration like/);

@@ -97,7 +97,7 @@ describe('package boundaries', () => {
 
   it('the check sees the imports it judges', () => {
     // A check that reads no import would pass anything: the harness does import the run format.
-    const runner = readFileSync(join(repo, 'harness/src/experiment/runExperiment.ts'), 'utf8');
+    const runner = readFileSync(join(repo, 'harness/src/runner/checkRun.ts'), 'utf8');
     expect(runner).toMatch(/from '@flux-gate\/run-format'/);
     expect(existsSync(join(repo, 'harness/run-format/package.json'))).toBe(true);
   });

@@ -118,19 +118,13 @@ program
   .argument('<run folder>', 'a folder under runs/<experiment>/<timestamp>/')
   .option('--ci', 'plain, non-interactive output')
   .action(async (folder: string, opts: { ci?: boolean }) => {
-    const file = join(resolve(folder), 'experiment.json');
-    if (!existsSync(file)) throw new ExperimentError(`${folder} is not a run folder (no experiment.json). List runs with: ls runs/*/`);
-    const { seed, ...raw } = JSON.parse(readFileSync(file, 'utf8')) as { seed: number } & Record<string, unknown>;
-    const definition = parseDefinition(unresolve(raw), file);
+    const dir = resolve(folder);
+    const [experimentFile, manifestFile] = [join(dir, 'experiment.json'), join(dir, 'manifest.json')];
+    if (!existsSync(experimentFile) || !existsSync(manifestFile)) throw new ExperimentError(`${folder} is not a run folder (no experiment.json and manifest.json). List runs with: ls runs/*/`);
+    const { seed } = JSON.parse(readFileSync(manifestFile, 'utf8')) as { seed: number };
+    const definition = parseDefinition(JSON.parse(readFileSync(experimentFile, 'utf8')), experimentFile);
     process.exitCode = await run(definition, { seed, scale: 1, ci: opts.ci, runsDir: program.opts<{ runsDir: string }>().runsDir });
   });
-
-/** A resolved experiment stores durations in milliseconds; turn them back into "…ms" strings for the schema. */
-function unresolve(raw: Record<string, unknown>): unknown {
-  return JSON.parse(JSON.stringify(raw), (key, value: unknown) =>
-    ['rampUp', 'duration', 'timeout', 'drainTimeout', 'for', 'at', 'base', 'max'].includes(key) && typeof value === 'number' ? `${value}ms` : value,
-  );
-}
 
 program.parseAsync().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

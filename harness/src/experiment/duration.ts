@@ -10,8 +10,14 @@ export function parseDuration(text: string): number {
   return match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000;
 }
 
-/** A zod field for a duration string, parsed to milliseconds. */
-export const durationField = z
-  .string()
-  .regex(pattern, 'a duration like 500ms, 10s or 2m')
-  .transform((text) => parseDuration(text));
+/**
+ * A zod field for a duration: a string like "500ms", "10s" or "2m", or a number of milliseconds (as
+ * a resolved experiment stores it, so that a run's experiment.json loads again as it is).
+ */
+export const durationField = z.union([
+  z.number().min(0, 'a duration in milliseconds must be ≥ 0'),
+  z
+    .string()
+    .regex(pattern, 'a duration like 500ms, 10s or 2m')
+    .transform((text) => parseDuration(text)),
+], { error: 'a duration like 500ms, 10s or 2m (or a number of milliseconds)' });

@@ -1,0 +1,46 @@
+import type { FaultTimeline } from '@flux-gate/chaos';
+import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-format';
+import type { StartedStack, Tools } from '@flux-gate/stack';
+import type { Experiment } from '../experiment/experimentSchema.ts';
+import type { Sampler, Stores } from '../probes/sampler.ts';
+import type { StartedSystem } from '../services/startSystem.ts';
+import type { Progress } from './progress.ts';
+
+export interface RunOptions {
+  seed: number;
+  /** runs/ folder; the run goes to runs/<experiment>/<timestamp>/. */
+  runsDir: string;
+  /** Plain output for CI (no overwritten status line). */
+  ci: boolean;
+  signal: AbortSignal;
+  repo: string;
+}
+
+/** One run as it goes: what each phase started or learned, for the phases after it. */
+export interface RunContext {
+  experiment: Experiment;
+  opts: RunOptions;
+  runDir: string;
+  progress: Progress;
+  log: (line: string) => void;
+  tools: Tools;
+  manifest: Manifest;
+  timeline: FaultTimeline;
+  /** Units armed per product, over every round. */
+  initialStock: Record<string, number>;
+  stack?: StartedStack;
+  system?: StartedSystem;
+  /** Direct connections to the stores, which no fault touches. */
+  stores?: Stores & { close(): Promise<void> };
+  sampler?: Sampler;
+  /** What the load engine did, summed over rounds. */
+  load?: LoadSummary;
+  /** Kafka lag when the drain began, and the seconds it took (null: not within the timeout). */
+  backlog: number | null;
+  drainSeconds: number | null;
+  final?: FinalState;
+  results?: Results;
+  /** The stack, the system or the load engine could not start. */
+  startFailed: boolean;
+  error?: string;
+}

@@ -1,0 +1,68 @@
+import { summarizeRun } from '@flux-gate/reports';
+import { type HistoryEntry, type KeyFigures, nearestRankQuantile, readRun, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
+import { defaultInvariants, runCheckers, worstVerdict } from '../checkers/index.ts';
+import { snapshot } from '../probes/snapshot.ts';
+import type { RunContext } from './RunContext.ts';
+import { steadyStateAfterHeal } from './steadyStateAfterHeal.ts';
+
+/** For records, a request is a record produced and its latency the wait for its ack. */
+function recordFigures(records: RecordEntry[], ctx: RunContext): Partial<KeyFigures> {
+  if (records.length === 0) return {};
+  const acked = records.filter((r) => r.outcome === 'ok');
+  const latency = acked.map((r) => r.latencyMs).sort((a, b) => a - b);
+  const dropped = records.filter((r) => r.outcome === 'dropped').length;
+  const span = (records.reduce((max, r) => Math.max(max, r.ts), 0) - records.reduce((min, r) => Math.min(min, r.intendedTs), Infinity)) / 1000;
+  const { backlog, drainSeconds } = ctx;
+  return {
+    requests: records.length - dropped,
+    reqPerSec: span > 0 ? records.length / span : records.length,
+    p50Ms: nearestRankQuantile(latency, 0.5),
+    p95Ms: nearestRankQuantile(latency, 0.95),
+    p99Ms: nearestRankQuantile(latency, 0.99),
+    recordsAcked: acked.length,
+    dropped,
+    backlogAtDrain: backlog,
+    // The backlog left when the load ended and every fault healed, over the time the worker took to clear it.
+    drainRatePerSec: drainSeconds === null || backlog === null || drainSeconds === 0 ? null : backlog / drainSeconds,
+  };
+}
+
+/** Phases 5 and 6: the steady state after the heal, the final state read straight from the stores, then every checker. */
+export async function checkRun(ctx: RunContext): Promise<void> {
+  const { experiment, progress, runDir } = ctx;
+  const afterHeal = await steadyStateAfterHeal(ctx);
+  progress.phase('reading the final state');
+  const final = await snapshot(ctx.stores!, ctx.stack!.endpoints.kafkaBrokers, ctx.initialStock, ctx.drainSeconds !== null);
+  ctx.final = final;
+  writeRunFile(runDir, files.finalState, final);
+  writeRunFile(runDir, files.faults, ctx.timeline.toJSON());
+
+  progress.phase('checking invariants');
+  const run = await readRun(runDir);
+  const history: HistoryEntry[] = [];
+  let dropped = 0;
+  for await (const entry of run.history()) {
+    if (entry.outcome === 'dropped') dropped++;
+    else history.push(entry);
+  }
+  const records: RecordEntry[] = [];
+  for await (const record of run.records()) records.push(record);
+  const input = {
+    history,
+    dropped,
+    records,
+    thresholds: experiment.thresholds,
+    faults: ctx.timeline.toJSON(),
+    final,
+    initialStock: ctx.initialStock,
+    perUserLimit: experiment.system.perUserLimit,
+    ...(experiment.unknownBudget === undefined ? {} : { unknownBudget: experiment.unknownBudget }),
+  };
+  const checks = [...runCheckers(input, experiment.invariants ?? defaultInvariants[experiment.load.workload]).checks, afterHeal];
+  const { figures } = await summarizeRun(runDir);
+  ctx.results = {
+    verdict: worstVerdict(checks.map((c) => c.verdict)),
+    checks,
+    figures: { ...figures, drainSeconds: ctx.drainSeconds ?? figures.drainSeconds, ...recordFigures(records, ctx) },
+  };
+}

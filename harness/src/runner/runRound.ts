@@ -1,0 +1,86 @@
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LoadSummary, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
+import type { Experiment } from '../experiment/experimentSchema.ts';
+import { loadPlanOf } from '../experiment/loadPlanOf.ts';
+import { engines } from '../load/engines.ts';
+import { LoadEngineError } from '../load/LoadEngine.ts';
+import { drain } from '../probes/drain.ts';
+import { steadyState } from '../probes/steadyState.ts';
+import { runSchedule } from './faultScheduler.ts';
+import type { RunContext } from './RunContext.ts';
+
+/** Products of one round: last-item style experiments sell a fresh product each round. */
+function roundProducts(experiment: Experiment, round: number): { productId: string; stock: number }[] {
+  return experiment.load.rounds === 1 ? experiment.system.products : experiment.system.products.map((p) => ({ ...p, productId: `${p.productId}-r${round + 1}` }));
+}
+
+const summed = (a: LoadSummary | undefined, b: LoadSummary): LoadSummary =>
+  a ? { ...b, offered: a.offered + b.offered, started: a.started + b.started, dropped: a.dropped + b.dropped, retries: a.retries + b.retries, cpuMs: a.cpuMs + b.cpuMs, wallMs: a.wallMs + b.wallMs } : b;
+
+/**
+ * Phase 3, once per round: arm the sale, check the steady state, then run the load with the fault
+ * schedule. When the load fails or ends early the schedule is cancelled, and every fault heals
+ * before this returns.
+ */
+export async function runRound(ctx: RunContext, round: number): Promise<void> {
+  const { experiment, opts, log, progress } = ctx;
+  const stack = ctx.stack!;
+  const system = ctx.system!;
+  const rounds = experiment.load.rounds;
+  const products = roundProducts(experiment, round);
+  progress.phase(rounds > 1 ? `round ${round + 1}/${rounds}: arming and steady state` : 'arming the sale and checking the steady state');
+  for (const p of products) {
+    await system.armSale(p.productId, p.stock);
+    ctx.initialStock[p.productId] = p.stock;
+  }
+  ctx.sampler!.watch(products.map((p) => p.productId));
+  await steadyState(system.apiUrls, products);
+
+  progress.phase(rounds > 1 ? `round ${round + 1}: load and faults` : 'load and faults');
+  const loadDone = new AbortController();
+  const faultsCancel = new AbortController();
+  const cancelFaults = () => faultsCancel.abort();
+  opts.signal.addEventListener('abort', cancelFaults, { once: true });
+  const kafka = experiment.load.workload === 'kafka';
+  const roundFile = join(ctx.runDir, `${kafka ? 'records' : 'history'}.round-${round + 1}.ndjson`);
+  progress.state.tail?.follow(roundFile);
+  const schedule = runSchedule({
+    faults: experiment.faults,
+    context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
+    timeline: ctx.timeline,
+    latest: () => ctx.sampler?.latest,
+    stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),
+    loadStartedAt: Date.now(),
+    loadDone: loadDone.signal,
+    cancel: faultsCancel.signal,
+    reseed: async () => {
+      log('waiting for the worker to drain before reseeding Redis from PostgreSQL');
+      await drain(ctx.stores!, products.map((p) => p.productId), experiment.drainTimeout, opts.signal);
+      for (const p of products) await system.reseed(p.productId);
+      log('reseeded');
+    },
+    log,
+  });
+  const engine = engines[experiment.load.engine];
+  const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
+  let ran: LoadSummary;
+  try {
+    ran = await engine.run(plan, { historyFile: roundFile, signal: opts.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
+  } catch (err) {
+    cancelFaults();
+    if (err instanceof LoadEngineError) ctx.startFailed = true;
+    throw err;
+  } finally {
+    loadDone.abort();
+    await schedule.catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
+    opts.signal.removeEventListener('abort', cancelFaults);
+    if (existsSync(roundFile)) {
+      appendFileSync(join(ctx.runDir, kafka ? files.records : files.history), readFileSync(roundFile));
+      rmSync(roundFile);
+    }
+  }
+  ctx.load = summed(ctx.load, ran);
+  writeRunFile(ctx.runDir, files.load, ctx.load);
+  if (ran.dropped) log(`${ran.dropped} of ${ran.offered} arrival(s) dropped at the in-flight cap (${experiment.load.maxInFlight})`);
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { runFileNames as files } from '@flux-gate/run-format';
+import { localProvider } from '@flux-gate/stack';
+import { openStores } from '../probes/openStores.ts';
+import { Sampler } from '../probes/sampler.ts';
+import { startSystem } from '../services/startSystem.ts';
+import { HistoryTail } from './progress.ts';
+import type { RunContext } from './RunContext.ts';
+
+/** Phase 2: the stack, the system on it, the direct store connections and the sampler. */
+export async function startStackAndSystem(ctx: RunContext): Promise<void> {
+  ctx.startFailed = true;
+  ctx.progress.phase('starting the stack');
+  ctx.stack = await localProvider.start({ keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log });
+  ctx.progress.phase('starting the system');
+  ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
+  ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);
+  ctx.startFailed = false;
+  const sampler = new Sampler(ctx.stores, join(ctx.runDir, files.samples));
+  ctx.sampler = sampler;
+  ctx.progress.state.sample = () => sampler.latest;
+  ctx.progress.state.tail = new HistoryTail(join(ctx.runDir, files.history));
+  ctx.progress.state.activeFaults = () =>
+    ctx.timeline
+      .toJSON()
+      .filter((f) => f.healedAt === undefined && !f.error)
+      .map((f) => f.label);
+}
