@@ -54,6 +54,7 @@ describe('runExperiment', () => {
     expect(load.dropped).toBe(0);
     expect(load.cpuMs).toBeGreaterThan(0);
     expect(results.checks.find((c) => c.name === 'thresholds')?.verdict).toBe('pass');
+    expect(results.checks.find((c) => c.name === 'steady_state_after_heal')?.verdict).toBe('pass');
     expect(await childPids()).toEqual([]);
   });
 
@@ -82,6 +83,18 @@ describe('runExperiment', () => {
     expect(faults[0]!.healedAt).toBeGreaterThan(faults[0]!.injectedAt);
     expect(existsSync(join(runDir, 'history.ndjson'))).toBe(true);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
+    expect(await childPids()).toEqual([]);
+  });
+
+  it('a system that does not come back after the heal fails the steady state checked after it', async () => {
+    // Redis restarts empty and nothing reseeds it: the API refuses until the sale is re-armed.
+    const { results } = await runExperiment(
+      experiment({ faults: [{ when: { at: '500ms' }, for: '500ms', fault: { kind: 'redis-restart' } }], unknownBudget: 1 }),
+      { seed: 8, runsDir: runsFolder(), ci: true, signal: new AbortController().signal, repo },
+    );
+    const afterHeal = results.checks.find((c) => c.name === 'steady_state_after_heal');
+    expect(afterHeal).toMatchObject({ verdict: 'fail', summary: expect.stringMatching(/no stock for tiny/) });
+    expect(results.verdict).toBe('fail');
     expect(await childPids()).toEqual([]);
   });
 
