@@ -93,7 +93,7 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
     name: 'kafka',
     command: opts.java,
     // C1 only: a broker that lives for one run spends its first ~20,000 requests with C2 compiling at
-    // a full core (measured: see the commit that added this flag), which the run's own load then competes with.
+    // a full core (docs/decisions.md), which the run's own load then competes with.
     args: ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:TieredStopAtLevel=1', ...jvm, 'kafka.Kafka', config],
     cwd: home,
     logFile: join(opts.dir, 'logs', 'kafka.log'),

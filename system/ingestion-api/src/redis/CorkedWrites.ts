@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
  * ioredis pipelines (explicit or automatic) batch the same way, but measured on their own at
  * 18,000 scripts/s, they cost 0.34 of a core against 0.20 corked, and about 2.5 MB of their
  * objects survived every young-generation GC (84 KB corked), which made each GC pause the event
- * loop for 3.6-9.5 ms instead of 1.2-1.5 ms: see the commit that added this file.
+ * loop for 3.6-9.5 ms against 1.2-1.5 ms corked (docs/decisions.md).
  */
 export class CorkedWrites {
   /** The socket corked in this turn, if any; uncorked on the same socket even after a reconnect. */
