@@ -1,8 +1,8 @@
-import { type Answer, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/run-format';
+import { type Answer, type Classified, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/run-format';
 import { OrderExchange } from './OrderExchange.ts';
 import { Pool } from 'undici';
 import { arrivalTimes } from './arrivalTimes.ts';
-import { backoffMs, buyers } from './buyers.ts';
+import { backoffMs, type Buyer, buyers } from './buyers.ts';
 import type { HttpPlan } from './LoadPlan.ts';
 import type { NdjsonWriter } from '@flux-gate/run-format';
 import { epochMs, runArrivals } from './openModel.ts';
@@ -23,6 +23,37 @@ const parseBody = (text: string): Extract<Answer, { body?: unknown }>['body'] =>
     return undefined;
   }
 };
+
+/** One line of history for one answered (or unanswered) attempt. */
+function attemptLine(buyer: Buyer, attempt: number, api: string, times: { dueMono: number; sentMono: number; endMono: number }, status: number, c: Classified): HistoryEntry {
+  return {
+    ts: epochMs(times.sentMono),
+    intendedTs: epochMs(times.dueMono),
+    sentTs: epochMs(times.sentMono),
+    latencyMs: Math.round((times.endMono - times.dueMono) * 1000) / 1000,
+    userId: buyer.userId,
+    productId: buyer.productId,
+    key: buyer.key,
+    status,
+    outcome: c.outcome,
+    ...(c.orderId ? { orderId: c.orderId } : {}),
+    ...(c.error ? { error: c.error } : {}),
+    attempt,
+    api,
+  };
+}
+
+/** The line of an arrival dropped at the in-flight cap: due, never sent. */
+const droppedLine = (buyer: Buyer, dueMono: number): HistoryEntry => ({
+  ts: epochMs(dueMono),
+  intendedTs: epochMs(dueMono),
+  latencyMs: 0,
+  ...buyer,
+  status: 0,
+  outcome: 'dropped',
+  error: 'in_flight_cap',
+  attempt: 1,
+});
 
 /**
  * Buyers at an open-model rate: one POST /order per arrival, through undici, never following a
@@ -61,21 +92,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
       const endMono = performance.now();
       if (endMono > lastEnd) lastEnd = endMono;
       const c = classifyAnswer(error ? { status: 0, transport: classifyTransport(error) } : { status, body: parseBody(text) });
-      const entry: HistoryEntry = {
-        ts: epochMs(sentMono),
-        intendedTs: epochMs(dueMono),
-        sentTs: epochMs(sentMono),
-        latencyMs: Math.round((endMono - dueMono) * 1000) / 1000,
-        userId: buyer.userId,
-        productId: buyer.productId,
-        key: buyer.key,
-        status: error ? 0 : status,
-        outcome: c.outcome,
-        ...(c.orderId ? { orderId: c.orderId } : {}),
-        ...(c.error ? { error: c.error } : {}),
-        attempt,
-        api: plan.apiUrls[index]!,
-      };
+      const entry = attemptLine(buyer, attempt, plan.apiUrls[index]!, { dueMono, sentMono, endMono }, error ? 0 : status, c);
       out.write(entry);
       if (attempt <= plan.retries && isRetryable(entry) && !signal.aborted) {
         const delay = backoffMs(plan.seed, n, attempt, plan.backoff);
@@ -116,8 +133,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
     (n, dueMono) => {
       if (inFlight >= plan.maxInFlight) {
         dropped++;
-        const buyer = who(n);
-        out.write({ ts: epochMs(dueMono), intendedTs: epochMs(dueMono), latencyMs: 0, ...buyer, status: 0, outcome: 'dropped', error: 'in_flight_cap', attempt: 1 } satisfies HistoryEntry);
+        out.write(droppedLine(who(n), dueMono));
         return;
       }
       started++;

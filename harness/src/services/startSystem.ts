@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess } from '@flux-gate/stack';
-import { freePorts } from '@flux-gate/stack';
-import type { StartedStack } from '@flux-gate/stack';
+import { freePorts, ManagedProcess, type StartedStack } from '@flux-gate/stack';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
@@ -80,6 +78,57 @@ function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir:
   });
 }
 
+type Endpoints = StartedStack['endpoints'] & { apiRedisUrl: string; apiKafkaBrokers: string[]; workerKafkaBrokers: string[]; workerPostgresUrl: string };
+interface Shared {
+  broken: Record<string, string>;
+  logDir: string;
+  readyTimeoutMs: number;
+  partitions: string;
+}
+
+/** API instance i, answering on its port once /health does. */
+function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, options: SystemOptions, shared: Shared): ManagedProcess {
+  const env = {
+    ...shared.broken,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    INSTANCE_ID: `api-${i + 1}`,
+    REDIS_URL: e.apiRedisUrl,
+    KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
+    DATABASE_URL: e.postgresUrl,
+    ADMIN_TOKEN: adminToken,
+    KAFKA_PARTITIONS: shared.partitions,
+    RATE_LIMIT_PER_SEC: String(options.rateLimit?.perSec ?? 1_000_000),
+    RATE_LIMIT_BURST: String(options.rateLimit?.burst ?? 1_000_000),
+    PER_USER_LIMIT: String(options.perUserLimit ?? 1),
+    ...(options.redisTimeoutMs ? { REDIS_TIMEOUT_MS: String(options.redisTimeoutMs) } : {}),
+    ...(options.kafkaTimeoutMs ? { KAFKA_TIMEOUT_MS: String(options.kafkaTimeoutMs) } : {}),
+    LOG_LEVEL: 'info',
+  };
+  const healthy = async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    if (!res.ok) throw new Error(`/health answered ${res.status}`);
+  };
+  return nodeProcess(`api-${i + 1}`, apiMain, env, shared.logDir, shared.readyTimeoutMs, healthy, apiNodeFlags);
+}
+
+/** Worker i, ready once it has joined its consumer group. */
+function workerProcess(i: number, e: Endpoints, groupId: string, shared: Shared): ManagedProcess {
+  const env = {
+    ...shared.broken,
+    KAFKA_BROKERS: e.workerKafkaBrokers.join(','),
+    DATABASE_URL: e.workerPostgresUrl,
+    KAFKA_GROUP_ID: groupId,
+    // The broker's minimum: a killed worker leaves the group soonest, so its restart rejoins fast.
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    ORDERS_PARTITIONS: shared.partitions,
+    LOG_LEVEL: 'info',
+  };
+  return nodeProcess(`worker-${i + 1}`, workerMain, env, shared.logDir, shared.readyTimeoutMs, async (freshLog) => {
+    if (!freshLog().includes('"msg":"joined consumer group"')) throw new Error('worker has not joined its consumer group yet');
+  });
+}
+
 /** Starts the ingestion API instances and inventory workers on a stack, as separate processes. */
 export async function startSystem(stack: StartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
   const apiCount = options.apiInstances ?? 1;
@@ -95,57 +144,9 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   const ports = await freePorts(apiCount);
   const partitions = String(options.ordersPartitions ?? 4);
 
-  const apis = ports.map((port, i) =>
-    nodeProcess(
-      `api-${i + 1}`,
-      apiMain,
-      {
-        ...broken,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        INSTANCE_ID: `api-${i + 1}`,
-        REDIS_URL: e.apiRedisUrl,
-        KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
-        DATABASE_URL: e.postgresUrl,
-        ADMIN_TOKEN: adminToken,
-        KAFKA_PARTITIONS: partitions,
-        RATE_LIMIT_PER_SEC: String(options.rateLimit?.perSec ?? 1_000_000),
-        RATE_LIMIT_BURST: String(options.rateLimit?.burst ?? 1_000_000),
-        PER_USER_LIMIT: String(options.perUserLimit ?? 1),
-        ...(options.redisTimeoutMs ? { REDIS_TIMEOUT_MS: String(options.redisTimeoutMs) } : {}),
-        ...(options.kafkaTimeoutMs ? { KAFKA_TIMEOUT_MS: String(options.kafkaTimeoutMs) } : {}),
-        LOG_LEVEL: 'info',
-      },
-      logDir,
-      readyTimeoutMs,
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/health`);
-        if (!res.ok) throw new Error(`/health answered ${res.status}`);
-      },
-      apiNodeFlags,
-    ),
-  );
-  const workers = Array.from({ length: workerCount }, (_, i) =>
-    nodeProcess(
-      `worker-${i + 1}`,
-      workerMain,
-      {
-        ...broken,
-        KAFKA_BROKERS: e.workerKafkaBrokers.join(','),
-        DATABASE_URL: e.workerPostgresUrl,
-        KAFKA_GROUP_ID: workerGroupId,
-        // The broker's minimum: a killed worker leaves the group soonest, so its restart rejoins fast.
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        ORDERS_PARTITIONS: partitions,
-        LOG_LEVEL: 'info',
-      },
-      logDir,
-      readyTimeoutMs,
-      async (freshLog) => {
-        if (!freshLog().includes('"msg":"joined consumer group"')) throw new Error('worker has not joined its consumer group yet');
-      },
-    ),
-  );
+  const shared = { broken, logDir, readyTimeoutMs, partitions };
+  const apis = ports.map((port, i) => apiProcess(i, port, e, adminToken, options, shared));
+  const workers = Array.from({ length: workerCount }, (_, i) => workerProcess(i, e, workerGroupId, shared));
 
   const all = [...apis, ...workers];
   const stop = async () => {
