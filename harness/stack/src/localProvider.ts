@@ -38,6 +38,37 @@ export const localProvider: StackProvider = {
   },
 };
 
+const port = (hostPort: string) => Number(hostPort.split(':').at(-1));
+const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${postgresDatabase}`;
+
+/** One Toxiproxy proxy per client link, each listening on a port the OS picks. */
+async function createLinks(toxiproxyUrl: string, upstreams: Record<LinkName, string>): Promise<Record<LinkName, Link>> {
+  const toxiproxy = new Toxiproxy(toxiproxyUrl);
+  const links = await Promise.all(
+    linkNames.map(async (name): Promise<Link> => {
+      const proxy = await toxiproxy.createProxy({ name, listen: addr(0), upstream: upstreams[name] }).catch((err: Error) => {
+        throw new StackPartError('toxiproxy', `could not create proxy ${name}: ${err.message}`, '');
+      });
+      return { proxy: name, listen: proxy.listen, upstream: upstreams[name] };
+    }),
+  );
+  return Object.fromEntries(links.map((l) => [l.proxy, l])) as Record<LinkName, Link>;
+}
+
+/** The direct addresses (for the harness) and each link's proxy address (for the services). */
+function endpointsOf(direct: { redisPort: number; pgPort: number; kHarness: number }, toxiproxyUrl: string, links: Record<LinkName, Link>): StartedStack['endpoints'] {
+  return {
+    redisUrl: `redis://${addr(direct.redisPort)}`,
+    postgresUrl: pgUrl(direct.pgPort),
+    kafkaBrokers: [addr(direct.kHarness)],
+    toxiproxyUrl,
+    apiRedisUrl: `redis://${addr(port(links['api-redis'].listen))}`,
+    apiKafkaBrokers: [addr(port(links['api-kafka'].listen))],
+    workerKafkaBrokers: [addr(port(links['worker-kafka'].listen))],
+    workerPostgresUrl: pgUrl(port(links['worker-postgres'].listen)),
+  };
+}
+
 async function startOnce(tools: Tools, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const started = performance.now();
@@ -86,19 +117,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
     const toxiproxyUrl = `http://${addr(toxiPort)}`;
     // Toxiproxy comes first: each proxy listens on a port the OS picks (no race with a stack
     // starting beside this one), and Kafka's listeners advertise those ports.
-    const linksReady = timed('toxiproxy', () => toxiproxyProcess({ bin: tools.toxiproxyServer, port: toxiPort, dir, readyTimeoutMs })).then(async () => {
-      const toxiproxy = new Toxiproxy(toxiproxyUrl);
-      const links = await Promise.all(
-        linkNames.map(async (name): Promise<Link> => {
-          const proxy = await toxiproxy.createProxy({ name, listen: addr(0), upstream: upstreams[name] }).catch((err: Error) => {
-            throw new StackPartError('toxiproxy', `could not create proxy ${name}: ${err.message}`, '');
-          });
-          return { proxy: name, listen: proxy.listen, upstream: upstreams[name] };
-        }),
-      );
-      return Object.fromEntries(links.map((l) => [l.proxy, l])) as Record<LinkName, Link>;
-    });
-    const port = (hostPort: string) => Number(hostPort.split(':').at(-1));
+    const linksReady = timed('toxiproxy', () => toxiproxyProcess({ bin: tools.toxiproxyServer, port: toxiPort, dir, readyTimeoutMs })).then(() => createLinks(toxiproxyUrl, upstreams));
     const results = await Promise.allSettled([
       linksReady,
       timed('redis', () => redisProcess({ bin: tools.redisServer, port: redisPort, dir, readyTimeoutMs })),
@@ -118,11 +137,6 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
     const failure = aborted() ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
     if (failure) throw failure;
     const links = await linksReady;
-    const pApiRedis = port(links['api-redis'].listen);
-    const pApiKafka = port(links['api-kafka'].listen);
-    const pWorkerKafka = port(links['worker-kafka'].listen);
-    const pWorkerPg = port(links['worker-postgres'].listen);
-    const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${postgresDatabase}`;
     const p = processes as Record<StackPart, ManagedProcess>;
     const stack: StartedStack = {
       provider: 'local',
@@ -135,16 +149,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
         kafka: p.kafka.readySeconds,
         toxiproxy: p.toxiproxy.readySeconds,
       },
-      endpoints: {
-        redisUrl: `redis://${addr(redisPort)}`,
-        postgresUrl: pgUrl(pgPort),
-        kafkaBrokers: [addr(kHarness)],
-        toxiproxyUrl,
-        apiRedisUrl: `redis://${addr(pApiRedis)}`,
-        apiKafkaBrokers: [addr(pApiKafka)],
-        workerKafkaBrokers: [addr(pWorkerKafka)],
-        workerPostgresUrl: pgUrl(pWorkerPg),
-      },
+      endpoints: endpointsOf({ redisPort, pgPort, kHarness }, toxiproxyUrl, links),
       stop,
       [Symbol.asyncDispose]: stop,
     };
