@@ -54,7 +54,7 @@ const brokenEnv: Record<BrokenMode, string> = {
  * - the garbage collector on the main thread alone. With helper threads, the main thread sleeps
  *   through each collection until the helpers get a CPU, and on a machine whose cores are busy with
  *   the broker, Redis and the load they wait for one: collections V8 timed at 1-4 ms stalled the
- *   event loop for 5-30 ms (seen with `perf sched`). The commit that added the flag has the A/B.
+ *   event loop for 5-30 ms (seen with `perf sched`); the A/B is in docs/decisions.md.
  */
 export const apiNodeFlags = ['--max-semi-space-size=32', '--single-threaded-gc'];
 
