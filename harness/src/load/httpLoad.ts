@@ -98,11 +98,17 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
         const delay = backoffMs(plan.seed, n, attempt, plan.backoff);
         retries++;
         const retryDue = endMono + delay;
-        const timer = setTimeout(() => {
-          backoffs.delete(timer);
-          send(n, attempt + 1, retryDue);
-        }, delay);
-        backoffs.add(timer);
+        // Timers run on a millisecond clock and may fire a fraction early: never send before the due time.
+        const wake = () => {
+          const early = retryDue - performance.now();
+          const timer = setTimeout(() => {
+            backoffs.delete(timer);
+            if (performance.now() < retryDue) wake();
+            else send(n, attempt + 1, retryDue);
+          }, Math.max(0, Math.ceil(early)));
+          backoffs.add(timer);
+        };
+        wake();
         return;
       }
       finishArrival();
