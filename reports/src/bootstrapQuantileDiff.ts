@@ -1,5 +1,4 @@
-import { nearestRankQuantile as quantileOf } from '@flux-gate/run-format';
-import { seededRandom } from '@flux-gate/run-format';
+import { nearestRankQuantile as quantileOf, seededRandom } from '@flux-gate/run-format';
 
 /** B's minus A's q-quantile, with a bootstrap confidence interval. */
 export interface QuantileDiff {

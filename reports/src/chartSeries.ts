@@ -1,7 +1,5 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import { outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
-import type { Run } from '@flux-gate/run-format';
-import type { Sample } from '@flux-gate/run-format';
+import { type OutcomeClass, outcomeClasses, type Run, type Sample } from '@flux-gate/run-format';
 
 /** A fault's window in seconds since the run started; `to` is null when it never healed. */
 export interface FaultWindow {

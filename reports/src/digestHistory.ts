@@ -1,6 +1,5 @@
 import { LatencyHistogram } from './LatencyHistogram.ts';
-import { ErrorRate, isError, outcomeClass, outcomeClasses, wasSent, type OutcomeClass } from '@flux-gate/run-format';
-import type { Run } from '@flux-gate/run-format';
+import { ErrorRate, isError, outcomeClass, type OutcomeClass, outcomeClasses, type Run, wasSent } from '@flux-gate/run-format';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 

@@ -1,7 +1,6 @@
 import type { HistoryDigest } from './digestHistory.ts';
-import type { Run } from '@flux-gate/run-format';
+import type { KeyFigures, Run } from '@flux-gate/run-format';
 import { recoveryTimes } from './recoveryTimes.ts';
-import type { KeyFigures } from '@flux-gate/run-format';
 
 export interface SourcedFigures {
   figures: KeyFigures;

@@ -9,8 +9,7 @@ import { renderComparison } from './renderComparison.ts';
 import { renderIndex, runUrl } from './renderIndex.ts';
 import { renderReport } from './renderReport.ts';
 import { resolveInside } from './resolveInside.ts';
-import { runFileNames } from '@flux-gate/run-format';
-import { RunFolderError } from '@flux-gate/run-format';
+import { runFileNames, RunFolderError } from '@flux-gate/run-format';
 import { summarizeRun, type RunSummary } from './summarizeRun.ts';
 
 export interface StartedReportServer {

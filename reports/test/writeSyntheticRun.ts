@@ -1,7 +1,6 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom } from '@flux-gate/run-format';
-import type { CheckResult, FaultRecord, FinalState, HistoryEntry, Manifest, Results, Sample } from '@flux-gate/run-format';
+import { type CheckResult, type FaultRecord, type FinalState, type HistoryEntry, type Manifest, type Results, type Sample, seededRandom } from '@flux-gate/run-format';
 
 export const evilUserId = '<script>alert(1)</script>';
 export const evilExperiment = '<img src=x onerror=alert(2)> flash "sale" & more';

@@ -66,7 +66,7 @@ export async function enginePhase(opts: EnginePhaseOptions): Promise<EngineRun[]
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as HistoryEntry);
-      const first = Math.min(...lines.map((l) => l.intendedTs!));
+      const first = lines.reduce((min, l) => Math.min(min, l.intendedTs!), Infinity);
       const measured = lines.filter((l) => l.intendedTs! - first >= opts.warmupS * 1000);
       const answered = measured.filter((l) => l.status > 0);
       const latency = answered.map((l) => l.latencyMs).sort((a, b) => a - b);

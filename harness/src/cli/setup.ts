@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { ensureBenchTools, ensureTools } from '@flux-gate/stack';
-import { ToolError } from '@flux-gate/stack';
+import { ensureBenchTools, ensureTools, ToolError } from '@flux-gate/stack';
 
 const program = new Command('setup')
   .description(

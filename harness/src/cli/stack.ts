@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { localProvider } from '@flux-gate/stack';
-import type { StartedStack } from '@flux-gate/stack';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { onShutdown } from './onShutdown.ts';
 import { table } from './table.ts';
 

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { localProvider } from '@flux-gate/stack';
+import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { startSystem, type StartedSystem } from '../services/startSystem.ts';
-import type { StartedStack } from '@flux-gate/stack';
 import { onShutdown } from './onShutdown.ts';
 import { table } from './table.ts';
 

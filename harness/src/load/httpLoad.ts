@@ -1,10 +1,9 @@
-import { type Answer, type Classified, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable } from '@flux-gate/run-format';
+import { type Answer, type Classified, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable, type NdjsonWriter } from '@flux-gate/run-format';
 import { OrderExchange } from './OrderExchange.ts';
 import { Pool } from 'undici';
 import { arrivalTimes } from './arrivalTimes.ts';
 import { backoffMs, type Buyer, buyers } from './buyers.ts';
 import type { HttpPlan } from './LoadPlan.ts';
-import type { NdjsonWriter } from '@flux-gate/run-format';
 import { epochMs, runArrivals } from './openModel.ts';
 
 export interface WorkloadResult {

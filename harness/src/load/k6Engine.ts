@@ -4,10 +4,9 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyAnswer, type HistoryEntry, type LoadSummary, readNdjson, type TransportError } from '@flux-gate/run-format';
+import { classifyAnswer, type HistoryEntry, type LoadSummary, NdjsonWriter, readNdjson, type TransportError } from '@flux-gate/run-format';
 import { which } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
-import { NdjsonWriter } from '@flux-gate/run-format';
 
 const script = fileURLToPath(new URL('../../../scenarios/k6/flash-sale.js', import.meta.url));
 

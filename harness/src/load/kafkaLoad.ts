@@ -1,9 +1,8 @@
-import { type RecordEntry } from '@flux-gate/run-format';
+import type { NdjsonWriter, RecordEntry } from '@flux-gate/run-format';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { arrivalTimes } from './arrivalTimes.ts';
 import type { WorkloadResult } from './httpLoad.ts';
 import type { KafkaPlan } from './LoadPlan.ts';
-import type { NdjsonWriter } from '@flux-gate/run-format';
 import { epochMs, runArrivals } from './openModel.ts';
 import { plannedRecords, type PlannedRecord } from './poisonRecords.ts';
 
@@ -32,7 +31,7 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
   let dropped = 0;
   let lastEnd = 0;
   const sends = new Set<Promise<void>>();
-  let batch: { n: number; dueMono: number; r: PlannedRecord; partition: number }[] = [];
+  let batch: { dueMono: number; r: PlannedRecord; partition: number }[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
 
   const line = (b: { dueMono: number; r: PlannedRecord }, sentMono: number, endMono: number, rest: Pick<RecordEntry, 'outcome'> & Partial<RecordEntry>): RecordEntry => ({
@@ -92,7 +91,7 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
       started++;
       inFlight++;
       const partition = partitionOf({ topic: plan.topic, partitionMetadata: partitions, message: { key: r.key, value: null } });
-      batch.push({ n, dueMono, r, partition });
+      batch.push({ dueMono, r, partition });
       flushTimer ??= setTimeout(flush, lingerMs);
     },
     signal,

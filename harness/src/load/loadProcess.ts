@@ -4,11 +4,10 @@
  * sending; what happened so far is written before it exits.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { LoadSummary } from '@flux-gate/run-format';
+import { type LoadSummary, NdjsonWriter } from '@flux-gate/run-format';
 import { httpLoad } from './httpLoad.ts';
 import { kafkaLoad } from './kafkaLoad.ts';
 import type { LoadPlan } from './LoadPlan.ts';
-import { NdjsonWriter } from '@flux-gate/run-format';
 
 const [planFile, historyFile, summaryFile] = process.argv.slice(2);
 if (!planFile || !historyFile || !summaryFile) {

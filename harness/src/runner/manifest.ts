@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, platform } from 'node:os';
 import type { Manifest } from '@flux-gate/run-format';
-import { runCommand } from '@flux-gate/stack';
-import type { Tools } from '@flux-gate/stack';
-import { versions } from '@flux-gate/stack';
+import { runCommand, type Tools, versions } from '@flux-gate/stack';
 import type { EngineName } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 

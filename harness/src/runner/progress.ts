@@ -39,7 +39,8 @@ export class HistoryTail {
     this.#partial = lines.pop() ?? '';
     let added = 0;
     for (const line of lines) {
-      if (!line.startsWith('{')) continue;
+      // Dropped arrivals were never sent: they are not requests.
+      if (!line.startsWith('{') || line.includes('"outcome":"dropped"')) continue;
       added++;
       if (line.includes('"status":200')) this.accepted++;
     }
