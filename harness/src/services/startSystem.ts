@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { freePorts, ManagedProcess, type StartedStack } from '@flux-gate/stack';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
-const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
+/** The services' entry points, run as processes here and bundled into their images by systemImages. */
+export const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
+export const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
 
 /** The system's deliberately broken modes, for the harness's self-test. */
 export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker'] as const;

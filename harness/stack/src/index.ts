@@ -10,3 +10,4 @@ export { ToolError } from './tools/ToolError.ts';
 export { versions } from './tools/versions.ts';
 export { runCommand, runOrThrow, which } from './tools/runCommand.ts';
 export { alive, childPids } from './childProcesses.ts';
+export { buildServiceImages, type BuiltServiceImage, type ServiceImages, type ServiceImageSpec } from './containers/images/buildServiceImages.ts';
