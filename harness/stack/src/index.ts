@@ -11,3 +11,4 @@ export { versions } from './tools/versions.ts';
 export { runCommand, runOrThrow, which } from './tools/runCommand.ts';
 export { alive, childPids } from './childProcesses.ts';
 export { buildServiceImages, type BuiltServiceImage, type ServiceImages, type ServiceImageSpec } from './containers/images/buildServiceImages.ts';
+export { composeTool, type ComposeTool } from './containers/composeTool.ts';
