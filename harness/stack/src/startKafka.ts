@@ -22,7 +22,8 @@ export interface KafkaPorts {
 /** Largest record batch the broker takes: 2 MiB of values plus headroom for the batch's overhead. */
 const maxRecordBatchBytes = 2 * 1024 * 1024 + 64 * 1024;
 
-const log4j = `log4j.rootLogger=INFO, stdout
+/** The broker's logging: warnings, and the lines that say it started. */
+export const kafkaLog4j = `log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
@@ -31,6 +32,31 @@ log4j.logger.org.apache.kafka=WARN
 log4j.logger.kafka.server.KafkaRaftServer=INFO
 log4j.logger.kafka.server.BrokerServer=INFO
 `;
+
+/** The broker's settings beyond its listeners, for the local and the containers stack alike. */
+export const brokerSettings: Readonly<Record<string, string>> = {
+  'num.partitions': '1',
+  'auto.create.topics.enable': 'false',
+  'offsets.topic.replication.factor': '1',
+  'offsets.topic.num.partitions': '4',
+  'transaction.state.log.replication.factor': '1',
+  'transaction.state.log.min.isr': '1',
+  'min.insync.replicas': '1',
+  'group.initial.rebalance.delay.ms': '0',
+  // Room for a 1 MiB value: the default (1048588 bytes per record batch) refuses one once the
+  // batch's own overhead is added. The replica fetch size follows the largest batch.
+  'message.max.bytes': String(maxRecordBatchBytes),
+  'replica.fetch.max.bytes': String(maxRecordBatchBytes),
+  'num.network.threads': '2',
+  'num.io.threads': '4',
+};
+
+/**
+ * The broker's JVM: G1 with short pauses, and C1 only: a broker that lives for one run spends its
+ * first ~20,000 requests with C2 compiling at a full core (docs/decisions.md), which the run's own
+ * load then competes with.
+ */
+export const brokerJvmOptions = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:TieredStopAtLevel=1'];
 
 /**
  * A single-broker KRaft Kafka with one listener per client link. The API and WORKER listeners
@@ -54,24 +80,11 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
       'inter.broker.listener.name=HARNESS',
       'controller.listener.names=CONTROLLER',
       `log.dirs=${logs}`,
-      'num.partitions=1',
-      'auto.create.topics.enable=false',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=4',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'min.insync.replicas=1',
-      'group.initial.rebalance.delay.ms=0',
-      // Room for a 1 MiB value: the default (1048588 bytes per record batch) refuses one once the
-      // batch's own overhead is added. The replica fetch size follows the largest batch.
-      `message.max.bytes=${maxRecordBatchBytes}`,
-      `replica.fetch.max.bytes=${maxRecordBatchBytes}`,
-      'num.network.threads=2',
-      'num.io.threads=4',
+      ...Object.entries(brokerSettings).map(([key, value]) => `${key}=${value}`),
       '',
     ].join('\n'),
   );
-  writeFileSync(join(home, 'log4j.properties'), log4j);
+  writeFileSync(join(home, 'log4j.properties'), kafkaLog4j);
   const classpath = `${opts.libs}/*`;
   const jvm = [`-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`, '-Djava.awt.headless=true', '-cp', classpath];
   let clusterId = randomBytes(16).toString('base64url');
@@ -92,9 +105,7 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
   return new ManagedProcess({
     name: 'kafka',
     command: opts.java,
-    // C1 only: a broker that lives for one run spends its first ~20,000 requests with C2 compiling at
-    // a full core (docs/decisions.md), which the run's own load then competes with.
-    args: ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:TieredStopAtLevel=1', ...jvm, 'kafka.Kafka', config],
+    args: [...brokerJvmOptions, ...jvm, 'kafka.Kafka', config],
     cwd: home,
     logFile: join(opts.dir, 'logs', 'kafka.log'),
     readyTimeoutMs: opts.readyTimeoutMs,

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runCommand, runOrThrow } from '../../tools/runCommand.ts';
+import { ToolError } from '../../tools/ToolError.ts';
+
+/** What goes into one locally built image. */
+export interface ImageRecipe {
+  part: 'redis' | 'postgres' | 'kafka' | 'toxiproxy';
+  /** The pinned version of what the image runs; the tag's first half. */
+  version: string;
+  dockerfile: string;
+  /** Files copied into the build context: `to` is relative to the context, `from` a file on this machine (links followed). */
+  files: Array<{ from: string; to: string }>;
+  /** Writes what is made rather than copied (a data directory, a JRE) into the context. */
+  generate?: (context: string, log: (line: string) => void) => Promise<void>;
+  /** What the generated part depends on beyond `files` (a JDK's release, a module list). */
+  inputs?: string;
+}
+
+export interface BuiltImage {
+  tag: string;
+  /** True when an image with this tag was already there. */
+  cached: boolean;
+  seconds: number;
+  bytes: number;
+}
+
+const sha256File = (file: string) =>
+  new Promise<string>((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+
+/**
+ * The recipe's content hash: the Dockerfile, every input file's place and bytes, the generator's
+ * own code and its declared inputs. Any change makes a new tag, so a stale image is never reused.
+ */
+export async function recipeHash(recipe: ImageRecipe): Promise<string> {
+  const hash = createHash('sha256').update(recipe.dockerfile).update(recipe.generate?.toString() ?? '').update(recipe.inputs ?? '');
+  for (const f of [...recipe.files].sort((a, b) => a.to.localeCompare(b.to))) {
+    hash.update(`${f.to}\0${statSync(f.from).mode & 0o777}\0${await sha256File(f.from)}\0`);
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** The image's size in bytes, or undefined when the engine has no image with this tag. */
+export async function imageBytes(tag: string, env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
+  const r = await runCommand('docker', ['image', 'inspect', '--format', '{{.Size}}', tag], { env });
+  return r.code === 0 ? Number(r.stdout.trim()) : undefined;
+}
+
+/**
+ * Builds `flux-gate/<part>:<version>-<content hash>` from the recipe, unless the engine already has
+ * it. The context is made under `workDir` and removed after the build; the legacy builder
+ * (DOCKER_BUILDKIT=0) needs no buildx.
+ */
+export async function buildImage(recipe: ImageRecipe, workDir: string, log: (line: string) => void): Promise<BuiltImage> {
+  const started = performance.now();
+  const tag = `flux-gate/${recipe.part}:${recipe.version}-${await recipeHash(recipe)}`;
+  const seconds = () => (performance.now() - started) / 1000;
+  const existing = await imageBytes(tag);
+  if (existing !== undefined) return { tag, cached: true, seconds: seconds(), bytes: existing };
+
+  mkdirSync(workDir, { recursive: true });
+  const context = mkdtempSync(join(workDir, `${recipe.part}-`));
+  try {
+    log(`${tag}: copying ${recipe.files.length} files into the build context`);
+    for (const f of recipe.files) {
+      const target = join(context, f.to);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(f.from, target, { dereference: true });
+      chmodSync(target, statSync(f.from).mode & 0o777);
+    }
+    await recipe.generate?.(context, log);
+    writeFileSync(join(context, 'Dockerfile'), recipe.dockerfile);
+    log(`${tag}: docker build`);
+    await runOrThrow('docker', ['build', '-q', '--label', `dev.flux-gate.part=${recipe.part}`, '-t', tag, context], {
+      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    }).catch((err: Error) => {
+      throw new ToolError(`image ${recipe.part}`, `docker build failed: ${err.message}`, `npm run setup -- --containers  (log above; is the engine up? docker info)`);
+    });
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+  return { tag, cached: false, seconds: seconds(), bytes: (await imageBytes(tag)) ?? 0 };
+}
