@@ -12,3 +12,5 @@ export { runCommand, runOrThrow, which } from './tools/runCommand.ts';
 export { alive, childPids } from './childProcesses.ts';
 export { buildServiceImages, type BuiltServiceImage, type ServiceImages, type ServiceImageSpec } from './containers/images/buildServiceImages.ts';
 export { composeTool, type ComposeTool } from './containers/composeTool.ts';
+export { ensureDockerEngine, dockerdFlags, type DockerEngine } from './containers/dockerEngine.ts';
+export { ensureInfraImages, imageParts, imageSource, type ImageBuildReport, type ImagePart, type InfraImages } from './containers/images/index.ts';
