@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ensureBenchTools, ensureTools, ToolError } from '@flux-gate/stack';
+import { ensureBenchTools, ensureDockerEngine, ensureInfraImages, ensureTools, ToolError } from '@flux-gate/stack';
 
 const program = new Command('setup')
   .description(
@@ -9,10 +9,16 @@ const program = new Command('setup')
   )
   .option('--json', 'print the resolved tool paths as one JSON object')
   .option('--bench', "also build what only `npm run bench` needs: oha, with cargo (a few minutes, once)")
-  .action(async (opts: { json?: boolean; bench?: boolean }) => {
+  .option(
+    '--containers',
+    'also find a Docker engine (or, as root, install docker.io and start dockerd for this command) and build the images of `--stack containers`:\n' +
+      'flux-gate/{redis,postgres,kafka,toxiproxy}:<version>-<content hash>, from the tools above (about a minute once, seconds after); FLUXGATE_IMAGES=official skips the builds',
+  )
+  .action(async (opts: { json?: boolean; bench?: boolean; containers?: boolean }) => {
     const started = performance.now();
     const tools = { ...(await ensureTools()), ...(opts.bench ? await ensureBenchTools() : {}) };
-    if (opts.json) process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
+    const images = opts.containers ? await ensureDockerEngine().then(() => ensureInfraImages()) : undefined;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ...tools, ...(images ? { images: images.images } : {}) }, null, 2)}\n`);
     process.stderr.write(`setup done in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   });
 
