@@ -40,6 +40,8 @@ export interface StartedStack extends AsyncDisposable {
   dir: string;
   /** Seconds each part took to answer. */
   readiness: Record<StackPart, number>;
+  /** The containers stack only: the label on each of its containers and its network, and the images it runs. */
+  containers?: { label: string; network: string; images: Record<StackPart, string> };
   /** Stops every process and removes the temporary folder. Safe to call twice. */
   stop(): Promise<void>;
 }

@@ -14,3 +14,4 @@ export { buildServiceImages, type BuiltServiceImage, type ServiceImages, type Se
 export { composeTool, type ComposeTool } from './containers/composeTool.ts';
 export { ensureDockerEngine, dockerdFlags, type DockerEngine } from './containers/dockerEngine.ts';
 export { ensureInfraImages, imageParts, imageSource, type ImageBuildReport, type ImagePart, type InfraImages } from './containers/images/index.ts';
+export { containersProvider } from './containersProvider.ts';

@@ -9,17 +9,12 @@ import { kafkaProcess } from './startKafka.ts';
 import { postgresDatabase, postgresProcess, postgresUser } from './startPostgres.ts';
 import { redisProcess } from './startRedis.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
+import { lostPortRace } from './lostPortRace.ts';
 import { StackPartError } from './StackPartError.ts';
 import { type Link, type LinkName, linkNames, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
 
 const host = '127.0.0.1';
 const addr = (port: number) => `${host}:${port}`;
-
-/** A port taken between our pick and the server's bind: another stack starting beside this one. */
-function lostPortRace(err: unknown): boolean {
-  const text = err instanceof StackPartError ? `${err.message}\n${err.logTail}` : String(err);
-  return /address already in use|could not bind|failed to bind|bind: address/i.test(text);
-}
 
 /** Runs Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy as native processes on free loopback ports. */
 export const localProvider: StackProvider = {

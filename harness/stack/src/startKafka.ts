@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { runOrThrow } from './tools/runCommand.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
+import { kafkaAnswers } from './readinessProbes.ts';
 import { StackPartError } from './StackPartError.ts';
 
 export interface KafkaPorts {
@@ -95,13 +95,6 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
   }).catch((err: Error) => {
     throw new StackPartError('kafka', `storage format failed: ${err.message}`, '');
   });
-  const admin = new Kafka({
-    clientId: 'flux-gate-ready',
-    brokers: [`127.0.0.1:${p.harness}`],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 1000,
-  }).admin();
   return new ManagedProcess({
     name: 'kafka',
     command: opts.java,
@@ -110,14 +103,6 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
     logFile: join(opts.dir, 'logs', 'kafka.log'),
     readyTimeoutMs: opts.readyTimeoutMs,
     stopGraceMs: 8000,
-    ready: async () => {
-      try {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length === 0) throw new Error('no broker in metadata yet');
-      } finally {
-        await admin.disconnect().catch(() => {});
-      }
-    },
+    ready: kafkaAnswers(`127.0.0.1:${p.harness}`),
   });
 }

@@ -1,13 +1,16 @@
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { runOrThrow } from './tools/runCommand.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
+import { postgresAnswers } from './readinessProbes.ts';
 import { StackPartError } from './StackPartError.ts';
 import { unprivilegedUser } from './unprivilegedUser.ts';
 
 export const postgresUser = 'flux';
 export const postgresDatabase = 'fluxgate';
+
+/** The server's settings beyond its address and data, for the local and the containers stack alike. */
+export const postgresSettings = ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=256MB'];
 
 /**
  * A fresh PostgreSQL cluster in `dir`, as the `postgres` user when we are root.
@@ -27,7 +30,6 @@ export async function postgresProcess(opts: { binDir: string; port: number; dir:
   }).catch((err: Error) => {
     throw new StackPartError('postgres', `initdb failed: ${err.message}`, '');
   });
-  const url = (db: string) => `postgres://${postgresUser}@127.0.0.1:${opts.port}/${db}`;
   return new ManagedProcess({
     name: 'postgres',
     command: join(opts.binDir, 'postgres'),
@@ -36,27 +38,12 @@ export async function postgresProcess(opts: { binDir: string; port: number; dir:
       '-p', String(opts.port),
       '-c', 'listen_addresses=127.0.0.1',
       '-c', `unix_socket_directories=${data}`,
-      '-c', 'fsync=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=256MB',
+      ...postgresSettings,
     ],
     ...(user ?? {}),
     logFile: join(opts.dir, 'logs', 'postgres.log'),
     readyTimeoutMs: opts.readyTimeoutMs,
     stopSignal: 'SIGINT',
-    ready: async () => {
-      // A port taken by another server can accept and never answer: give up on a connection after 2 s.
-      const client = new pg.Client({ connectionString: url('postgres'), connectionTimeoutMillis: 2_000 });
-      client.on('error', () => {});
-      try {
-        await client.connect();
-        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [postgresDatabase]);
-        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${postgresDatabase}`);
-        await client.query('SELECT 1');
-      } finally {
-        await client.end().catch(() => {});
-      }
-    },
+    ready: () => postgresAnswers(opts.port, postgresUser, postgresDatabase),
   });
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ManagedProcess } from './ManagedProcess.ts';
+import { toxiproxyAnswers } from './readinessProbes.ts';
 
 /** The Toxiproxy server; proxies are created by the provider once it answers. */
 export function toxiproxyProcess(opts: { bin: string; port: number; dir: string; readyTimeoutMs: number }): ManagedProcess {
@@ -9,9 +10,6 @@ export function toxiproxyProcess(opts: { bin: string; port: number; dir: string;
     args: ['-host', '127.0.0.1', '-port', String(opts.port)],
     logFile: join(opts.dir, 'logs', 'toxiproxy.log'),
     readyTimeoutMs: opts.readyTimeoutMs,
-    ready: async () => {
-      const res = await fetch(`http://127.0.0.1:${opts.port}/version`);
-      if (!res.ok) throw new Error(`/version answered ${res.status}`);
-    },
+    ready: () => toxiproxyAnswers(`http://127.0.0.1:${opts.port}`),
   });
 }

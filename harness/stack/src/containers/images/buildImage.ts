@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand, runOrThrow } from '../../tools/runCommand.ts';
 import { ToolError } from '../../tools/ToolError.ts';
@@ -39,13 +39,27 @@ const sha256File = (file: string) =>
  * The recipe's content hash: the Dockerfile, every input file's place and bytes, the generator's
  * own code and its declared inputs. Any change makes a new tag, so a stale image is never reused.
  */
-export async function recipeHash(recipe: ImageRecipe): Promise<string> {
+export async function recipeHash(recipe: ImageRecipe, workDir: string): Promise<string> {
   const hash = createHash('sha256').update(recipe.dockerfile).update(recipe.generate?.toString() ?? '').update(recipe.inputs ?? '');
-  for (const f of [...recipe.files].sort((a, b) => a.to.localeCompare(b.to))) {
-    hash.update(`${f.to}\0${statSync(f.from).mode & 0o777}\0${await sha256File(f.from)}\0`);
+  const files = [...recipe.files].sort((a, b) => a.to.localeCompare(b.to));
+  // Hashing every input (PostgreSQL's share folder is some 1,700 files) takes seconds on a busy
+  // machine; a file whose size and modification time are unchanged keeps the hash it had.
+  const known = new Map<string, string>(existsSync(join(workDir, fingerprints)) ? Object.entries(JSON.parse(readFileSync(join(workDir, fingerprints), 'utf8')) as object) : []);
+  const seen: Record<string, string> = {};
+  for (const f of files) {
+    const st = statSync(f.from);
+    const key = `${f.from}\0${st.size}\0${st.mtimeMs}`;
+    const content = known.get(key) ?? (await sha256File(f.from));
+    seen[key] = content;
+    hash.update(`${f.to}\0${st.mode & 0o777}\0${content}\0`);
   }
+  mkdirSync(workDir, { recursive: true });
+  writeFileSync(join(workDir, fingerprints), JSON.stringify({ ...Object.fromEntries(known), ...seen }));
   return hash.digest('hex').slice(0, 12);
 }
+
+/** The content hash of each input file seen, by path, size and modification time. */
+const fingerprints = 'input-hashes.json';
 
 /** The image's size in bytes, or undefined when the engine has no image with this tag. */
 export async function imageBytes(tag: string, env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
@@ -60,7 +74,7 @@ export async function imageBytes(tag: string, env: NodeJS.ProcessEnv = process.e
  */
 export async function buildImage(recipe: ImageRecipe, workDir: string, log: (line: string) => void): Promise<BuiltImage> {
   const started = performance.now();
-  const tag = `flux-gate/${recipe.part}:${recipe.version}-${await recipeHash(recipe)}`;
+  const tag = `flux-gate/${recipe.part}:${recipe.version}-${await recipeHash(recipe, workDir)}`;
   const seconds = () => (performance.now() - started) / 1000;
   const existing = await imageBytes(tag);
   if (existing !== undefined) return { tag, cached: true, seconds: seconds(), bytes: existing };

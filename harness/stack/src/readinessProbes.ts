@@ -1,0 +1,56 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+/**
+ * The probes that tell a part of the stack answers, by speaking its protocol: a port that only
+ * accepts a connection (docker-proxy does at once) never passes one. The local and the containers
+ * stack use the same ones.
+ */
+
+/** Redis answers PING. */
+export async function redisAnswers(port: number): Promise<void> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** PostgreSQL answers a query as `user`; `database` is created if it is not there yet. */
+export async function postgresAnswers(port: number, user: string, database: string): Promise<void> {
+  // A port taken by another server can accept and never answer: give up on a connection after 2 s.
+  const client = new pg.Client({ connectionString: `postgres://${user}@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${database}`);
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A probe that passes once the broker at `broker` names at least one broker in its metadata. */
+export function kafkaAnswers(broker: string): () => Promise<void> {
+  const admin = new Kafka({ clientId: 'flux-gate-ready', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
+  return async () => {
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length === 0) throw new Error('no broker in metadata yet');
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+  };
+}
+
+/** Toxiproxy's API answers /version. */
+export async function toxiproxyAnswers(url: string): Promise<void> {
+  const res = await fetch(`${url}/version`);
+  if (!res.ok) throw new Error(`/version answered ${res.status}`);
+}
