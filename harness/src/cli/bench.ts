@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { CpuUse } from '../bench/cpuUse.ts';
 import type { EngineRun } from '../bench/enginePhase.ts';
 import { runBench } from '../bench/runBench.ts';
+import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,8 +31,9 @@ const program = new Command('bench')
   .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .option('--engine-rates <list>', 'fixed rates of the engine phase (f), comma-separated', rates, [2000, 5000, 10_000])
+  .addOption(stackOption())
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
-  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[] }) => {
+  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; stack: string }) => {
     const r = await runBench({
       durationS: opts.duration,
       connections: opts.connections,
@@ -39,6 +41,7 @@ const program = new Command('bench')
       drainOrders: opts.drainOrders,
       engineRates: opts.engineRates,
       log: (l) => process.stderr.write(`${l}\n`),
+      stack: providerOf(opts.stack),
     });
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const ms = (n: number) => `${n.toFixed(1)} ms`;

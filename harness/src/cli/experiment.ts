@@ -11,6 +11,7 @@ import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 import { onShutdown } from './onShutdown.ts';
+import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -63,7 +64,7 @@ async function checkEngine(definition: Definition): Promise<void> {
   if (experiments.some((e) => e.load.engine === 'k6')) await findK6();
 }
 
-async function run(definition: Definition, opts: { seed?: number; scale: number; ci?: boolean; runsDir: string }): Promise<number> {
+async function run(definition: Definition, opts: { seed?: number; scale: number; ci?: boolean; runsDir: string; stack: string }): Promise<number> {
   await checkEngine(definition);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const abort = new AbortController();
@@ -71,7 +72,7 @@ async function run(definition: Definition, opts: { seed?: number; scale: number;
     abort.abort();
     await new Promise<never>(() => {}); // the run heals, stops and exits by itself
   });
-  const runOpts = { seed, runsDir: opts.runsDir, ci: !!opts.ci || !process.stderr.isTTY, signal: abort.signal, repo };
+  const runOpts = { seed, runsDir: opts.runsDir, ci: !!opts.ci || !process.stderr.isTTY, signal: abort.signal, repo, stack: providerOf(opts.stack) };
   process.stderr.write(`seed ${seed}\n`);
   if (definition.kind === 'canary') {
     const canary = { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: scaleExperiment(c.experiment, opts.scale) })) };
@@ -101,9 +102,10 @@ const program = new Command('experiment')
   .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
   .option('--ci', 'plain, non-interactive output')
+  .addOption(stackOption())
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; stack: string }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
@@ -123,7 +125,8 @@ program
     if (!existsSync(experimentFile) || !existsSync(manifestFile)) throw new ExperimentError(`${folder} is not a run folder (no experiment.json and manifest.json). List runs with: ls runs/*/`);
     const { seed } = JSON.parse(readFileSync(manifestFile, 'utf8')) as { seed: number };
     const definition = parseDefinition(JSON.parse(readFileSync(experimentFile, 'utf8')), experimentFile);
-    process.exitCode = await run(definition, { seed, scale: 1, ci: opts.ci, runsDir: program.opts<{ runsDir: string }>().runsDir });
+    const root = program.opts<{ runsDir: string; stack: string }>();
+    process.exitCode = await run(definition, { seed, scale: 1, ci: opts.ci, runsDir: root.runsDir, stack: root.stack });
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { localProvider, type StartedStack } from '@flux-gate/stack';
+import type { StartedStack } from '@flux-gate/stack';
 import { onShutdown } from './onShutdown.ts';
+import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
 function describe(stack: StartedStack) {
@@ -11,10 +12,11 @@ function describe(stack: StartedStack) {
     links: stack.links,
     pids: Object.fromEntries(Object.entries(stack.processes).map(([k, p]) => [k, p.pid])),
     readySeconds: stack.readiness,
+    ...(stack.containers ? { containers: stack.containers } : {}),
   };
 }
 
-const program = new Command('stack').description('Start and stop the local Flux-Gate stack: Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy.');
+const program = new Command('stack').description('Start and stop the Flux-Gate stack: Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy, as local processes or containers.');
 
 program
   .command('up')
@@ -24,13 +26,14 @@ program
   )
   .option('--json', 'print the endpoints as one JSON object on stdout')
   .option('--ready-timeout <seconds>', 'how long each part may take to answer', '60')
-  .action(async (opts: { json?: boolean; readyTimeout: string }) => {
+  .addOption(stackOption())
+  .action(async (opts: { json?: boolean; readyTimeout: string; stack: string }) => {
     const timeout = Number(opts.readyTimeout);
     if (!Number.isFinite(timeout) || timeout <= 0) {
       program.error(`--ready-timeout must be a positive number of seconds, got '${opts.readyTimeout}'`, { exitCode: 3 });
     }
     const abort = new AbortController();
-    const starting = localProvider.start({ readyTimeoutMs: timeout * 1000, signal: abort.signal });
+    const starting = providerOf(opts.stack).start({ readyTimeoutMs: timeout * 1000, signal: abort.signal });
     onShutdown(async () => {
       abort.abort();
       const started = await starting.catch(() => undefined);
@@ -56,7 +59,7 @@ program
         ])}\n\n${table([
           ['link', 'clients connect to', 'forwards to'],
           ...Object.values(stack.links).map((l) => [l.proxy, l.listen, l.upstream]),
-        ])}\n\nup; press Ctrl-C to stop.\n`,
+        ])}\n${stack.containers ? `\ncontainers: docker ps -a --filter label=${stack.containers.label}\n` : ''}\nup; press Ctrl-C to stop.\n`,
       );
     }
   });

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { localProvider, type StartedStack } from '@flux-gate/stack';
+import type { StartedStack } from '@flux-gate/stack';
 import { startSystem, type StartedSystem } from '../services/startSystem.ts';
 import { onShutdown } from './onShutdown.ts';
+import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
 const count = (name: string, max: number) => (value: string) => {
@@ -23,16 +24,18 @@ interface Options {
   rate: number;
   burst: number;
   json?: boolean;
+  stack: string;
 }
 
 const program = new Command('system')
-  .description('Start the whole flash-sale system on the local stack, arm a demo sale, print the URLs and the admin token, and stay up until Ctrl-C.')
+  .description('Start the whole flash-sale system on a stack (local processes, or containers with --stack containers), arm a demo sale, print the URLs and the admin token, and stay up until Ctrl-C.')
   .option('--apis <n>', 'API instances', count('--apis', 4), 1)
   .option('--workers <n>', 'inventory workers', count('--workers', 4), 1)
   .option('--product <id>', 'product id of the demo sale', 'demo')
   .option('--stock <n>', 'units for sale', count('--stock', 10_000_000), 1000)
   .option('--rate <n>', 'rate limit: requests per second per product', positive('--rate'), 1000)
   .option('--burst <n>', 'rate limit: bucket size', positive('--burst'), 200)
+  .addOption(stackOption())
   .option('--json', 'print one JSON object (API URLs, PostgreSQL, Redis and Kafka addresses, admin token)')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
   .action(async (opts: Options) => {
@@ -44,7 +47,7 @@ const program = new Command('system')
       await system?.stop();
       await stack?.stop();
     });
-    stack = await localProvider.start({ signal: abort.signal });
+    stack = await providerOf(opts.stack).start({ signal: abort.signal });
     process.stderr.write('starting the system…\n');
     system = await startSystem(stack, { apiInstances: opts.apis, workers: opts.workers, rateLimit: { perSec: opts.rate, burst: opts.burst } });
     await system.armSale(opts.product, opts.stock);

@@ -1,6 +1,6 @@
 import type { FaultTimeline } from '@flux-gate/chaos';
 import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-format';
-import type { StartedStack, Tools } from '@flux-gate/stack';
+import type { StackProvider, StartedStack, Tools } from '@flux-gate/stack';
 import type { Experiment } from '../experiment/experimentSchema.ts';
 import type { Sampler, Stores } from '../probes/sampler.ts';
 import type { StartedSystem } from '../services/startSystem.ts';
@@ -14,6 +14,8 @@ export interface RunOptions {
   ci: boolean;
   signal: AbortSignal;
   repo: string;
+  /** Where the stores run; the local provider when not given. */
+  stack?: StackProvider;
 }
 
 /** One run as it goes: what each phase started or learned, for the phases after it. */

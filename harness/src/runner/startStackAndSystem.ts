@@ -11,7 +11,7 @@ import type { RunContext } from './RunContext.ts';
 export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.startFailed = true;
   ctx.progress.phase('starting the stack');
-  ctx.stack = await localProvider.start({ keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log });
+  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log });
   ctx.progress.phase('starting the system');
   ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
   ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);

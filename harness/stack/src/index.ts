@@ -15,3 +15,4 @@ export { composeTool, type ComposeTool } from './containers/composeTool.ts';
 export { ensureDockerEngine, dockerdFlags, type DockerEngine } from './containers/dockerEngine.ts';
 export { ensureInfraImages, imageParts, imageSource, type ImageBuildReport, type ImagePart, type InfraImages } from './containers/images/index.ts';
 export { containersProvider } from './containersProvider.ts';
+export { stackProviderNames, stackProviders, type StackProviderName } from './stackProviders.ts';

@@ -1,0 +1,14 @@
+import { Option } from 'commander';
+import { stackProviderNames, stackProviders, type StackProvider } from '@flux-gate/stack';
+
+/**
+ * `--stack local|containers`: where the stores run. `local` starts native processes; `containers`
+ * runs them in Docker (an engine that answers, or root to start one; images from
+ * `npm run setup -- --containers`). The API and the worker are host processes either way.
+ */
+export const stackOption = () =>
+  new Option('--stack <provider>', 'where Redis, PostgreSQL, Kafka and Toxiproxy run: local (native processes) or containers (Docker, images built by `npm run setup -- --containers`)')
+    .choices(stackProviderNames)
+    .default('local');
+
+export const providerOf = (name: string): StackProvider => stackProviders[name as keyof typeof stackProviders];
