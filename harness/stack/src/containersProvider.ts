@@ -64,10 +64,14 @@ async function startOnce(images: InfraImages, options: StackOptions, log: (line:
   const label = `${labelKeys.run}=${runId}`;
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-stack-'));
   mkdirSync(join(dir, 'logs'));
+  // A started stack keeps its process up until stop(), as the local stack's child processes do:
+  // nothing else holds the event loop, and a process that ended would leave its containers running.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
       await removeLabelled(docker, { [labelKeys.run]: runId });
+      clearInterval(keepAlive);
       if (options.keepLogsIn) {
         mkdirSync(options.keepLogsIn, { recursive: true });
         cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
