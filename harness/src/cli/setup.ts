@@ -14,10 +14,11 @@ const program = new Command('setup')
     'also find a Docker engine (or, as root, install docker.io and start dockerd for this command) and build the images of `--stack containers`:\n' +
       'flux-gate/{redis,postgres,kafka,toxiproxy}:<version>-<content hash>, from the tools above (about a minute once, seconds after); FLUXGATE_IMAGES=official skips the builds',
   )
-  .action(async (opts: { json?: boolean; bench?: boolean; containers?: boolean }) => {
+  .option('--keep-engine', 'with --containers: leave a dockerd started here running after setup (stop it with: kill $(cat <cache>/dockerd/dockerd.pid))')
+  .action(async (opts: { json?: boolean; bench?: boolean; containers?: boolean; keepEngine?: boolean }) => {
     const started = performance.now();
     const tools = { ...(await ensureTools()), ...(opts.bench ? await ensureBenchTools() : {}) };
-    const images = opts.containers ? await ensureDockerEngine().then(() => ensureInfraImages()) : undefined;
+    const images = opts.containers ? await ensureDockerEngine({ keep: opts.keepEngine }).then(() => ensureInfraImages()) : undefined;
     if (opts.json) process.stdout.write(`${JSON.stringify({ ...tools, ...(images ? { images: images.images } : {}) }, null, 2)}\n`);
     process.stderr.write(`setup done in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   });

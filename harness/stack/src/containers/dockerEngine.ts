@@ -30,6 +30,13 @@ async function answers(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return r?.code === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
 }
 
+export interface EngineOptions {
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Leave a dockerd started here running after this process (CI stops it by <cache>/dockerd/dockerd.pid). */
+  keep?: boolean;
+}
+
 let memo: Promise<DockerEngine> | undefined;
 
 /**
@@ -38,7 +45,7 @@ let memo: Promise<DockerEngine> | undefined;
  * background with its own log and stopped by its pid when this process ends; otherwise a
  * ToolError with the commands to run. Memoized per process.
  */
-export function ensureDockerEngine(options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<DockerEngine> {
+export function ensureDockerEngine(options: EngineOptions = {}): Promise<DockerEngine> {
   memo ??= findOrStart(options).catch((err: unknown) => {
     memo = undefined;
     throw err;
@@ -46,7 +53,7 @@ export function ensureDockerEngine(options: { log?: (line: string) => void; env?
   return memo;
 }
 
-async function findOrStart(options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<DockerEngine> {
+async function findOrStart(options: EngineOptions): Promise<DockerEngine> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const running = (await which('docker')) ? await answers(env) : undefined;
@@ -76,7 +83,7 @@ async function findOrStart(options: { log?: (line: string) => void; env?: NodeJS
       /* already gone */
     }
   };
-  process.once('exit', stopNow);
+  if (!options.keep) process.once('exit', stopNow);
   const started = performance.now();
   try {
     await waitFor(async () => {
@@ -87,7 +94,7 @@ async function findOrStart(options: { log?: (line: string) => void; env?: NodeJS
     throw new ToolError('docker', `dockerd did not start: ${(err as Error).message}\n${logTail(logFile)}`, manual);
   }
   const version = (await answers(env))!;
-  log(`  ✓ dockerd ${version} answering in ${((performance.now() - started) / 1000).toFixed(1)}s (pid ${readFileSync(pidFile, 'utf8').trim()}, stopped when this command ends)`);
+  log(`  ✓ dockerd ${version} answering in ${((performance.now() - started) / 1000).toFixed(1)}s (pid ${readFileSync(pidFile, 'utf8').trim()}${options.keep ? `, left running: kill $(cat ${pidFile})` : ', stopped when this command ends'})`);
   return {
     version,
     startedHere: true,
