@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeTool, type ComposeTool, ensureDockerEngine, ensureInfraImages, freePorts, runCommand, runOrThrow, waitFor } from '@flux-gate/stack';
+import { composeImageEnv } from '../src/services/composeImageEnv.ts';
 import { buildSystemImages } from '../src/services/systemImages.ts';
 
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
@@ -59,12 +60,7 @@ describe('docker-compose.yml with the images built here', () => {
     ports = { api: api!, redis: redis!, postgres: postgres!, kafka: kafka!, toxiproxy: toxiproxy! };
     env = {
       ...process.env,
-      FLUXGATE_REDIS_IMAGE: infra.redis,
-      FLUXGATE_POSTGRES_IMAGE: infra.postgres,
-      FLUXGATE_KAFKA_IMAGE: infra.kafka,
-      FLUXGATE_TOXIPROXY_IMAGE: infra.toxiproxy,
-      FLUXGATE_API_IMAGE: system.api,
-      FLUXGATE_WORKER_IMAGE: system.worker,
+      ...composeImageEnv(infra, system),
       FLUXGATE_ADMIN_TOKEN: randomBytes(16).toString('hex'),
       FLUXGATE_API_PORT: String(ports.api),
       FLUXGATE_REDIS_PORT: String(ports.redis),
