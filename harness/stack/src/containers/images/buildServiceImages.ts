@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../../tools/cacheDir.ts';
-import { runCommand, runOrThrow } from '../../tools/runCommand.ts';
+import { runOrThrow } from '../../tools/runCommand.ts';
+import { imageBytes } from './buildImage.ts';
 import { bundleService } from './bundleService.ts';
 import { nodeRuntime } from './nodeRuntime.ts';
 
@@ -33,11 +34,6 @@ export interface ServiceImages {
 }
 
 const shortHash = (text: string | Buffer) => createHash('sha256').update(text).digest('hex').slice(0, 12);
-
-async function imageBytes(tag: string): Promise<number | undefined> {
-  const inspect = await runCommand('docker', ['image', 'inspect', '--format', '{{.Size}}', tag]);
-  return inspect.code === 0 ? Number(inspect.stdout.trim()) : undefined;
-}
 
 /** Builds `tag` from a folder holding a Dockerfile unless an image of that tag exists. */
 async function buildOnce(name: string, tag: string, context: string, log: (line: string) => void): Promise<BuiltServiceImage> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runOrThrow, which } from '../../tools/runCommand.ts';
+import { sharedLibraries } from './sharedLibraries.ts';
 
 /** A Node runtime laid out as a root filesystem: the host's node binary and the libraries it loads. */
 export interface NodeRuntime {
@@ -20,17 +21,6 @@ const etc: Record<string, string> = {
   'etc/nsswitch.conf': 'hosts: files dns\n',
 };
 
-/** The shared libraries `ldd` resolves for a binary, and its program interpreter. */
-export async function sharedLibraries(binary: string): Promise<string[]> {
-  const out = await runOrThrow('ldd', [binary]);
-  const paths = out
-    .split('\n')
-    .map((line) => /=>\s*(\/\S+)/.exec(line)?.[1] ?? /^\s*(\/\S+)\s+\(/.exec(line)?.[1])
-    .filter((p): p is string => p !== undefined);
-  if (!paths.some((p) => p.includes('ld-linux'))) throw new Error(`ldd ${binary} named no program interpreter:\n${out}`);
-  return [...new Set(paths)].sort();
-}
-
 /**
  * Lays out `node` (at /usr/local/bin/node) and its `ldd` libraries (at the paths the binary asks for,
  * symlinks resolved) under `<cache>/images/node-<version>-<hash>/rootfs`. The hash is of the files'
@@ -39,7 +29,7 @@ export async function sharedLibraries(binary: string): Promise<string[]> {
 export async function nodeRuntime(cache: string, node: string = process.execPath): Promise<NodeRuntime> {
   const nodeVersion = (await runOrThrow(node, ['--version'])).trim().replace(/^v/, '');
   const files = new Map<string, string>([['usr/local/bin/node', realpathSync(node)]]);
-  for (const lib of await sharedLibraries(node)) files.set(lib.slice(1), realpathSync(lib));
+  for (const lib of await sharedLibraries([node])) files.set(lib.slice(1), realpathSync(lib));
 
   const hash = createHash('sha256');
   for (const [target, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
