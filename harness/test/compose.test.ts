@@ -68,7 +68,7 @@ describe('docker-compose.yml with the images built here', () => {
       FLUXGATE_KAFKA_PORT: String(ports.kafka),
       FLUXGATE_TOXIPROXY_PORT: String(ports.toxiproxy),
     };
-    log(`${tool.command} ${tool.prefix.join(' ')} ${tool.version}; images ready in ${seconds(started)}s`);
+    log(`${[tool.command, ...tool.prefix].join(' ')} ${tool.version}; images ready in ${seconds(started)}s`);
   }, 1_200_000);
 
   afterAll(async () => {
