@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCommand, runOrThrow } from '../../tools/runCommand.ts';
 import { ToolError } from '../../tools/ToolError.ts';
 
@@ -16,6 +17,8 @@ export interface ImageRecipe {
   generate?: (context: string, log: (line: string) => void) => Promise<void>;
   /** What the generated part depends on beyond `files` (a JDK's release, a module list). */
   inputs?: string;
+  /** The module that makes the recipe (its import.meta.url): its source is part of the hash, so a change to `generate` makes a new tag. */
+  source: string;
 }
 
 export interface BuiltImage {
@@ -36,11 +39,11 @@ const sha256File = (file: string) =>
   });
 
 /**
- * The recipe's content hash: the Dockerfile, every input file's place and bytes, the generator's
- * own code and its declared inputs. Any change makes a new tag, so a stale image is never reused.
+ * The recipe's content hash: the Dockerfile, every input file's place and bytes, the source of the
+ * module that makes the recipe and its declared inputs. Any change makes a new tag, so a stale image is never reused.
  */
 export async function recipeHash(recipe: ImageRecipe, workDir: string): Promise<string> {
-  const hash = createHash('sha256').update(recipe.dockerfile).update(recipe.generate?.toString() ?? '').update(recipe.inputs ?? '');
+  const hash = createHash('sha256').update(recipe.dockerfile).update(readFileSync(fileURLToPath(recipe.source))).update(recipe.inputs ?? '');
   const files = [...recipe.files].sort((a, b) => a.to.localeCompare(b.to));
   // Hashing every input (PostgreSQL's share folder is some 1,700 files) takes seconds on a busy
   // machine; a file whose size and modification time are unchanged keeps the hash it had.
@@ -100,5 +103,16 @@ export async function buildImage(recipe: ImageRecipe, workDir: string, log: (lin
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
+  await removeOlderBuilds(recipe.part, tag, log);
   return { tag, cached: false, seconds: seconds(), bytes: (await imageBytes(tag)) ?? 0 };
+}
+
+/** Removes this part's earlier builds (by their label); one a container still uses stays. */
+async function removeOlderBuilds(part: ImageRecipe['part'], keep: string, log: (line: string) => void): Promise<void> {
+  const listed = await runCommand('docker', ['images', '--filter', `label=dev.flux-gate.part=${part}`, '--format', '{{.Repository}}:{{.Tag}}']);
+  const older = listed.stdout.split('\n').filter((t) => t && t !== keep && !t.endsWith(':<none>'));
+  for (const tag of older) {
+    const removed = await runCommand('docker', ['rmi', tag]);
+    if (removed.code === 0) log(`removed the earlier build ${tag}`);
+  }
 }

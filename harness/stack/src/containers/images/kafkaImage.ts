@@ -65,6 +65,7 @@ export async function kafkaImage(opts: { java: string; kafkaLibs: string; cache:
   return {
     part: 'kafka',
     version: versions.kafka,
+    source: import.meta.url,
     inputs: readFileSync(join(javaHome, 'release'), 'utf8'),
     files: [
       ...jreFiles.map((from) => ({ from, to: `jre/${from.slice(jre.length + 1)}` })),

@@ -39,6 +39,7 @@ export async function postgresImage(pathBin: string): Promise<ImageRecipe> {
   return {
     part: 'postgres',
     version,
+    source: import.meta.url,
     inputs: `${version} ${postgresUser} ${postgresDatabase}`,
     files: [
       { from: server, to: `rootfs${server}` },

@@ -11,6 +11,7 @@ export async function redisImage(redisServer: string): Promise<ImageRecipe> {
   return {
     part: 'redis',
     version,
+    source: import.meta.url,
     files: [{ from: redisServer, to: 'rootfs/usr/local/bin/redis-server' }, ...libs.map((lib) => ({ from: lib, to: `rootfs${lib}` }))],
     generate: async (context) => {
       mkdirSync(join(context, 'data'));

@@ -6,6 +6,7 @@ export function toxiproxyImage(toxiproxyServer: string): ImageRecipe {
   return {
     part: 'toxiproxy',
     version: versions.toxiproxy.replace(/^v/, ''),
+    source: import.meta.url,
     files: [{ from: toxiproxyServer, to: 'toxiproxy' }],
     dockerfile: [
       'FROM scratch',
