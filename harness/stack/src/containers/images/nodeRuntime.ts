@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runOrThrow, which } from '../../tools/runCommand.ts';
 import { sharedLibraries } from './sharedLibraries.ts';
 
@@ -24,14 +25,15 @@ const etc: Record<string, string> = {
 /**
  * Lays out `node` (at /usr/local/bin/node) and its `ldd` libraries (at the paths the binary asks for,
  * symlinks resolved) under `<cache>/images/node-<version>-<hash>/rootfs`. The hash is of the files'
- * contents, so the same binary and libraries give the same folder, reused.
+ * contents and of this module, so the same binary and libraries give the same folder, reused.
  */
 export async function nodeRuntime(cache: string, node: string = process.execPath): Promise<NodeRuntime> {
   const nodeVersion = (await runOrThrow(node, ['--version'])).trim().replace(/^v/, '');
   const files = new Map<string, string>([['usr/local/bin/node', realpathSync(node)]]);
   for (const lib of await sharedLibraries([node])) files.set(lib.slice(1), realpathSync(lib));
 
-  const hash = createHash('sha256');
+  // This module's own source too: a change to how the folder is laid out makes a new folder and tag.
+  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
   for (const [target, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     hash.update(`${target}\0`).update(readFileSync(source)).update('\0');
   }
