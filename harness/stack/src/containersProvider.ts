@@ -130,7 +130,9 @@ async function startOnce(images: InfraImages, options: StackOptions, log: (line:
         return proc;
       } catch (err) {
         if (err instanceof StackPartError) throw err;
-        throw new StackPartError(spec.part, `container did not start: ${(err as Error).message}`, logTail(logFile), logFile);
+        const pull = images.source === 'official' && /registry|no such host|dial tcp|pull access|manifest/i.test((err as Error).message);
+        const hint = pull ? ' (the official images need a registry; without one, build them here: unset FLUXGATE_IMAGES and run npm run setup -- --containers)' : '';
+        throw new StackPartError(spec.part, `container did not start: ${(err as Error).message.trim()}${hint}`, logTail(logFile), logFile);
       }
     };
     const linksReady = startPart(specs.toxiproxy).then(() => createLinks(toxiproxyUrl, names, ports.proxies));
