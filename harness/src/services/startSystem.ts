@@ -21,6 +21,8 @@ export interface SystemOptions {
   brokenModes?: BrokenMode[];
   redisTimeoutMs?: number;
   kafkaTimeoutMs?: number;
+  /** How long an admission token stays good after its ticket was admitted, in ms (whole seconds; the API's default otherwise). */
+  admissionTokenTtl?: number;
   /** Folder for the services' logs (the stack's logs folder by default). */
   logDir?: string;
   readyTimeoutMs?: number;
@@ -103,6 +105,7 @@ function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, o
     PER_USER_LIMIT: String(options.perUserLimit ?? 1),
     ...(options.redisTimeoutMs ? { REDIS_TIMEOUT_MS: String(options.redisTimeoutMs) } : {}),
     ...(options.kafkaTimeoutMs ? { KAFKA_TIMEOUT_MS: String(options.kafkaTimeoutMs) } : {}),
+    ...(options.admissionTokenTtl ? { WAITING_ROOM_TOKEN_TTL_SEC: String(Math.round(options.admissionTokenTtl / 1000)) } : {}),
     LOG_LEVEL: 'info',
   };
   const healthy = async () => {
