@@ -9,7 +9,7 @@ const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
 const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
 
 /** The system's deliberately broken modes, for the harness's self-test. */
-export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker'] as const;
+export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker', 'random-admission'] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
@@ -47,6 +47,7 @@ const brokenEnv: Record<BrokenMode, string> = {
   'non-atomic-stock': 'FLUXGATE_BROKEN_NON_ATOMIC_STOCK',
   'ack-before-kafka': 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA',
   'non-idempotent-worker': 'FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER',
+  'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
 };
 
 /**
