@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueStatus } from '@flux-gate/contracts';
-import { localProvider, type StartedStack } from '@flux-gate/stack';
+import { ensureTools, localProvider, type StartedStack } from '@flux-gate/stack';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedApi, startApi } from '../src/index.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 
-// Debian's Chromium, as `npm run setup` provisions it; no browser download.
 const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stack: StartedStack;
@@ -21,7 +20,9 @@ beforeAll(async () => {
   stack = await localProvider.start({ log: () => undefined });
   api = await startApi(apiConfig(stack, { RATE_LIMIT_PER_SEC: '1', RATE_LIMIT_BURST: '1' }));
   profile = await mkdtemp(join(tmpdir(), 'fg-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: chromiumFlags });
+  // Debian's Chromium, as `npm run setup` provisions it (found in its cache here); no browser download.
+  const { chromium: executablePath } = await ensureTools({ log: () => undefined });
+  browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: chromiumFlags });
 });
 
 afterAll(async () => {
