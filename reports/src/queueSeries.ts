@@ -7,11 +7,13 @@ export interface QueueSeries {
   length: number[];
   /** The serving counter: tickets numbered up to it are admitted, summed over products. */
   serving: number[];
-  /** Growth of the serving counter per second over each point's slice; null at the first. */
+  /** Growth of the serving counter per second over the last half second (or the point's slice, when wider); null at the first. */
   admissionsPerSec: (number | null)[];
 }
 
 const sliceMs = 100;
+/** Admissions per second are taken over at least this long: a poll sees the serving counter only now and then. */
+const rateWindowMs = 500;
 
 /**
  * Reads queue.ndjson once: the highest serving counter and tickets issued each poll answer showed,
@@ -34,6 +36,7 @@ export async function queueSeries(run: Run, maxPoints = 300): Promise<QueueSerie
   }
   if (seen.size === 0) return null;
   const per = Math.max(1, Math.ceil((hi - lo + 1) / maxPoints));
+  const back = Math.max(1, Math.ceil(rateWindowMs / (per * sliceMs)));
   const last = new Map<string, { serving: number; issued: number }>();
   const out: QueueSeries = { x: [], length: [], serving: [], admissionsPerSec: [] };
   for (let start = lo; start <= hi; start += per) {
@@ -50,11 +53,12 @@ export async function queueSeries(run: Run, maxPoints = 300): Promise<QueueSerie
       serving += v.serving;
       issued += v.issued;
     }
-    const previous = out.serving.at(-1);
+    const previous = out.serving.length ? out.serving[Math.max(0, out.serving.length - back)]! : undefined;
+    const span = Math.min(back, out.serving.length) * per * sliceMs;
     out.x.push(Math.round((start + per) * sliceMs) / 1000);
     out.serving.push(serving);
     out.length.push(Math.max(0, issued - serving));
-    out.admissionsPerSec.push(previous === undefined ? null : Math.round(((serving - previous) * 1000) / (per * sliceMs)));
+    out.admissionsPerSec.push(previous === undefined ? null : Math.round(((serving - previous) * 1000) / span));
   }
   return out;
 }
