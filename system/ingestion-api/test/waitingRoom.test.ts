@@ -100,6 +100,7 @@ describe('admission', () => {
     expect(admittedAt[9]).toBeGreaterThan(800);
     expect(admittedAt[9]).toBeLessThan(2500);
     const errors = admittedAt.map((at, i) => at - etas[i]!);
+    console.log(`admitted − ETA per ticket (ms): ${errors.map(Math.round).join(' ')}`);
     for (const e of errors) expect(Math.abs(e)).toBeLessThan(400);
   });
 
