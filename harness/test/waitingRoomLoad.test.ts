@@ -23,13 +23,13 @@ describe('the built-in engine following the waiting room (real stack)', () => {
   const runsDir = mkdtempSync(join(tmpdir(), 'flux-wr-'));
   afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
 
-  it('takes tickets, polls at the suggested interval, orders with the token, gives up at its patience, and spoils tokens of each kind', async () => {
+  it('takes tickets, polls at the suggested interval, orders with the token, gives up at its patience, keeps arrivals open-model, and spoils tokens of each kind', async () => {
     const d = parseDefinition(
       {
         name: 'tiny-queue',
         description: 'a tiny queued sale',
         system: { products: [{ productId: 'tq', stock: 40 }], rateLimit: { perSec: 20, burst: 2 }, admissionTokenTtl: '2s' },
-        load: { rate: 60, duration: '2s', users: 120, waitingRoom: 'follow', patience: '1.5s', spoiledTokens: 2 },
+        load: { rate: 60, duration: '2s', users: 120, waitingRoom: 'follow', patience: '1.5s', spoiledTokens: 2, maxInFlight: 30 },
         drainTimeout: '20s',
       },
       'test',
@@ -68,6 +68,12 @@ describe('the built-in engine following the waiting room (real stack)', () => {
       } else expect(last.step === 'poll' && (last.state === 'admitted' || last.state === 'sold_out')).toBe(true);
     }
     expect(queue.some((e) => e.step === 'gave_up')).toBe(true);
+
+    // A buyer between polls is not in flight: more waited at once than the in-flight cap, and no arrival was dropped.
+    const spans = [...byTicket.values()].map((steps) => [steps[0]!.ts, Math.max(...steps.map((s) => s.endTs ?? s.ts))] as const);
+    const waitingAt = (t: number) => spans.filter(([from, to]) => from <= t && t < to).length;
+    expect(Math.max(...spans.map(([from]) => waitingAt(from)))).toBeGreaterThan(30);
+    expect(JSON.parse(readFileSync(join(runDir, 'load.json'), 'utf8'))).toMatchObject({ offered: 120, dropped: 0 });
 
     // An admitted ticket's buyer orders with its token: same user, key and body, the next attempt.
     const admitted = [...byTicket.values()].filter((s) => s.some((e) => e.state === 'admitted'));
