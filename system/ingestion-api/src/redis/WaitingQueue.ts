@@ -1,5 +1,6 @@
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
+import { CorkedWrites } from './CorkedWrites.ts';
 import { queueScripts } from './queueScripts.ts';
 
 type Arg = string | number;
@@ -36,17 +37,21 @@ const counters = (raw: string[]): QueueCounters => ({
 /** The waiting room's Redis side besides the take: a ticket's state, and the admin's steering. */
 export class WaitingQueue {
   readonly #redis: Redis & QueueCommands;
+  readonly #writes: CorkedWrites;
 
   /** slack: how far the serving counter may run past the last ticket (see SaleGateOptions.queueSlack). */
   constructor(redis: Redis, readonly slack: number) {
     redis.defineCommand('fluxgateQueueStatus', queueScripts.status);
     redis.defineCommand('fluxgateQueueControl', queueScripts.control);
     this.#redis = redis as Redis & QueueCommands;
+    // The polls of one event-loop turn share a socket write, as the takes do (see CorkedWrites).
+    this.#writes = new CorkedWrites(redis, 32);
   }
 
   /** Reads a ticket of `epoch` admitted once the serving counter reaches `rank`. */
   async ticket(productId: string, epoch: string, ticket: number, rank: number): Promise<TicketReading> {
-    const raw = await this.#redis.fluxgateQueueStatus(redisKeys.stock(productId), redisKeys.queue(productId), redisKeys.admitted(productId), rank, epoch, this.slack, ticket);
+    const keys = [redisKeys.stock(productId), redisKeys.queue(productId), redisKeys.admitted(productId)];
+    const raw = await this.#writes.run(() => this.#redis.fluxgateQueueStatus(...keys, rank, epoch, this.slack, ticket));
     if (raw[0] === 'unarmed' || raw[0] === 'stale') return { kind: raw[0] };
     const admittedAtMs = Number(raw[6]);
     return { kind: 'ok', ...counters(raw), admittedAtMs: admittedAtMs > 0 ? admittedAtMs : null, nowMs: Number(raw[7]) };
