@@ -95,6 +95,9 @@ describe('eta_accuracy', () => {
     const result = etaAccuracy(withQueue(simulatedQueue(50, (k) => 100 + k * 20)));
     expect(result).toMatchObject({ verdict: 'pass', counts: { judged: 50, medianErrorMs: 0, p90ErrorMs: 0 } });
     expect(result.summary).toContain('median error 0 ms, p90 0 ms over 50 admitted ticket(s)');
+    // The buyer sees it at its next poll's answer: after the time shown, by less than a poll interval.
+    expect(result.counts.medianSeenAfterMs).toBeGreaterThan(0);
+    expect(result.counts.medianSeenAfterMs).toBeLessThan(410);
   });
 
   test('admissions twice as slow as shown fail without faults and are unknown with one', () => {

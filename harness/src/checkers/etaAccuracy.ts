@@ -17,22 +17,24 @@ const minTickets = 10;
  */
 export function etaAccuracy(input: CheckInput): CheckResult {
   const budget = input.thresholds.waitingRoom?.etaMedianErrorMs ?? defaultWaitingRoomBudgets.etaMedianErrorMs;
-  const judged: { error: number; wait: number; witness: Witness }[] = [];
+  const judged: { error: number; wait: number; seenAfter: number; witness: Witness }[] = [];
   for (const t of ticketTracks(input.queue ?? [])) {
     if (t.admittedTs === undefined || !t.firstEta) continue;
     const predicted = t.firstEta.shownTs + t.firstEta.etaMs;
     const error = predicted < t.lastWaitingSentTs ? t.lastWaitingSentTs - predicted : predicted > t.admittedTs ? t.admittedTs - predicted : 0;
     const wait = t.admittedTs - t.firstEta.shownTs;
-    judged.push({ error, wait, witness: { userId: t.userId, productId: t.productId, note: `ticket #${t.number} shown an ETA of ${Math.round(t.firstEta.etaMs)} ms, admitted after ${Math.round(wait)} ms (${error > 0 ? 'late' : 'early'} by ${Math.round(Math.abs(error))} ms)` } });
+    judged.push({ error, wait, seenAfter: t.admittedTs - predicted, witness: { userId: t.userId, productId: t.productId, note: `ticket #${t.number} shown an ETA of ${Math.round(t.firstEta.etaMs)} ms, admitted after ${Math.round(wait)} ms (${error > 0 ? 'late' : 'early'} by ${Math.round(Math.abs(error))} ms)` } });
   }
   const errors = judged.map((j) => Math.abs(j.error)).sort((a, b) => a - b);
   const median = nearestRankQuantile(errors, 0.5);
   const p90 = nearestRankQuantile(errors, 0.9);
   const late = judged.filter((j) => j.error > 0).length;
   const medianWait = nearestRankQuantile(judged.map((j) => j.wait).sort((a, b) => a - b), 0.5);
+  // What the buyer lived: from the time shown to the answer that let it in (the poll interval included).
+  const medianSeenAfter = nearestRankQuantile(judged.map((j) => j.seenAfter).sort((a, b) => a - b), 0.5);
   const over = median > budget;
   const verdict: Verdict = judged.length < minTickets ? 'unknown' : over ? (input.faults.length ? 'unknown' : 'fail') : 'pass';
-  const figures = `median error ${Math.round(median)} ms, p90 ${Math.round(p90)} ms over ${judged.length} admitted ticket(s) (median wait ${Math.round(medianWait)} ms; ${late} admitted later than shown)`;
+  const figures = `median error ${Math.round(median)} ms, p90 ${Math.round(p90)} ms over ${judged.length} admitted ticket(s) (median wait ${Math.round(medianWait)} ms; ${late} admitted later than shown; the buyer saw its admission a median ${Math.round(medianSeenAfter)} ms after the time shown)`;
   const summaries: Record<Verdict, string> = {
     unknown: judged.length < minTickets ? `${judged.length} admitted ticket(s) were shown an ETA: fewer than ${minTickets}, too few to judge.` : `ETA ${figures}: over the ${budget} ms budget, with ${input.faults.length} fault(s) that may explain it.`,
     fail: `ETA ${figures}: over the ${budget} ms budget.`,
@@ -48,6 +50,7 @@ export function etaAccuracy(input: CheckInput): CheckResult {
       medianErrorMs: Number.isNaN(median) ? -1 : Math.round(median),
       p90ErrorMs: Number.isNaN(p90) ? -1 : Math.round(p90),
       medianWaitMs: Number.isNaN(medianWait) ? -1 : Math.round(medianWait),
+      medianSeenAfterMs: Number.isNaN(medianSeenAfter) ? -1 : Math.round(medianSeenAfter),
       admittedLate: late,
       budgetMs: budget,
     },
