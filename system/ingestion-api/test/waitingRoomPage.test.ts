@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +11,8 @@ import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 
 const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** Screenshots of the page's states, for a person to look at (ignored by git). */
+const artifacts = join(import.meta.dirname, 'artifacts');
 let stack: StartedStack;
 let api: StartedApi;
 let profile: string;
@@ -20,6 +22,7 @@ beforeAll(async () => {
   stack = await localProvider.start({ log: () => undefined });
   api = await startApi(apiConfig(stack, { RATE_LIMIT_PER_SEC: '1', RATE_LIMIT_BURST: '1' }));
   profile = await mkdtemp(join(tmpdir(), 'fg-chromium-'));
+  await mkdir(artifacts, { recursive: true });
   // Debian's Chromium, as `npm run setup` provisions it (found in its cache here); no browser download.
   const { chromium: executablePath } = await ensureTools({ log: () => undefined });
   browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: chromiumFlags });
@@ -87,6 +90,7 @@ describe('the waiting-room page in Chromium', () => {
     await positionIs(page, 4);
     expect(await page.textContent('#ahead')).toBe('3');
     expect(await page.textContent('#eta')).toBe('paused');
+    await page.screenshot({ path: join(artifacts, 'waiting-room-waiting.png'), fullPage: true });
     await admin('/admin/sales/page-buy/queue/resume');
 
     const positions: string[] = [];
@@ -97,6 +101,7 @@ describe('the waiting-room page in Chromium', () => {
       await sleep(50);
     }
     expect(await stateOf(page)).toBe('success');
+    await page.screenshot({ path: join(artifacts, 'waiting-room-success.png'), fullPage: true });
     const moves = positions.map(Number).filter((n) => n > 0);
     expect(moves.length).toBeGreaterThanOrEqual(2);
     expect(moves.every((n, i) => i === 0 || n < moves[i - 1]!)).toBe(true);
@@ -141,6 +146,7 @@ describe('the waiting-room page in Chromium', () => {
     console.log(`sold out shown ${toldAfterMs} ms after the last unit was sold`);
     expect(toldAfterMs).toBeLessThan(2_000);
     expect(await page.textContent('#message')).toContain('Sold out');
+    await page.screenshot({ path: join(artifacts, 'waiting-room-sold-out.png'), fullPage: true });
     expect(orders).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
