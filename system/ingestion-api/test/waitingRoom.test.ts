@@ -83,25 +83,38 @@ describe('admission', () => {
     const tickets = await queueUp('wr-fifo', 1000, 10, users('f', 10));
     await q.steer('wr-fifo', 'resume');
     const resumedAt = performance.now();
-    const etas = (await readAll(tickets)).map((s) => s.etaMs!);
-    expect(etas.every((eta, i) => i === 0 || eta > etas[i - 1]!)).toBe(true);
-    const admittedAt: number[] = [];
-    while (admittedAt.filter(Boolean).length < tickets.length) {
-      const states = await readAll(tickets);
+    const since = () => performance.now() - resumedAt;
+    // Each ticket's admission happened after the last read that found it waiting was sent, and
+    // before the first read that found it admitted was answered: a window, whatever the reads' lag.
+    const predicted: number[] = [];
+    const lastWaiting: number[] = [];
+    const firstAdmitted: number[] = [];
+    const pass = async () => {
+      const states: QueueStatus[] = [];
+      for (let i = tickets.length - 1; i >= 0; i--) {
+        const sent = since();
+        const s = await q.read(tickets[i]!.ticket);
+        states[i] = s;
+        if (s.state === 'waiting') {
+          lastWaiting[i] = sent;
+          predicted[i] ??= sent + s.etaMs!;
+          expect(s.position).toBe(s.ahead + 1);
+        } else firstAdmitted[i] ??= since();
+      }
       expect(admittedPrefix(states), states.map((s) => s.state[0]).join('')).toBe(true);
-      states.forEach((s, i) => {
-        if (s.state === 'admitted') admittedAt[i] ??= performance.now() - resumedAt;
-        else expect(s.position).toBe(s.ahead + 1);
-      });
-      if (performance.now() - resumedAt > 10_000) throw new Error('not all admitted in 10 s');
+    };
+    while (firstAdmitted.filter((t) => t !== undefined).length < tickets.length) {
+      await pass();
+      if (since() > 10_000) throw new Error('not all admitted in 10 s');
       await sleep(20);
     }
     // 10 tickets at 10/s: the last is let in about 1 s after the resume.
-    expect(admittedAt[9]).toBeGreaterThan(800);
-    expect(admittedAt[9]).toBeLessThan(2500);
-    const errors = admittedAt.map((at, i) => at - etas[i]!);
-    console.log(`admitted − ETA per ticket (ms): ${errors.map(Math.round).join(' ')}`);
-    for (const e of errors) expect(Math.abs(e)).toBeLessThan(400);
+    expect(lastWaiting[9]).toBeLessThan(1200);
+    expect(firstAdmitted[9]).toBeGreaterThan(800);
+    const errors = predicted.map((p, i) => (p < (lastWaiting[i] ?? 0) ? p - lastWaiting[i]! : p > firstAdmitted[i]! ? p - firstAdmitted[i]! : 0));
+    const windows = firstAdmitted.map((a, i) => a - (lastWaiting[i] ?? 0));
+    console.log(`ETA outside its admission window (ms): ${errors.map(Math.round).join(' ')}; windows (ms): ${windows.map(Math.round).join(' ')}`);
+    for (const e of errors) expect(Math.abs(e)).toBeLessThan(100);
   });
 
   it('banks no admissions while the queue is empty: a burst after an idle spell waits its turn', async () => {
@@ -181,6 +194,10 @@ describe('admission tokens', () => {
     expect(await refused(withToken(token))).toEqual([409, 'token_replayed', 'admission-token']);
     expect(await refused(withToken(token), 'wr-tokens', 'bob')).toEqual([409, 'token_replayed', 'admission-token']);
     expect(await redis.get('{sale:wr-tokens}:stock')).toBe('9');
+    // Every key of the sale, queue included, carries the product's hash tag: one slot on Redis Cluster.
+    const keys = (await redis.keys('*wr-tokens*')).filter((k) => !k.includes('wr-tokens-other'));
+    expect(keys.filter((k) => !k.startsWith('{sale:wr-tokens}:'))).toEqual([]);
+    expect(keys).toEqual(expect.arrayContaining(['queue', 'ticket-of', 'admitted', 'tokens-used', 'stock'].map((k) => `{sale:wr-tokens}:${k}`)));
   });
 
   it('is no way around the per-user limit', async () => {
