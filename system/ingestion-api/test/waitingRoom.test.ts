@@ -9,7 +9,8 @@ import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 import { queueClient } from './support/queueClient.ts';
 
 // The limiter lets one order per second through (burst 1): everyone else is shed to the queue.
-const env = { RATE_LIMIT_PER_SEC: '1', RATE_LIMIT_BURST: '1', WAITING_ROOM_TOKEN_TTL_SEC: '2' };
+// Redis gets 2 s per command, so that a machine loaded by other runs gives no 503 here.
+const env = { RATE_LIMIT_PER_SEC: '1', RATE_LIMIT_BURST: '1', WAITING_ROOM_TOKEN_TTL_SEC: '2', REDIS_TIMEOUT_MS: '2000' };
 let stack: StartedStack;
 let api: BuiltApp;
 let redis: Redis;
@@ -28,6 +29,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const users = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
 /** A paused queue of one ticket per user, in this order; returns the tickets. */
 const queueUp = async (productId: string, stock: number, rate: number, who: string[]) => {
@@ -71,7 +73,9 @@ describe('tickets', () => {
   it('refuses a ticket it did not sign, naming it', async () => {
     const [t] = await queueUp('wr-forged-ticket', 5, 1, ['ft-1']);
     const tampered = t!.ticket.replace(/\.1\./, '.2.');
-    for (const bad of ['garbage', tampered, `${t!.ticket.slice(0, -2)}AA`]) {
+    const last = base64url.indexOf(t!.ticket.at(-1)!);
+    const respelled = `${t!.ticket.slice(0, -1)}${base64url[last ^ 1]}`; // the same tag bytes: the last character has unused bits
+    for (const bad of ['garbage', tampered, respelled, `${t!.ticket.slice(0, -2)}AA`]) {
       const res = await q.status(bad);
       expect([res.statusCode, res.json().error]).toEqual([404, 'unknown_ticket']);
     }
@@ -111,8 +115,14 @@ describe('admission', () => {
     // 10 tickets at 10/s: the last is let in about 1 s after the resume.
     expect(lastWaiting[9]).toBeLessThan(1200);
     expect(firstAdmitted[9]).toBeGreaterThan(800);
-    const errors = predicted.map((p, i) => (p < (lastWaiting[i] ?? 0) ? p - lastWaiting[i]! : p > firstAdmitted[i]! ? p - firstAdmitted[i]! : 0));
-    const windows = firstAdmitted.map((a, i) => a - (lastWaiting[i] ?? 0));
+    // A ticket let in before any read found it waiting was shown no ETA.
+    const shown = [...predicted.keys()].filter((i) => predicted[i] !== undefined);
+    expect(shown.length).toBeGreaterThanOrEqual(5);
+    const errors = shown.map((i) => {
+      const p = predicted[i]!;
+      return p < lastWaiting[i]! ? p - lastWaiting[i]! : p > firstAdmitted[i]! ? p - firstAdmitted[i]! : 0;
+    });
+    const windows = shown.map((i) => firstAdmitted[i]! - lastWaiting[i]!);
     console.log(`ETA outside its admission window (ms): ${errors.map(Math.round).join(' ')}; windows (ms): ${windows.map(Math.round).join(' ')}`);
     for (const e of errors) expect(Math.abs(e)).toBeLessThan(100);
   });
@@ -186,9 +196,13 @@ describe('admission tokens', () => {
     };
     const [head, claims, sig] = token.split('.') as [string, string, string];
     const flipped = `${head}.${claims}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+    // The same signature bytes spelled otherwise: the last of 43 base64url characters has 2 unused bits.
+    const last = base64url.indexOf(sig.at(-1)!);
+    const respelled = `${head}.${claims}.${sig.slice(0, -1)}${base64url[last ^ 1]}`;
+    expect(Buffer.from(respelled.split('.')[2]!, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
     const otherKey = new QueueSigner('another secret, another shop: 0123456789').token(JSON.parse(Buffer.from(claims, 'base64url').toString()));
     const noneAlg = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${claims}.`;
-    for (const forged of [flipped, otherKey, noneAlg, 'not-a-token']) expect(await refused(withToken(forged))).toEqual([403, 'token_forged', 'admission-token']);
+    for (const forged of [flipped, respelled, otherKey, noneAlg, 'not-a-token']) expect(await refused(withToken(forged))).toEqual([403, 'token_forged', 'admission-token']);
     expect(await refused(withToken(token), 'wr-tokens-other')).toEqual([403, 'token_other_product', 'admission-token']);
 
     const first = await q.order('wr-tokens', 'alice', withToken(token, 'alice-key'));

@@ -17,7 +17,16 @@ const b64url = /^[A-Za-z0-9_-]+$/;
 const jwtHeader = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 const ticketSigBytes = 16;
 
-const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+/**
+ * Compares a given signature with the expected one as base64url text, in constant time. Comparing
+ * the decoded bytes would accept another spelling of the same bytes (the last character's unused
+ * bits), so a token would have several valid forms.
+ */
+const sameTag = (given: string, expected: Buffer) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(b64(expected));
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 /**
@@ -47,7 +56,7 @@ export class QueueSigner {
     if (parts.length !== 4 || !parts.every((p) => b64url.test(p))) return null;
     const [product, epoch, number, tag] = parts as [string, string, string, string];
     const expected = this.#mac(this.#ticketKey, `${product}.${epoch}.${number}`).subarray(0, ticketSigBytes);
-    if (!sameBytes(Buffer.from(tag, 'base64url'), expected) || !/^[1-9]\d{0,15}$/.test(number)) return null;
+    if (!sameTag(tag, expected) || !/^[1-9]\d{0,15}$/.test(number)) return null;
     return { productId: unb64(product), epoch, number: Number(number) };
   }
 
@@ -61,7 +70,7 @@ export class QueueSigner {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== jwtHeader || !b64url.test(parts[1]!) || !b64url.test(parts[2]!)) return { error: 'token_forged' };
     const signed = `${parts[0]}.${parts[1]}`;
-    if (!sameBytes(Buffer.from(parts[2]!, 'base64url'), this.#mac(this.#tokenKey, signed))) return { error: 'token_forged' };
+    if (!sameTag(parts[2]!, this.#mac(this.#tokenKey, signed))) return { error: 'token_forged' };
     let claims: Partial<AdmissionClaims>;
     try {
       claims = JSON.parse(unb64(parts[1]!)) as Partial<AdmissionClaims>;
