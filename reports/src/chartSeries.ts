@@ -1,4 +1,5 @@
 import type { HistoryDigest } from './digestHistory.ts';
+import type { QueueSeries } from './queueSeries.ts';
 import { type OutcomeClass, outcomeClasses, type Run, type Sample } from '@flux-gate/run-format';
 
 /** A fault's window in seconds since the run started; `to` is null when it never healed. */
@@ -17,6 +18,8 @@ export interface ChartSeries {
   latency: { x: number[]; p50: Series; p95: Series; p99: Series };
   conservation: { x: number[]; redisStock: Series; pgConfirmed: Series; kafkaLag: Series };
   worker: { x: number[]; confirmedPerSec: Series };
+  /** The waiting room, when the load followed it. */
+  queue: QueueSeries | null;
 }
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
@@ -32,7 +35,7 @@ function thinSamples(samples: Sample[], max: number): Sample[] {
 }
 
 /** Downsampled series for the charts of one run. */
-export function chartSeries(run: Run, digest: HistoryDigest, maxPoints = 300): ChartSeries {
+export function chartSeries(run: Run, digest: HistoryDigest, queue: QueueSeries | null = null, maxPoints = 300): ChartSeries {
   const origin = run.manifest.startedAt;
   const sec = (ts: number) => Math.round(ts - origin) / 1000;
   const buckets = digest.buckets.list();
@@ -68,5 +71,6 @@ export function chartSeries(run: Run, digest: HistoryDigest, maxPoints = 300): C
       kafkaLag: samples.map((s) => s.kafkaLag),
     },
     worker,
+    queue,
   };
 }

@@ -1,5 +1,6 @@
 import type { ChartSeries, FaultWindow } from './chartSeries.ts';
 import type { ChartSpec, WindowSpec } from './ChartSpec.ts';
+import type { QueueSeries } from './queueSeries.ts';
 import { outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
 
 export const outcomeColors: Record<OutcomeClass, string> = {
@@ -17,7 +18,7 @@ export function faultWindowSpecs(faults: FaultWindow[], color = '#cf222e', prefi
   return faults.map((f) => ({ from: f.from, to: f.to, label: `${prefix}${f.label}`, color }));
 }
 
-/** The four charts of a run report. */
+/** The charts of a run report: four, and the waiting room's when the load followed it. */
 export function reportCharts(s: ChartSeries): ChartSpec[] {
   const windows = faultWindowSpecs(s.faults);
   return [
@@ -58,5 +59,22 @@ export function reportCharts(s: ChartSeries): ChartSpec[] {
       windows,
       lines: [{ label: 'confirmed/s', x: s.worker.x, y: s.worker.confirmedPerSec, color: '#1a7f37' }],
     },
+    ...(s.queue ? [queueChart(s.queue, windows)] : []),
   ];
+}
+
+/** The waiting room as its buyers' polls saw it: queue length, serving counter, admissions per second. */
+function queueChart(q: QueueSeries, windows: WindowSpec[]): ChartSpec {
+  return {
+    id: 'chart-queue',
+    title: 'Waiting room: queue length, serving position, admissions per second',
+    yLabel: 'tickets',
+    rightLabel: 'admissions/s',
+    windows,
+    lines: [
+      { label: 'waiting (issued − serving)', x: q.x, y: q.length, color: '#bc4c00' },
+      { label: 'serving position', x: q.x, y: q.serving, color: '#0969da' },
+      { label: 'admissions/s', x: q.x, y: q.admissionsPerSec, color: '#1a7f37', dashed: true, axis: 'right' },
+    ],
+  };
 }

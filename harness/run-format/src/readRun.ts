@@ -10,6 +10,7 @@ import {
   type HistoryEntry,
   type LoadSummary,
   type Manifest,
+  type QueueEntry,
   type RecordEntry,
   type Results,
   type Sample,
@@ -41,6 +42,8 @@ export interface Run {
   history(onBadLine?: (line: number) => void): AsyncIterable<HistoryEntry>;
   /** Streams records.ndjson (the Kafka-side load's records); nothing when the run produced none. */
   records(onBadLine?: (line: number) => void): AsyncIterable<RecordEntry>;
+  /** Streams queue.ndjson (the waiting-room steps of buyers who followed it); nothing when there are none. */
+  queue(onBadLine?: (line: number) => void): AsyncIterable<QueueEntry>;
 }
 
 /**
@@ -80,6 +83,7 @@ export async function readRun(dir: string): Promise<Run> {
 
   const historyFile = join(abs, runFileNames.history);
   const recordsFile = join(abs, runFileNames.records);
+  const queueFile = join(abs, runFileNames.queue);
   if (!existsSync(historyFile) && !existsSync(recordsFile)) problems.push(`${runFileNames.history} is missing`);
 
   return {
@@ -98,6 +102,9 @@ export async function readRun(dir: string): Promise<Run> {
     },
     async *records(onBadLine) {
       if (existsSync(recordsFile)) yield* readNdjson<RecordEntry>(recordsFile, onBadLine);
+    },
+    async *queue(onBadLine) {
+      if (existsSync(queueFile)) yield* readNdjson<QueueEntry>(queueFile, onBadLine);
     },
   };
 }

@@ -6,6 +6,7 @@
  *   manifest.json     Manifest
  *   history.ndjson    one HistoryEntry per HTTP request made by the load, and one per arrival dropped at the in-flight cap
  *   records.ndjson    one RecordEntry per order event the Kafka-side load produced straight into the orders topic
+ *   queue.ndjson      one QueueEntry per step a buyer took in the waiting room (load with waitingRoom "follow")
  *   load.json         LoadSummary: what the load engine did (arrivals offered, started, dropped, retries, its CPU)
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
@@ -20,6 +21,7 @@ export const runFileNames = {
   history: 'history.ndjson',
   faults: 'faults.json',
   records: 'records.ndjson',
+  queue: 'queue.ndjson',
   load: 'load.json',
   samples: 'samples.ndjson',
   finalState: 'final-state.json',
@@ -70,6 +72,58 @@ export interface HistoryEntry {
   attempt: number;
   /** The API instance's base URL the request went to. */
   api?: string;
+  /** POST /order with an admission token (load following the waiting room): which token it carried. */
+  token?: TokenUse;
+  /** The waiting-room ticket the token came from. */
+  ticket?: string;
+}
+
+/**
+ * The admission token an order carried: the one its own ticket was given (`admitted`), or one the
+ * load spoiled on purpose: its signature altered (`forged`), past its expiry (`expired`), already
+ * used by its own buyer (`replayed`), or issued for another product (`other_product`).
+ */
+export const tokenUses = ['admitted', 'forged', 'expired', 'replayed', 'other_product'] as const;
+export type TokenUse = (typeof tokenUses)[number];
+
+/** What GET /queue/:ticket said of a ticket. */
+export type QueueState = 'waiting' | 'admitted' | 'sold_out';
+
+/**
+ * One step of a buyer in the waiting room (queue.ndjson):
+ * - `ticket`: a 302 handed the buyer a ticket (ts: when its answer came);
+ * - `poll`: one GET /queue/:ticket (ts: sent, endTs: answered or failed), with what it said;
+ * - `gave_up`: the buyer stopped waiting, its patience over or the load stopping (ts: then).
+ * The order placed with the admission token is a line of history.ndjson (HistoryEntry with `token`).
+ */
+export interface QueueEntry {
+  step: 'ticket' | 'poll' | 'gave_up';
+  ts: number;
+  /** poll: when its answer ended, or the request failed. */
+  endTs?: number;
+  userId: string;
+  productId: string;
+  /** The arrival's Idempotency-Key, as on its history lines. */
+  key: string;
+  ticket: string;
+  /** The ticket's fixed place in the order tickets were handed out (1, 2, 3, …; per sale). */
+  number?: number;
+  /** poll: the HTTP status; 0 when no answer came. */
+  status?: number;
+  state?: QueueState;
+  /** poll, while waiting: place in line (1 = next in). */
+  position?: number;
+  /** poll, while waiting: tickets before this one not yet admitted. */
+  ahead?: number;
+  /** poll: the serving counter (tickets numbered up to it are admitted) and the tickets handed out so far. */
+  serving?: number;
+  issued?: number;
+  /** poll, while waiting: the estimated wait until admission the API showed; absent when it showed none (paused). */
+  etaMs?: number;
+  /** poll: the wait before the next poll the API suggested. */
+  pollMs?: number;
+  /** poll: the body's error code or the transport error; gave_up: 'patience' or 'stopped'. */
+  error?: string;
 }
 
 /** One order event the Kafka-side load produced into the orders topic, with its ack or its error. */

@@ -1,4 +1,5 @@
-import type { CheckResult, FaultRecord, FinalState, HistoryEntry, RecordEntry } from '@flux-gate/run-format';
+import type { CheckResult, FaultRecord, FinalState, HistoryEntry, QueueEntry, RecordEntry } from '@flux-gate/run-format';
+import type { WaitingRoomBudgets } from './waitingRoomBudgets.ts';
 
 /** Everything a checker may read: the harness's own records of a run, never the system's code. */
 export interface CheckInput {
@@ -8,8 +9,10 @@ export interface CheckInput {
   dropped: number;
   /** Every order event the Kafka-side load produced (dropped ones included, with outcome 'dropped'). */
   records: RecordEntry[];
-  /** The pass/fail contract on the load itself. */
-  thresholds: { errorRate: number; p99Ms: number; dropped: number };
+  /** Every waiting-room step of the buyers who followed it (absent or empty when none did). */
+  queue?: QueueEntry[];
+  /** The pass/fail contract on the load itself, and on the waiting room when the load followed it. */
+  thresholds: { errorRate: number; p99Ms: number; dropped: number; waitingRoom?: WaitingRoomBudgets };
   faults: FaultRecord[];
   final: FinalState;
   initialStock: Record<string, number>;

@@ -1,9 +1,13 @@
 import type { CheckResult, Verdict } from '@flux-gate/run-format';
+import { admissionTokens } from './admissionTokens.ts';
 import type { CheckInput, Checker } from './CheckInput.ts';
 import { conservation } from './conservation.ts';
+import { etaAccuracy } from './etaAccuracy.ts';
+import { fifoFairness } from './fifoFairness.ts';
 import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
+import { noWaitAfterSoldOut } from './noWaitAfterSoldOut.ts';
 import { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
 import { recordsStored } from './recordsStored.ts';
 import { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
@@ -22,14 +26,25 @@ export const checkers = {
   unknown_outcomes: unknownOutcomes,
   records_stored: recordsStored,
   thresholds,
+  fifo_fairness: fifoFairness,
+  no_wait_after_sold_out: noWaitAfterSoldOut,
+  eta_accuracy: etaAccuracy,
+  admission_tokens: admissionTokens,
 } satisfies Record<string, Checker>;
 
 export type CheckerName = keyof typeof checkers;
 export const checkerNames = Object.keys(checkers) as CheckerName[];
 
-/** The checkers that judge buyers over HTTP, and those that judge records produced straight into Kafka. */
-export const defaultInvariants: Record<'http' | 'kafka', CheckerName[]> = {
-  http: checkerNames.filter((n) => n !== 'records_stored'),
+/** The checkers of the waiting room, judging buyers who followed it. */
+export const waitingRoomCheckers: CheckerName[] = ['fifo_fairness', 'no_wait_after_sold_out', 'eta_accuracy', 'admission_tokens'];
+
+/**
+ * The checkers that judge buyers over HTTP, buyers over HTTP who follow the waiting room (the
+ * same, plus the waiting room's), and records produced straight into Kafka.
+ */
+export const defaultInvariants: Record<'http' | 'waitingRoom' | 'kafka', CheckerName[]> = {
+  http: checkerNames.filter((n) => n !== 'records_stored' && !waitingRoomCheckers.includes(n)),
+  waitingRoom: checkerNames.filter((n) => n !== 'records_stored'),
   kafka: ['records_stored', 'no_oversell', 'no_duplicates', 'thresholds'],
 };
 

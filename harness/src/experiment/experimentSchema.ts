@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
+import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { durationField } from './duration.ts';
@@ -20,6 +21,8 @@ const system = z.strictObject({
   ordersPartitions: z.number().int().min(1).max(64).default(4),
   redisTimeoutMs: z.number().int().positive().optional(),
   kafkaTimeoutMs: z.number().int().positive().optional(),
+  /** How long an admission token stays good after its ticket was admitted (whole seconds; the API's default 60 s). */
+  admissionTokenTtl: durationField.refine((ms) => ms >= 1000 && ms % 1000 === 0, 'whole seconds, at least 1s').optional(),
 });
 
 const load = z.strictObject({
@@ -47,6 +50,12 @@ const load = z.strictObject({
   poisonEvery: z.number().int().min(2).optional(),
   /** Rounds, for scenarios that re-arm the sale and run again (last-item). */
   rounds: z.number().int().min(1).max(200).default(1),
+  /** `follow`: a buyer sent to the waiting room takes its ticket, polls, and orders with its token once admitted; `ignore`: the 302 ends the arrival. */
+  waitingRoom: z.enum(['ignore', 'follow']).default('ignore'),
+  /** How long a buyer following the waiting room waits for admission before giving up. */
+  patience: durationField.prefault('30s'),
+  /** Following the waiting room: spoiled admission tokens of each kind the load sends on purpose (forged, expired, replayed; other-product with two products). */
+  spoiledTokens: z.number().int().min(0).max(20).default(2),
 });
 
 const when = z.union([
@@ -72,6 +81,17 @@ const thresholds = z.strictObject({
   p99Ms: z.number().positive().default(1000),
   /** Arrivals dropped at the in-flight cap that the run tolerates. */
   dropped: z.number().int().min(0).default(0),
+  /** The waiting room's contract, judged when the load follows it. */
+  waitingRoom: z
+    .strictObject({
+      /** Places a ticket may be admitted ahead of an earlier one still waiting (fifo_fairness). */
+      fifoTolerance: z.number().int().min(0).default(budgets.fifoTolerance),
+      /** From the last unit sold to each waiting buyer told sold out (no_wait_after_sold_out). */
+      soldOutNotice: durationField.prefault(`${budgets.soldOutNoticeMs}ms`),
+      /** Median error of the first ETA each admitted ticket was shown (eta_accuracy). */
+      etaMedianError: durationField.prefault(`${budgets.etaMedianErrorMs}ms`),
+    })
+    .prefault({}),
 });
 
 /** A checker's name, as experiments list their invariants. */
@@ -90,6 +110,9 @@ export const experimentSchema = z.strictObject({
   /** Tolerated unknown outcomes: a fraction of requests when ≤ 1, a count when > 1. Default: 0 without faults, 5% with. */
   unknownBudget: z.number().min(0).optional(),
   thresholds: thresholds.prefault({}),
+}).superRefine((e, ctx) => {
+  if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
+    ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -14,5 +14,13 @@ export function loadPlanOf(
   const base = { startRate: l.rampUp > 0 ? 0 : l.rate, stages, users: l.users, products: where.productIds, seed, round, maxInFlight: l.maxInFlight, timeoutMs: l.timeout };
   return l.workload === 'kafka'
     ? { ...base, workload: 'kafka', brokers: where.kafkaBrokers, topic: ordersTopic, poisonEvery: l.poisonEvery ?? 0 }
-    : { ...base, workload: 'http', apiUrls: where.apiUrls, connections: l.connections, retries: l.retries, backoff: { baseMs: l.backoff.base, maxMs: l.backoff.max } };
+    : {
+        ...base,
+        workload: 'http',
+        apiUrls: where.apiUrls,
+        connections: l.connections,
+        retries: l.retries,
+        backoff: { baseMs: l.backoff.base, maxMs: l.backoff.max },
+        ...(l.waitingRoom === 'follow' ? { waitingRoom: { patienceMs: l.patience, spoiledTokens: l.spoiledTokens } } : {}),
+      };
 }

@@ -4,6 +4,8 @@ import type { LoadPlan } from './LoadPlan.ts';
 export interface LoadRunOptions {
   /** Each request (or record) is appended here as one JSON line. */
   historyFile: string;
+  /** Each waiting-room step (plans that follow the waiting room) is appended here as one JSON line. */
+  queueFile?: string;
   /** Aborting stops the load: nothing more is sent, what happened is written, and run() resolves. */
   signal: AbortSignal;
   log: (line: string) => void;

@@ -35,6 +35,8 @@ export interface HttpPlan extends PlanBase {
   retries: number;
   /** Exponential backoff with full jitter: attempt k waits uniform(0, min(maxMs, baseMs·2^(k-1))). */
   backoff: { baseMs: number; maxMs: number };
+  /** Present when a buyer answered 302 follows the waiting room: how long it waits, and the spoiled tokens of each kind the load sends. */
+  waitingRoom?: { patienceMs: number; spoiledTokens: number };
 }
 
 /** Order events produced straight into the orders topic (acks=all), as the API would write them. */

@@ -1,8 +1,9 @@
 import type { Dispatcher } from 'undici';
 
 /**
- * One POST /order on undici's dispatch API: the answer's status and body bytes, or the error, handed
- * to `done` once. No stream and no promise per request, which keeps the engine's CPU per request low.
+ * One request on undici's dispatch API (POST /order, or a waiting buyer's GET /queue/<ticket>): the
+ * answer's status and body bytes, or the error, handed to `done` once. No stream and no promise per
+ * request, which keeps the engine's CPU per request low.
  */
 export class OrderExchange implements Dispatcher.DispatchHandler {
   #status = 0;

@@ -15,13 +15,13 @@ const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
  */
 export const builtinEngine: LoadEngine = {
   name: 'builtin',
-  async run(plan, { historyFile, signal, log, logFile }) {
+  async run(plan, { historyFile, queueFile, signal, log, logFile }) {
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-load-'));
     const planFile = join(work, 'plan.json');
     const summaryFile = join(work, 'summary.json');
     writeFileSync(planFile, JSON.stringify(plan));
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, planFile, historyFile, summaryFile], { stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, planFile, historyFile, summaryFile, ...(queueFile ? [queueFile] : [])], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const stop = () => child.kill('SIGTERM');
     signal.addEventListener('abort', stop, { once: true });

@@ -1,10 +1,12 @@
 import { type Answer, type Classified, classifyAnswer, classifyTransport, type HistoryEntry, isRetryable, type NdjsonWriter } from '@flux-gate/run-format';
+import { admissionTokenHeader } from '@flux-gate/contracts';
 import { OrderExchange } from './OrderExchange.ts';
 import { Pool } from 'undici';
 import { arrivalTimes } from './arrivalTimes.ts';
 import { backoffMs, type Buyer, buyers } from './buyers.ts';
 import type { HttpPlan } from './LoadPlan.ts';
 import { epochMs, runArrivals } from './openModel.ts';
+import { type Admission, WaitingRoomFollower } from './WaitingRoomFollower.ts';
 
 export interface WorkloadResult {
   offered: number;
@@ -24,7 +26,7 @@ const parseBody = (text: string): Extract<Answer, { body?: unknown }>['body'] =>
 };
 
 /** One line of history for one answered (or unanswered) attempt. */
-function attemptLine(buyer: Buyer, attempt: number, api: string, times: { dueMono: number; sentMono: number; endMono: number }, status: number, c: Classified): HistoryEntry {
+function attemptLine(buyer: Buyer, attempt: number, api: string, times: { dueMono: number; sentMono: number; endMono: number }, status: number, c: Classified, admission?: Admission): HistoryEntry {
   return {
     ts: epochMs(times.sentMono),
     intendedTs: epochMs(times.dueMono),
@@ -39,6 +41,7 @@ function attemptLine(buyer: Buyer, attempt: number, api: string, times: { dueMon
     ...(c.error ? { error: c.error } : {}),
     attempt,
     api,
+    ...(admission ? { token: admission.use, ticket: admission.ticket } : {}),
   };
 }
 
@@ -58,9 +61,10 @@ const droppedLine = (buyer: Buyer, dueMono: number): HistoryEntry => ({
  * Buyers at an open-model rate: one POST /order per arrival, through undici, never following a
  * redirect, reading every body. A 503 or an unknown outcome is retried with the same
  * Idempotency-Key after a jittered backoff. Every attempt, and every arrival dropped at the
- * in-flight cap, is one line of history.
+ * in-flight cap, is one line of history. With `plan.waitingRoom`, a buyer answered 302 follows the
+ * waiting room (WaitingRoomFollower), its steps written to `queueOut`.
  */
-export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortSignal): Promise<WorkloadResult> {
+export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortSignal, queueOut?: NdjsonWriter): Promise<WorkloadResult> {
   const times = arrivalTimes(plan.startRate, plan.stages);
   const who = buyers(plan);
   const pools = plan.apiUrls.map(
@@ -81,9 +85,33 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
     if (!scheduling && open === 0) settled();
   };
 
-  const send = (n: number, attempt: number, dueMono: number) => {
-    const buyer = who(n);
-    const index = (n + attempt - 1) % pools.length;
+  const poolOf = (i: number) => ((i % pools.length) + pools.length) % pools.length;
+  const follower =
+    plan.waitingRoom && queueOut
+      ? new WaitingRoomFollower(
+          {
+            get: (n, path, done) => {
+              const index = poolOf(n);
+              inFlight++;
+              const exchange = new OrderExchange((status, text, error) => {
+                inFlight--;
+                done(status, text, error);
+              });
+              pools[index]!.dispatch({ origin: plan.apiUrls[index]!, path, method: 'GET' }, exchange);
+            },
+            order: (n, attempt, dueMono, admission) => send(n, attempt, dueMono, admission),
+            begin: () => void open++,
+            finish: finishArrival,
+          },
+          queueOut,
+          { ...plan.waitingRoom, products: plan.products },
+          signal,
+        )
+      : undefined;
+
+  const send = (n: number, attempt: number, dueMono: number, admission?: Admission) => {
+    const buyer = admission?.buyer ?? who(n);
+    const index = poolOf(n + attempt - 1);
     const sentMono = performance.now();
     inFlight++;
     const exchange = new OrderExchange((status, text, error) => {
@@ -91,7 +119,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
       const endMono = performance.now();
       if (endMono > lastEnd) lastEnd = endMono;
       const c = classifyAnswer(error ? { status: 0, transport: classifyTransport(error) } : { status, body: parseBody(text) });
-      const entry = attemptLine(buyer, attempt, plan.apiUrls[index]!, { dueMono, sentMono, endMono }, error ? 0 : status, c);
+      const entry = attemptLine(buyer, attempt, plan.apiUrls[index]!, { dueMono, sentMono, endMono }, error ? 0 : status, c, admission);
       out.write(entry);
       if (attempt <= plan.retries && isRetryable(entry) && !signal.aborted) {
         const delay = backoffMs(plan.seed, n, attempt, plan.backoff);
@@ -103,13 +131,15 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
           const timer = setTimeout(() => {
             backoffs.delete(timer);
             if (performance.now() < retryDue) wake();
-            else send(n, attempt + 1, retryDue);
+            else send(n, attempt + 1, retryDue, admission);
           }, Math.max(0, Math.ceil(early)));
           backoffs.add(timer);
         };
         wake();
         return;
       }
+      if (follower && !admission && status === 302 && !error && follower.follow(n, buyer, attempt, text, endMono)) return;
+      if (follower && admission) follower.ordered(admission, entry);
       finishArrival();
     });
     pools[index]!.dispatch(
@@ -117,8 +147,8 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
         origin: plan.apiUrls[index]!,
         path: '/order',
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': buyer.key },
-        body: `{"userId":${JSON.stringify(buyer.userId)},"productId":${JSON.stringify(buyer.productId)}}`,
+        headers: { 'content-type': 'application/json', 'idempotency-key': buyer.key, ...(admission ? { [admissionTokenHeader]: admission.token } : {}) },
+        body: `{"userId":${JSON.stringify(buyer.userId)},"productId":${JSON.stringify(admission?.productId ?? buyer.productId)}}`,
       },
       exchange,
     );

@@ -1,5 +1,5 @@
 import { summarizeRun } from '@flux-gate/reports';
-import { type HistoryEntry, type KeyFigures, nearestRankQuantile, readRun, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
+import { type HistoryEntry, type KeyFigures, nearestRankQuantile, type QueueEntry, readRun, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
 import { defaultInvariants, runCheckers, worstVerdict } from '../checkers/index.ts';
 import { snapshot } from '../probes/snapshot.ts';
 import type { RunContext } from './RunContext.ts';
@@ -47,18 +47,23 @@ export async function checkRun(ctx: RunContext): Promise<void> {
   }
   const records: RecordEntry[] = [];
   for await (const record of run.records()) records.push(record);
+  const queue: QueueEntry[] = [];
+  for await (const step of run.queue()) queue.push(step);
+  const { waitingRoom, ...load } = experiment.thresholds;
+  const follows = experiment.load.waitingRoom === 'follow';
   const input = {
     history,
     dropped,
     records,
-    thresholds: experiment.thresholds,
+    queue,
+    thresholds: { ...load, waitingRoom: { fifoTolerance: waitingRoom.fifoTolerance, soldOutNoticeMs: waitingRoom.soldOutNotice, etaMedianErrorMs: waitingRoom.etaMedianError } },
     faults: ctx.timeline.toJSON(),
     final,
     initialStock: ctx.initialStock,
     perUserLimit: experiment.system.perUserLimit,
     ...(experiment.unknownBudget === undefined ? {} : { unknownBudget: experiment.unknownBudget }),
   };
-  const checks = [...runCheckers(input, experiment.invariants ?? defaultInvariants[experiment.load.workload]).checks, afterHeal];
+  const checks = [...runCheckers(input, experiment.invariants ?? defaultInvariants[follows ? 'waitingRoom' : experiment.load.workload]).checks, afterHeal];
   const { figures } = await summarizeRun(runDir);
   ctx.results = {
     verdict: worstVerdict(checks.map((c) => c.verdict)),

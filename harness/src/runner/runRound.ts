@@ -44,6 +44,8 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   opts.signal.addEventListener('abort', cancelFaults, { once: true });
   const kafka = experiment.load.workload === 'kafka';
   const roundFile = join(ctx.runDir, `${kafka ? 'records' : 'history'}.round-${round + 1}.ndjson`);
+  const follows = experiment.load.waitingRoom === 'follow';
+  const roundQueueFile = join(ctx.runDir, `queue.round-${round + 1}.ndjson`);
   progress.state.tail?.follow(roundFile);
   const schedule = runSchedule({
     faults: experiment.faults,
@@ -66,7 +68,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
   let ran: LoadSummary;
   try {
-    ran = await engine.run(plan, { historyFile: roundFile, signal: opts.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
+    ran = await engine.run(plan, { historyFile: roundFile, ...(follows ? { queueFile: roundQueueFile } : {}), signal: opts.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
   } catch (err) {
     cancelFaults();
     if (err instanceof LoadEngineError) ctx.startFailed = true;
@@ -78,6 +80,10 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     if (existsSync(roundFile)) {
       appendFileSync(join(ctx.runDir, kafka ? files.records : files.history), readFileSync(roundFile));
       rmSync(roundFile);
+    }
+    if (existsSync(roundQueueFile)) {
+      appendFileSync(join(ctx.runDir, files.queue), readFileSync(roundQueueFile));
+      rmSync(roundQueueFile);
     }
   }
   ctx.load = summed(ctx.load, ran);

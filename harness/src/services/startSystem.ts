@@ -10,7 +10,7 @@ export const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
 export const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
 
 /** The system's deliberately broken modes, for the harness's self-test. */
-export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker'] as const;
+export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker', 'random-admission'] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
@@ -22,6 +22,8 @@ export interface SystemOptions {
   brokenModes?: BrokenMode[];
   redisTimeoutMs?: number;
   kafkaTimeoutMs?: number;
+  /** How long an admission token stays good after its ticket was admitted, in ms (whole seconds; the API's default otherwise). */
+  admissionTokenTtl?: number;
   /** Folder for the services' logs (the stack's logs folder by default). */
   logDir?: string;
   readyTimeoutMs?: number;
@@ -46,6 +48,7 @@ const brokenEnv: Record<BrokenMode, string> = {
   'non-atomic-stock': 'FLUXGATE_BROKEN_NON_ATOMIC_STOCK',
   'ack-before-kafka': 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA',
   'non-idempotent-worker': 'FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER',
+  'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
 };
 
 /**
@@ -104,6 +107,7 @@ function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, o
     PER_USER_LIMIT: String(options.perUserLimit ?? 1),
     ...(options.redisTimeoutMs ? { REDIS_TIMEOUT_MS: String(options.redisTimeoutMs) } : {}),
     ...(options.kafkaTimeoutMs ? { KAFKA_TIMEOUT_MS: String(options.kafkaTimeoutMs) } : {}),
+    ...(options.admissionTokenTtl ? { WAITING_ROOM_TOKEN_TTL_SEC: String(Math.round(options.admissionTokenTtl / 1000)) } : {}),
     LOG_LEVEL: 'info',
   };
   const healthy = async () => {

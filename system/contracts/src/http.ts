@@ -22,12 +22,24 @@ export const errorCodes = {
   unsupported_media_type: 415,
   unauthorized: 401,
   not_found: 404,
+  /** Admission-Token: not made by this server (bad signature or shape). */
+  token_forged: 403,
+  /** Admission-Token: past its expiry, or from before the sale was re-armed. */
+  token_expired: 403,
+  /** Admission-Token: already used (a retry with the first use's Idempotency-Key is not a replay). */
+  token_replayed: 409,
+  /** Admission-Token: made for another product than the body's productId. */
+  token_other_product: 403,
+  /** GET /queue/:ticket: not a ticket this server handed out. */
+  unknown_ticket: 404,
+  /** GET /queue/:ticket: handed out before the sale was re-armed; order again for a new ticket. */
+  ticket_stale: 410,
 } as const;
 export type ErrorCode = keyof typeof errorCodes;
 
 export interface ErrorBody {
   error: ErrorCode;
-  /** For invalid_request: the offending field. */
+  /** For invalid_request: the offending field; for the token_* codes: `admission-token`. */
   field?: string;
   /** For unavailable after a late Kafka ack: the order that may yet be placed. */
   orderId?: string;
@@ -49,4 +61,6 @@ export interface ProductStock {
 export interface ArmSaleRequest {
   productId: string;
   stock: number;
+  /** The waiting room's admissions per second (WAITING_ROOM_RATE_PER_SEC, else the limiter's rate, by default). */
+  admissionRatePerSec?: number;
 }

@@ -17,6 +17,18 @@ export const redisKeys = {
    */
   pending: (productId: string) => `{sale:${productId}}:pending`,
   /**
+   * The waiting room's queue (hash): epoch (changes at every arm), issued (tickets handed out), and
+   * the serving counter's terms base, start (ms), rate (per s) and paused ('1'/'0'): the counter is
+   * base + (now − start) · rate / 1000 while not paused, never above issued.
+   */
+  queue: (productId: string) => `{sale:${productId}}:queue`,
+  /** Hash userId → ticket number: a user shed again keeps their place. */
+  ticketOf: (productId: string) => `{sale:${productId}}:ticket-of`,
+  /** Hash ticket number → Redis time (ms) of its first admitted poll: the admission token's expiry counts from it. */
+  admitted: (productId: string) => `{sale:${productId}}:admitted`,
+  /** Hash ticket number → the Idempotency-Key key name of the order that used its token ('' without one). */
+  tokensUsed: (productId: string) => `{sale:${productId}}:tokens-used`,
+  /**
    * Hash orderId → productId of the orders the API accepted (Kafka acked) whose ids were made in the
    * hour starting at hourMs; answers "pending" before the worker writes an order. One key per hour,
    * so that a batch of acks is one command and the whole hour expires at once.

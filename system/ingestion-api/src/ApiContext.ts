@@ -6,7 +6,9 @@ import type { SaleStore } from './db/SaleStore.ts';
 import type { OrderBatcher } from './kafka/OrderBatcher.ts';
 import type { OrderProducer } from './kafka/OrderProducer.ts';
 import type { SaleGate, TakeFn } from './redis/SaleGate.ts';
+import type { WaitingQueue } from './redis/WaitingQueue.ts';
 import type { OrderTakeover } from './takeover/OrderTakeover.ts';
+import type { QueueSigner } from './waitingRoom/QueueSigner.ts';
 
 /** The connected parts the routes work with. */
 export interface ApiContext {
@@ -21,4 +23,8 @@ export interface ApiContext {
   takeover: OrderTakeover;
   store: SaleStore;
   catalog: ProductCatalog;
+  /** The waiting room's ticket reads and admin steering. */
+  queue: WaitingQueue;
+  /** Signs and checks tickets and admission tokens. */
+  signer: QueueSigner;
 }

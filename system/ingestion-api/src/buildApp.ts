@@ -12,15 +12,19 @@ import { OrderProducer } from './kafka/OrderProducer.ts';
 import { connectRedis } from './redis/connectRedis.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
 import { SaleGate } from './redis/SaleGate.ts';
+import { WaitingQueue } from './redis/WaitingQueue.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { healthRoutes } from './routes/healthRoutes.ts';
 import { orderRoute } from './routes/orderRoute.ts';
 import { orderStatusRoute } from './routes/orderStatusRoute.ts';
 import { productRoute } from './routes/productRoute.ts';
+import { queueRoute } from './routes/queueRoute.ts';
 import { waitingRoomRoute } from './routes/waitingRoomRoute.ts';
 import { StartupError } from './StartupError.ts';
 import { OrderTakeover } from './takeover/OrderTakeover.ts';
 import { OrphanSweeper } from './takeover/OrphanSweeper.ts';
+import { scrambleBlock } from './waitingRoom/admissionOrder.ts';
+import { QueueSigner } from './waitingRoom/QueueSigner.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -76,6 +80,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     });
     closers.push(() => batcher.close());
 
+    const queueSlack = config.broken.randomAdmission ? scrambleBlock : 0;
     const gate = new SaleGate(redis, {
       perUserLimit: config.perUserLimit,
       ratePerSec: config.rateLimit.perSec,
@@ -83,6 +88,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       answerTtlMs: config.idempotencyTtlSec * 1000,
       pendingTtlMs: 5 * config.timeouts.kafkaMs + 5_000 + config.takeover.leaseMs,
       leaseMs: config.takeover.leaseMs,
+      queueSlack,
     });
     const catalog = new ProductCatalog(store);
     const takeover = new OrderTakeover(batcher, gate, log.child({ part: 'takeover' }));
@@ -102,6 +108,8 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       takeover,
       store,
       catalog,
+      queue: new WaitingQueue(redis, queueSlack),
+      signer: new QueueSigner(config.waitingRoom.secret),
     };
     const app = await fastifyApp(ctx, closeAll);
     return { app, log, close: () => app.close() };
@@ -118,6 +126,8 @@ async function fastifyApp(ctx: ApiContext, onClose: () => Promise<void>): Promis
     bodyLimit: ctx.config.bodyLimitBytes,
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false } },
+    // A queue ticket carries its product id (up to 64 characters) in base64url.
+    routerOptions: { maxParamLength: 256 },
   });
   app.addHook('onClose', onClose);
   app.removeContentTypeParser('text/plain');
@@ -128,6 +138,7 @@ async function fastifyApp(ctx: ApiContext, onClose: () => Promise<void>): Promis
   productRoute(app, ctx);
   healthRoutes(app, ctx);
   waitingRoomRoute(app);
+  queueRoute(app, ctx);
   await adminRoutes(app, ctx);
   await app.ready();
   return app;
@@ -139,6 +150,9 @@ function announceRiskyModes(config: Config, log: Logger): void {
   }
   if (config.broken.ackBeforeKafka) {
     log.error({ mode: 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA' }, 'DELIBERATELY BROKEN MODE ON: orders are acknowledged before Kafka acks and dropped when the produce fails; orders WILL BE LOST. For the harness self-test only.');
+  }
+  if (config.broken.randomAdmission) {
+    log.error({ mode: 'FLUXGATE_BROKEN_RANDOM_ADMISSION' }, 'DELIBERATELY BROKEN MODE ON: the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN. For the harness self-test only.');
   }
   if (config.adminTokenGenerated) {
     log.warn({ adminToken: config.adminToken }, 'ADMIN_TOKEN is not set: generated a token for this process; set ADMIN_TOKEN to choose one');

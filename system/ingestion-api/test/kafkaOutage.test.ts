@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/index.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 import { setApiKafkaLink } from './support/kafkaLink.ts';
+import { queueClient } from './support/queueClient.ts';
 import { readOrderEvents } from './support/readOrderEvents.ts';
 
 let stack: StartedStack;
@@ -35,6 +36,33 @@ const eventually = async (check: () => Promise<boolean>, ms = 15_000) => {
 };
 
 describe('Kafka does not ack', () => {
+  it('lets an admitted buyer whose order Kafka refused retry it with the same key and token, and no one else', async () => {
+    const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '1000' }));
+    try {
+      const q = queueClient(api.app);
+      await q.arm('cut-token', 5, 50);
+      await q.steer('cut-token', 'pause');
+      const { ticket } = await q.ticket('cut-token', 'w1');
+      await q.steer('cut-token', 'resume');
+      const token = (await q.until(ticket, 'admitted')).admissionToken!;
+      const headers = { 'admission-token': token, 'idempotency-key': 'w1-key' };
+
+      await setApiKafkaLink(stack, false);
+      const refused = await q.order('cut-token', 'w1', headers);
+      expect([refused.statusCode, refused.json().error]).toEqual([503, 'unavailable']);
+      expect(await eventually(async () => (await redis.get(redisKeys.stock('cut-token'))) === '5')).toBe(true);
+
+      await setApiKafkaLink(stack, true);
+      const other = await q.order('cut-token', 'w1', { ...headers, 'idempotency-key': 'another-key' });
+      expect([other.statusCode, other.json().error]).toEqual([409, 'token_replayed']);
+      const retry = await q.order('cut-token', 'w1', headers);
+      expect(retry.statusCode).toBe(200);
+      expect(await redis.get(redisKeys.stock('cut-token'))).toBe('4');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('answers 503, gives every unit back, and takes orders again once Kafka is back', async () => {
     const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '1000' }));
     try {

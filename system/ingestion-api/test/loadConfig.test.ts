@@ -13,10 +13,12 @@ describe('loadConfig', () => {
       timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
       kafka: { lingerMs: 0, maxBatch: 1_000, partitions: 4, producers: 2 },
       takeover: { leaseMs: 10_000, sweepMs: 1_000 },
-      broken: { nonAtomicStock: false, ackBeforeKafka: false },
+      broken: { nonAtomicStock: false, ackBeforeKafka: false, randomAdmission: false },
+      waitingRoom: { ratePerSec: 20_000, tokenTtlMs: 60_000 },
       adminTokenGenerated: true,
     });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
+    expect(config.waitingRoom.secret).toContain(config.adminToken);
   });
 
   it('parses the variables it is given', () => {
@@ -24,16 +26,20 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 0, kafkaBrokers: ['a:1', 'b:2'], rateLimit: { perSec: 50 }, adminTokenGenerated: false, broken: { ackBeforeKafka: true } });
     expect(loadConfig({ KAFKA_TIMEOUT_MS: '500' }).takeover.leaseMs).toBe(4_000);
     expect(loadConfig({ ORDER_LEASE_MS: '700', ORDER_SWEEP_MS: '0' }).takeover).toEqual({ leaseMs: 700, sweepMs: 0 });
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ WAITING_ROOM_SECRET: secret, WAITING_ROOM_RATE_PER_SEC: '300', WAITING_ROOM_TOKEN_TTL_SEC: '5' }).waitingRoom).toEqual({ secret, ratePerSec: 300, tokenTtlMs: 5_000 });
+    expect(loadConfig({ RATE_LIMIT_PER_SEC: '70' }).waitingRoom.ratePerSec).toBe(70);
   });
 
   it('names every bad variable', () => {
-    const bad = () => loadConfig({ PORT: 'http', RATE_LIMIT_BURST: '0', KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', FLUXGATE_BROKEN_NON_ATOMIC_STOCK: 'yes' });
+    const bad = () => loadConfig({ PORT: 'http', RATE_LIMIT_BURST: '0', KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', FLUXGATE_BROKEN_NON_ATOMIC_STOCK: 'yes', WAITING_ROOM_SECRET: 'short' });
     expect(bad).toThrow(ConfigError);
     try {
       bad();
     } catch (err) {
       const names = (err as ConfigError).problems.map((p) => p.split(':')[0]);
-      expect(names.sort()).toEqual(['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'KAFKA_BROKERS', 'PORT', 'RATE_LIMIT_BURST', 'REDIS_URL']);
+      expect(names.sort()).toEqual(['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'KAFKA_BROKERS', 'PORT', 'RATE_LIMIT_BURST', 'REDIS_URL', 'WAITING_ROOM_SECRET']);
+      expect((err as ConfigError).problems.join('\n')).not.toContain('short');
     }
   });
 
@@ -43,5 +49,6 @@ describe('loadConfig', () => {
     expect(loadConfig(prod).production).toBe(true);
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_NON_ATOMIC_STOCK: '1' })).toThrow(/FLUXGATE_BROKEN_NON_ATOMIC_STOCK: a deliberately broken mode is refused/);
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: 'true' })).toThrow(/FLUXGATE_BROKEN_ACK_BEFORE_KAFKA/);
+    expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_RANDOM_ADMISSION: '1' })).toThrow(/FLUXGATE_BROKEN_RANDOM_ADMISSION: a deliberately broken mode is refused/);
   });
 });

@@ -145,12 +145,12 @@ describe('waiting room', () => {
       }
       expect(statuses.slice(0, 2)).toEqual([200, 200]);
       expect(statuses.slice(2)).toContain(302);
-      expect(location).toMatch(/^\/waiting-room\?productId=p-rate&userId=u\d&idempotencyKey=r\d$/);
+      expect(location).toMatch(/^\/waiting-room\?productId=p-rate&userId=u\d&ticket=[\w.-]+&idempotencyKey=r\d$/);
 
       const page = await limited.app.inject({ method: 'GET', url: location! });
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toContain('text/html');
-      expect(page.body).toContain('/products/');
+      expect(page.body).toContain('/queue/');
       expect(page.body).not.toMatch(/https?:\/\//);
 
       const hostile = await limited.app.inject({ method: 'GET', url: `/waiting-room?productId=${encodeURIComponent('<script>alert(1)</script>')}` });

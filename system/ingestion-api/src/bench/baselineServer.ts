@@ -17,6 +17,9 @@ const keys = [
   redisKeys.bucket(productId),
   `{sale:${productId}}:pending`,
   redisKeys.idempotency(productId, 'none'),
+  redisKeys.queue(productId),
+  redisKeys.ticketOf(productId),
+  redisKeys.tokensUsed(productId),
 ];
 type Take = (...args: (string | number)[]) => Promise<string>;
 const redisTake = (redis as unknown as { take: Take }).take.bind(redis);
@@ -25,7 +28,7 @@ const take: Take = (...args) => writes.run(() => redisTake(...args));
 const app = Fastify({ logger: false });
 app.post('/order', async (request, reply) => {
   const { userId } = request.body as { userId: string };
-  const answer = await take(...keys, userId, 'order-id', 1, 1_000_000, 1_000_000, '0', 10_000, 60_000);
+  const answer = await take(...keys, userId, 'order-id', 1, 1_000_000, 1_000_000, '0', 10_000, 60_000, '', '', 0);
   return answer === 'ok' ? { status: 'accepted' } : reply.code(409).send({ error: answer });
 });
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });

@@ -10,7 +10,7 @@ const int = (min: number) => {
 const flag = z.enum(['0', '1', 'false', 'true'], { error: 'expected 1 or 0' }).transform((v) => v === '1' || v === 'true');
 
 /** Variables whose value may hold a password: never echoed in an error. */
-const secrets = new Set(['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const secrets = new Set(['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'WAITING_ROOM_SECRET']);
 
 /** Every environment variable the API reads, with its default. The README lists the same. */
 const envSchema = z.object({
@@ -39,10 +39,14 @@ const envSchema = z.object({
   DATABASE_TIMEOUT_MS: int(1).default(2_000),
   IDEMPOTENCY_TTL_SEC: int(1).default(86_400),
   BODY_LIMIT_BYTES: int(64).default(1_024),
+  WAITING_ROOM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WAITING_ROOM_RATE_PER_SEC: int(1).optional(),
+  WAITING_ROOM_TOKEN_TTL_SEC: int(1).default(60),
   INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   FLUXGATE_BROKEN_NON_ATOMIC_STOCK: flag.default(false),
   FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: flag.default(false),
+  FLUXGATE_BROKEN_RANDOM_ADMISSION: flag.default(false),
 });
 
 export interface Config {
@@ -66,11 +70,17 @@ export interface Config {
    */
   takeover: { leaseMs: number; sweepMs: number };
   idempotencyTtlSec: number;
+  /**
+   * secret: signs tickets and admission tokens (the same on every instance; derived from the admin
+   * token unless WAITING_ROOM_SECRET is set); ratePerSec: admissions per second of a freshly armed
+   * sale; tokenTtlMs: how long an admission token stays good after its ticket was admitted.
+   */
+  waitingRoom: { secret: string; ratePerSec: number; tokenTtlMs: number };
   bodyLimitBytes: number;
   instanceId: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Deliberately broken modes for the harness self-test; never allowed in production. */
-  broken: { nonAtomicStock: boolean; ackBeforeKafka: boolean };
+  broken: { nonAtomicStock: boolean; ackBeforeKafka: boolean; randomAdmission: boolean };
 }
 
 /**
@@ -92,10 +102,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (production && !e.ADMIN_TOKEN) problems.push('ADMIN_TOKEN: required when NODE_ENV=production');
-  for (const name of ['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA'] as const) {
+  for (const name of ['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA', 'FLUXGATE_BROKEN_RANDOM_ADMISSION'] as const) {
     if (production && e[name]) problems.push(`${name}: a deliberately broken mode is refused when NODE_ENV=production`);
   }
   if (problems.length) throw new ConfigError(problems);
+  const adminToken = e.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   return {
     production,
     port: e.PORT,
@@ -103,7 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     kafkaBrokers: e.KAFKA_BROKERS,
     databaseUrl: e.DATABASE_URL,
-    adminToken: e.ADMIN_TOKEN ?? randomBytes(24).toString('base64url'),
+    adminToken,
     adminTokenGenerated: !e.ADMIN_TOKEN,
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     perUserLimit: e.PER_USER_LIMIT,
@@ -111,9 +122,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS },
     takeover: { leaseMs: e.ORDER_LEASE_MS ?? 4 * e.KAFKA_TIMEOUT_MS + 2_000, sweepMs: e.ORDER_SWEEP_MS },
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
+    waitingRoom: {
+      secret: e.WAITING_ROOM_SECRET ?? `admin token: ${adminToken}`,
+      ratePerSec: e.WAITING_ROOM_RATE_PER_SEC ?? e.RATE_LIMIT_PER_SEC,
+      tokenTtlMs: e.WAITING_ROOM_TOKEN_TTL_SEC * 1000,
+    },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     instanceId: e.INSTANCE_ID,
     logLevel: e.LOG_LEVEL,
-    broken: { nonAtomicStock: e.FLUXGATE_BROKEN_NON_ATOMIC_STOCK, ackBeforeKafka: e.FLUXGATE_BROKEN_ACK_BEFORE_KAFKA },
+    broken: { nonAtomicStock: e.FLUXGATE_BROKEN_NON_ATOMIC_STOCK, ackBeforeKafka: e.FLUXGATE_BROKEN_ACK_BEFORE_KAFKA, randomAdmission: e.FLUXGATE_BROKEN_RANDOM_ADMISSION },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
@@ -10,8 +11,14 @@ import { gateScripts } from './gateScripts.ts';
 /** What the take script answered: see gateScripts.take. */
 export type TakeAnswer = string;
 
+/** The ticket of a verified admission token, passed to the take. */
+export interface Admission {
+  ticket: number;
+  epoch: string;
+}
+
 /** Takes one unit for a user; the broken non-atomic mode supplies another implementation. */
-export type TakeFn = (productId: string, userId: string, orderId: string, idempotencyKey: string | undefined) => Promise<TakeAnswer>;
+export type TakeFn = (productId: string, userId: string, orderId: string, idempotencyKey: string | undefined, admission?: Admission) => Promise<TakeAnswer>;
 
 export interface SaleGateOptions {
   perUserLimit: number;
@@ -23,6 +30,8 @@ export interface SaleGateOptions {
   pendingTtlMs: number;
   /** Age after which an in-flight order nobody settled may be taken over. */
   leaseMs: number;
+  /** How far the serving counter may run past the last ticket: 0, or the broken random-order mode's block. */
+  queueSlack: number;
 }
 
 type Arg = string | number;
@@ -46,7 +55,7 @@ const globChars = /[*?[\]\\]/g;
 /** The Redis side of a sale: the atomic take, its commit or release, stock reads and resets. */
 export class SaleGate {
   readonly #redis: Redis & GateCommands;
-  readonly #takeArgs: [string, string, string];
+  readonly #takeArgs: [string, string, string, string];
   readonly #pendingTtl: string;
   readonly #answerTtl: string;
   readonly #commits = new CommitQueue((productId, orders) => this.#commitBatch(productId, orders));
@@ -61,14 +70,14 @@ export class SaleGate {
     redis.defineCommand('fluxgateSweep', gateScripts.sweep);
     this.#redis = redis as Redis & GateCommands;
     this.#writes = new CorkedWrites(redis, writeChunk);
-    this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst)];
+    this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst), String(options.queueSlack)];
     this.#pendingTtl = String(options.pendingTtlMs);
     this.#answerTtl = String(options.answerTtlMs);
   }
 
   /** The atomic step: see gateScripts.take for the answers. */
-  readonly take: TakeFn = (productId, userId, orderId, idempotencyKey) => {
-    const [limit, rate, burst] = this.#takeArgs;
+  readonly take: TakeFn = (productId, userId, orderId, idempotencyKey, admission) => {
+    const [limit, rate, burst, slack] = this.#takeArgs;
     return this.#writes.run(() =>
       this.#redis.fluxgateTake(
         redisKeys.stock(productId),
@@ -76,6 +85,9 @@ export class SaleGate {
         redisKeys.bucket(productId),
         redisKeys.pending(productId),
         redisKeys.idempotency(productId, idempotencyKey ?? ''),
+        redisKeys.queue(productId),
+        redisKeys.ticketOf(productId),
+        redisKeys.tokensUsed(productId),
         userId,
         orderId,
         limit,
@@ -84,6 +96,9 @@ export class SaleGate {
         idempotencyKey === undefined ? '0' : '1',
         this.#pendingTtl,
         this.#answerTtl,
+        admission ? String(admission.ticket) : '',
+        admission?.epoch ?? '',
+        slack,
       ),
     );
   };
@@ -181,17 +196,24 @@ export class SaleGate {
   }
 
   /**
-   * Sets the stock and the buyers of a sale in one step, emptying its bucket and in-flight record.
-   * With clearAnswers, also forgets every stored Idempotency-Key answer of the product.
+   * Sets the stock and the buyers of a sale in one step, emptying its bucket and in-flight record,
+   * and starts an empty queue of a new epoch admitting `admissionRatePerSec`. With clearAnswers,
+   * also forgets every stored Idempotency-Key answer of the product.
    */
-  async reset(productId: string, stock: number, buyers: ReadonlyMap<string, number>, clearAnswers: boolean): Promise<void> {
+  async reset(productId: string, stock: number, buyers: ReadonlyMap<string, number>, clearAnswers: boolean, admissionRatePerSec: number): Promise<void> {
     await this.#redis.fluxgateReset(
       redisKeys.stock(productId),
       redisKeys.buyers(productId),
       redisKeys.bucket(productId),
       redisKeys.pending(productId),
+      redisKeys.queue(productId),
+      redisKeys.ticketOf(productId),
+      redisKeys.admitted(productId),
+      redisKeys.tokensUsed(productId),
       stock,
       JSON.stringify(Object.fromEntries(buyers)),
+      randomBytes(8).toString('base64url'),
+      admissionRatePerSec,
     );
     if (clearAnswers) await this.#forgetAnswers(productId);
   }

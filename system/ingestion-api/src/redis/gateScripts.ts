@@ -1,3 +1,5 @@
+import { servingLua } from './queueScripts.ts';
+
 /** Redis time in whole milliseconds, as `now`. */
 const nowLua = `
 local t = redis.call('TIME')
@@ -32,17 +34,24 @@ end
  */
 export const gateScripts = {
   /**
-   * The one atomic step of the hot path: idempotency replay, armed check, stock, per-user limit,
-   * token bucket, then take one unit.
-   * KEYS: stock, buyers, bucket, pending, idempotency.
+   * The one atomic step of the hot path: idempotency replay, armed check, the admission token's
+   * single use, stock, per-user limit, then (without a token) the waiting room and the token bucket,
+   * then take one unit. Without a token a buyer is queued when tickets are waiting (a newcomer
+   * joins the back), when admission is paused, or when the bucket is empty; a user already holding
+   * a ticket gets it back. The serving counter is never stored as it moves: it is computed here and
+   * in queueScripts from base, start and rate (see redisKeys.queue).
+   * KEYS: stock, buyers, bucket, pending, idempotency, queue, ticketOf, tokensUsed.
    * ARGV: userId, orderId, perUserLimit, ratePerSec, burst, hasIdempotencyKey ('1'/'0'),
-   *       pendingTtlMs, answerTtlMs.
-   * Returns 'ok', 'sold_out', 'already_ordered', 'limited', 'unarmed', or a stored first answer
-   * ('sold_out', 'already_ordered', 'pending:<orderId>', 'accepted:<orderId>').
+   *       pendingTtlMs, answerTtlMs, admitted ticket number ('' without a token), the token's queue
+   *       epoch, how far the serving counter may run past the last ticket (0; the broken
+   *       random-order mode's block).
+   * Returns 'ok', 'sold_out', 'already_ordered', 'queued:<ticket number>:<epoch>', 'unarmed',
+   * 'token_expired' (another epoch), 'token_replayed', or a stored first answer ('sold_out',
+   * 'already_ordered', 'pending:<orderId>', 'accepted:<orderId>').
    */
   take: {
-    numberOfKeys: 5,
-    lua: `
+    numberOfKeys: 8,
+    lua: `${servingLua}
 local idem = ARGV[6] == '1'
 if idem then
   local first = redis.call('GET', KEYS[5])
@@ -50,6 +59,14 @@ if idem then
 end
 local stock = tonumber(redis.call('GET', KEYS[1]))
 if not stock then return 'unarmed' end
+local admission = ARGV[9] ~= ''
+if admission then
+  if redis.call('HGET', KEYS[6], 'epoch') ~= ARGV[10] then return 'token_expired' end
+  local mark = idem and KEYS[5] or ''
+  local used = redis.call('HGET', KEYS[8], ARGV[9])
+  if used and (used == '' or used ~= mark) then return 'token_replayed' end
+  if not used then redis.call('HSET', KEYS[8], ARGV[9], mark) end
+end
 if stock <= 0 then
   if idem then redis.call('SET', KEYS[5], 'sold_out', 'PX', ARGV[8]) end
   return 'sold_out'
@@ -59,16 +76,38 @@ if held >= tonumber(ARGV[3]) then
   if idem then redis.call('SET', KEYS[5], 'already_ordered', 'PX', ARGV[8]) end
   return 'already_ordered'
 end
-local rate = tonumber(ARGV[4])
-local burst = tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local bucket = redis.call('HMGET', KEYS[3], 'tokens', 'ts')
-local tokens = tonumber(bucket[1]) or burst
-local ts = tonumber(bucket[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
-if tokens < 1 then return 'limited' end
-redis.call('HSET', KEYS[3], 'tokens', tostring(tokens - 1), 'ts', tostring(now))
+if not admission then
+  local q = redis.call('HMGET', KEYS[6], unpack(queueFields))
+  local paused = q[6] == '1'
+  local serving, issued = servingAt(q, now, tonumber(ARGV[11]))
+  serving = math.floor(serving)
+  local queued = paused or issued > serving
+  if not queued then
+    local rate = tonumber(ARGV[4])
+    local burst = tonumber(ARGV[5])
+    local bucket = redis.call('HMGET', KEYS[3], 'tokens', 'ts')
+    local tokens = tonumber(bucket[1]) or burst
+    local ts = tonumber(bucket[2]) or now
+    tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
+    if tokens < 1 then
+      queued = true
+    else
+      redis.call('HSET', KEYS[3], 'tokens', tostring(tokens - 1), 'ts', tostring(now))
+    end
+  end
+  if queued then
+    if not q[1] then return 'unarmed' end
+    local n = redis.call('HGET', KEYS[7], ARGV[1])
+    if not n then
+      if serving >= issued then redis.call('HSET', KEYS[6], 'base', tostring(issued), 'start', tostring(now)) end
+      n = redis.call('HINCRBY', KEYS[6], 'issued', 1)
+      redis.call('HSET', KEYS[7], ARGV[1], n)
+    end
+    return 'queued:' .. n .. ':' .. q[1]
+  end
+end
 redis.call('DECR', KEYS[1])
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 redis.call('HSET', KEYS[4], ARGV[2], cjson.encode({ARGV[1], math.floor(now), 0, idem and KEYS[5] or ''}))
@@ -142,15 +181,18 @@ return out
 `,
   },
   /**
-   * Arms or reseeds a sale in one step. KEYS: stock, buyers, bucket, pending.
-   * ARGV: stock, and a JSON object userId → units of the buyers to restore.
+   * Arms or reseeds a sale in one step, with an empty queue of a new epoch.
+   * KEYS: stock, buyers, bucket, pending, queue, ticketOf, admitted, tokensUsed.
+   * ARGV: stock, a JSON object userId → units of the buyers to restore, the queue's epoch and
+   * admissions per second.
    */
   reset: {
-    numberOfKeys: 4,
-    lua: `
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+    numberOfKeys: 8,
+    lua: `${nowLua}
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
 redis.call('SET', KEYS[1], ARGV[1])
 for userId, units in pairs(cjson.decode(ARGV[2])) do redis.call('HSET', KEYS[2], userId, units) end
+redis.call('HSET', KEYS[5], 'epoch', ARGV[3], 'issued', 0, 'base', 0, 'start', now, 'rate', ARGV[4], 'paused', 0)
 return 1
 `,
   },

@@ -1,9 +1,13 @@
-import type { ArmSaleRequest, ProductStock } from '@flux-gate/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { ArmSaleRequest, ProductStock, QueueAdminState, QueueRateRequest } from '@flux-gate/contracts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiContext } from '../ApiContext.ts';
 import { bearerAuth } from '../http/bearerAuth.ts';
+import { notArmed } from '../http/notArmed.ts';
 import { errorBodySchema, sendError } from '../http/sendError.ts';
+import type { QueueAction } from '../redis/WaitingQueue.ts';
 import { idSchema, productStockSchema } from './schemas.ts';
+
+const rateSchema = { type: 'number', exclusiveMinimum: 0, maximum: 10_000_000 } as const;
 
 const response = { 200: productStockSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
 
@@ -11,31 +15,55 @@ const armSchema = {
   body: {
     type: 'object',
     required: ['productId', 'stock'],
-    properties: { productId: idSchema, stock: { type: 'integer', minimum: 0, maximum: 1_000_000_000 } },
+    properties: {
+      productId: idSchema,
+      stock: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+      admissionRatePerSec: rateSchema,
+    },
   },
   response,
 } as const;
 
-const reseedSchema = {
-  params: { type: 'object', required: ['productId'], properties: { productId: idSchema } },
-  response,
+const params = { type: 'object', required: ['productId'], properties: { productId: idSchema } } as const;
+const reseedSchema = { params, response } as const;
+
+const queueResponse = {
+  200: {
+    type: 'object',
+    required: ['productId', 'issued', 'serving', 'waiting', 'ratePerSec', 'paused', 'remaining'],
+    properties: {
+      productId: { type: 'string' },
+      issued: { type: 'integer' },
+      serving: { type: 'integer' },
+      waiting: { type: 'integer' },
+      ratePerSec: { type: 'number' },
+      paused: { type: 'boolean' },
+      remaining: { type: 'integer' },
+    },
+  },
+  '4xx': errorBodySchema,
+  '5xx': errorBodySchema,
 } as const;
+const queueSchema = { params, response: queueResponse } as const;
+const rateRequestSchema = { params, body: { type: 'object', required: ['ratePerSec'], properties: { ratePerSec: rateSchema } }, response: queueResponse } as const;
 
 /**
  * Admin routes, behind `Authorization: Bearer <ADMIN_TOKEN>`.
- * POST /admin/sales arms a fresh sale in PostgreSQL, then in Redis.
+ * POST /admin/sales arms a fresh sale in PostgreSQL, then in Redis, with an empty queue.
  * POST /admin/sales/:productId/reseed rebuilds Redis from PostgreSQL after Redis lost its data.
+ * GET /admin/sales/:productId/queue and POST …/queue/pause, …/resume, …/rate read and steer admission.
  */
-export async function adminRoutes(app: FastifyInstance, { config, store, catalog, gate, log }: ApiContext): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { config, store, catalog, gate, queue, log }: ApiContext): Promise<void> {
+  const defaultRate = config.waitingRoom.ratePerSec;
   await app.register(async (admin) => {
     admin.addHook('onRequest', bearerAuth(config.adminToken));
 
     admin.post<{ Body: ArmSaleRequest }>('/admin/sales', { schema: armSchema }, async (request) => {
-      const { productId, stock } = request.body;
+      const { productId, stock, admissionRatePerSec = defaultRate } = request.body;
       await store.armSale(productId, stock);
       catalog.remember(productId);
-      await gate.reset(productId, stock, new Map(), true);
-      log.info({ productId, stock }, 'sale armed');
+      await gate.reset(productId, stock, new Map(), true, admissionRatePerSec);
+      log.info({ productId, stock, admissionRatePerSec }, 'sale armed');
       return { productId, remaining: stock } satisfies ProductStock;
     });
 
@@ -43,9 +71,25 @@ export async function adminRoutes(app: FastifyInstance, { config, store, catalog
       const { productId } = request.params;
       const record = await store.saleRecord(productId);
       if (!record) return sendError(reply, 'unknown_product');
-      await gate.reset(productId, record.stock, record.buyers, false);
+      await gate.reset(productId, record.stock, record.buyers, false, defaultRate);
       log.warn({ productId, stock: record.stock, buyers: record.buyers.size }, 'sale reseeded from PostgreSQL');
       return { productId, remaining: record.stock } satisfies ProductStock;
     });
+
+    const steer = async (productId: string, action: QueueAction, reply: FastifyReply, ratePerSec?: number) => {
+      const counters = await queue.control(productId, action, ratePerSec);
+      if (!counters) return (await catalog.exists(productId)) ? sendError(reply, 'unavailable', notArmed) : sendError(reply, 'unknown_product');
+      if (action !== 'get') log.warn({ productId, action, ratePerSec: counters.ratePerSec, paused: counters.paused }, 'waiting room steered');
+      const serving = Math.floor(counters.serving);
+      const { issued, remaining } = counters;
+      return { productId, issued, serving, waiting: Math.max(0, issued - serving), ratePerSec: counters.ratePerSec, paused: counters.paused, remaining } satisfies QueueAdminState;
+    };
+    type ProductParams = { Params: { productId: string } };
+    admin.get<ProductParams>('/admin/sales/:productId/queue', { schema: queueSchema }, (request, reply) => steer(request.params.productId, 'get', reply));
+    admin.post<ProductParams>('/admin/sales/:productId/queue/pause', { schema: queueSchema }, (request, reply) => steer(request.params.productId, 'pause', reply));
+    admin.post<ProductParams>('/admin/sales/:productId/queue/resume', { schema: queueSchema }, (request, reply) => steer(request.params.productId, 'resume', reply));
+    admin.post<ProductParams & { Body: QueueRateRequest }>('/admin/sales/:productId/queue/rate', { schema: rateRequestSchema }, (request, reply) =>
+      steer(request.params.productId, 'rate', reply, request.body.ratePerSec),
+    );
   });
 }

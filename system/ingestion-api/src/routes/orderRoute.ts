@@ -1,9 +1,11 @@
-import { idempotencyHeader, type OrderRequest } from '@flux-gate/contracts';
-import type { FastifyInstance } from 'fastify';
+import { admissionTokenHeader, idempotencyHeader, type OrderRequest, type QueuedResponse, queueTicketHeader } from '@flux-gate/contracts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiContext } from '../ApiContext.ts';
 import { notArmed } from '../http/notArmed.ts';
 import { errorBodySchema, sendError } from '../http/sendError.ts';
 import { newOrderId } from '../orderIds.ts';
+import type { Admission } from '../redis/SaleGate.ts';
+import type { QueueSigner } from '../waitingRoom/QueueSigner.ts';
 import { orderOutcomes } from './orderOutcomes.ts';
 import { idSchema } from './schemas.ts';
 
@@ -15,13 +17,27 @@ const schema = {
   },
   headers: {
     type: 'object',
-    properties: { [idempotencyHeader]: { type: 'string', minLength: 1, maxLength: 128 } },
+    properties: {
+      [idempotencyHeader]: { type: 'string', minLength: 1, maxLength: 128 },
+      [admissionTokenHeader]: { type: 'string', minLength: 1, maxLength: 2048 },
+    },
   },
   response: {
     200: {
       type: 'object',
       required: ['status', 'orderId'],
       properties: { status: { type: 'string', enum: ['accepted'] }, orderId: { type: 'string' } },
+    },
+    302: {
+      type: 'object',
+      required: ['status', 'productId', 'ticket', 'number', 'waitingRoomUrl'],
+      properties: {
+        status: { type: 'string', enum: ['queued'] },
+        productId: { type: 'string' },
+        ticket: { type: 'string' },
+        number: { type: 'integer' },
+        waitingRoomUrl: { type: 'string' },
+      },
     },
     '4xx': errorBodySchema,
     '5xx': errorBodySchema,
@@ -30,27 +46,39 @@ const schema = {
 
 interface OrderRoute {
   Body: OrderRequest;
-  Headers: { [idempotencyHeader]?: string };
+  Headers: { [idempotencyHeader]?: string; [admissionTokenHeader]?: string };
 }
+
+const tokenField = { field: admissionTokenHeader } as const;
+const queuedPrefix = 'queued:';
 
 /**
  * POST /order: one atomic Redis step decides, then the order goes to Kafka; 200 only after the
  * broker acked (acks=all). When the send fails: 503, and the unit goes back. When the ack is late:
  * 503 with the order id, since the send may still succeed; the unit goes back only if it finally
- * fails, and a retry with the same Idempotency-Key learns which.
+ * fails, and a retry with the same Idempotency-Key learns which. A shed buyer gets 302 with a
+ * ticket; an Admission-Token is checked here (signature, product, expiry) and spent in the Redis
+ * step (epoch, single use).
  */
 export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
-  const { take, catalog, log } = ctx;
+  const { take, catalog, log, signer } = ctx;
   const { handOff, replay, giveBack } = orderOutcomes(ctx);
 
   app.post<OrderRoute>('/order', { schema }, async (request, reply) => {
     const body = request.body;
     const { productId, userId } = body;
     const key = request.headers[idempotencyHeader];
+    const token = request.headers[admissionTokenHeader];
+    let admission: Admission | undefined;
+    if (token !== undefined) {
+      const reading = signer.readToken(token, productId, Date.now());
+      if ('error' in reading) return sendError(reply, reading.error, tokenField);
+      admission = { ticket: reading.ok.tkt, epoch: reading.ok.ep };
+    }
     const orderId = newOrderId();
     let answer: string;
     try {
-      answer = await take(productId, userId, orderId, key);
+      answer = await take(productId, userId, orderId, key, admission);
     } catch (err) {
       log.warn({ productId, err: (err as Error).message }, 'Redis did not answer the take; answering 503');
       giveBack(productId, orderId, key);
@@ -63,18 +91,25 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
       case 'sold_out':
       case 'already_ordered':
         return sendError(reply, answer);
-      case 'limited':
-        return reply.redirect(waitingRoomUrl(productId, userId, key), 302);
+      case 'token_expired':
+      case 'token_replayed':
+        return sendError(reply, answer, tokenField);
       case 'unarmed':
         return (await catalog.exists(productId)) ? sendError(reply, 'unavailable', notArmed) : sendError(reply, 'unknown_product');
       default:
+        if (answer.startsWith(queuedPrefix)) return queued(reply, signer, body, key, answer);
         return replay(reply, productId, key ?? '', answer);
     }
   });
 }
 
-function waitingRoomUrl(productId: string, userId: string, key: string | undefined): string {
-  const query = new URLSearchParams({ productId, userId });
+/** The 302 to the waiting room, with the ticket of the take's answer `queued:<number>:<epoch>`. */
+function queued(reply: FastifyReply, signer: QueueSigner, { productId, userId }: OrderRequest, key: string | undefined, answer: string): FastifyReply {
+  const [number, epoch] = answer.slice(queuedPrefix.length).split(':') as [string, string];
+  const ticket = signer.ticket({ productId, epoch, number: Number(number) });
+  const query = new URLSearchParams({ productId, userId, ticket });
   if (key !== undefined) query.set('idempotencyKey', key);
-  return `/waiting-room?${query}`;
+  const waitingRoomUrl = `/waiting-room?${query}`;
+  const body: QueuedResponse = { status: 'queued', productId, ticket, number: Number(number), waitingRoomUrl };
+  return reply.code(302).header('location', waitingRoomUrl).header(queueTicketHeader, ticket).send(body);
 }

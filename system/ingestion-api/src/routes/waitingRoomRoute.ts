@@ -7,7 +7,12 @@ const schema = {
   querystring: {
     type: 'object',
     required: ['productId'],
-    properties: { productId: idSchema, userId: idSchema, idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 } },
+    properties: {
+      productId: idSchema,
+      userId: idSchema,
+      idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
+      ticket: { type: 'string', minLength: 1, maxLength: 256 },
+    },
   },
   response: { '4xx': errorBodySchema },
 } as const;

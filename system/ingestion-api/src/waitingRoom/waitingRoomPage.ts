@@ -5,16 +5,21 @@ export interface WaitingRoomParams {
   productId: string;
   userId?: string;
   idempotencyKey?: string;
+  /** The queue ticket of the 302 that sent the buyer here. */
+  ticket?: string;
 }
 
 const style = `
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1d2430; }
 h1 { font-size: 1.5rem; }
-.stock { font-size: 2.5rem; font-weight: 700; }
+.big { font-size: 2.5rem; font-weight: 700; }
+progress { width: 100%; height: 1.25rem; }
+dl { display: grid; grid-template-columns: auto 1fr; gap: .25rem 1rem; }
+dd { margin: 0; font-weight: 600; }
 #message { padding: .75rem 1rem; border-radius: .5rem; background: #eef2f8; }
-body[data-state=success] #message { background: #e3f6e8; }
+body[data-state=success] #message, body[data-state=admitted] #message { background: #e3f6e8; }
 body[data-state=sold-out] #message, body[data-state=error] #message { background: #fbe9e9; }
-#retry, .small { color: #5a6475; font-size: .9rem; }
+.small { color: #5a6475; font-size: .9rem; }
 `;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
@@ -40,11 +45,19 @@ export function waitingRoomPage(params: WaitingRoomParams): string {
 </head>
 <body data-state="waiting">
 <h1>Waiting room for <span id="product">${product}</span></h1>
-<p>So many people want this product at once that we let orders in at a steady pace. Keep this page open:
-it retries your order for you, and a retry never buys twice.</p>
-<p>Units left: <span id="remaining" class="stock">…</span></p>
+<p>So many people want this product at once that we let buyers in at a steady pace, first come, first
+served. Keep this page open: it places your order when it is your turn, and a retry never buys twice.</p>
 <p id="message" role="status">Joining the queue…</p>
-<p id="retry"></p>
+<section id="queue" hidden>
+<p>Your place in line: <span id="position" class="big">…</span></p>
+<progress id="progress" max="1" value="0"></progress>
+<dl>
+<dt>People ahead of you</dt><dd id="ahead">…</dd>
+<dt>Estimated wait</dt><dd id="eta">…</dd>
+<dt>Units left</dt><dd id="remaining">…</dd>
+<dt>Your ticket</dt><dd>#<span id="ticket-number">…</span></dd>
+</dl>
+</section>
 <p class="small">Order id: <span id="order-id">none yet</span> · user: <span id="user">${escapeHtml(params.userId ?? '')}</span></p>
 <form id="who"${params.userId ? ' hidden' : ''}>
 <label>Your user id <input id="user-input" maxlength="64" required></label>

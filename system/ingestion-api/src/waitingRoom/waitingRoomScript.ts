@@ -1,7 +1,9 @@
 /**
  * The waiting room's browser script (plain JS, no external URL). It reads its settings from the
- * #settings JSON, polls the stock, and retries the order with exponential backoff and one
- * Idempotency-Key, so a retry can never buy twice.
+ * #settings JSON. With a ticket it polls GET /queue/<ticket> at the interval the API suggests,
+ * showing the place in line, the ETA and the progress; once admitted it places the order with the
+ * admission token; when the stock is gone it says so and stops. Every attempt of one buyer carries
+ * one Idempotency-Key (kept in sessionStorage), so a retry can never buy twice.
  */
 export const waitingRoomScript = `
 'use strict';
@@ -10,9 +12,11 @@ const productId = settings.productId;
 const el = (id) => document.getElementById(id);
 const storageKey = 'flux-gate:' + productId;
 let userId = settings.userId || '';
+let ticket = settings.ticket || '';
 let key = settings.idempotencyKey || '';
-let finished = false;
+let firstServing = null;
 let attempt = 0;
+let finished = false;
 
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -26,60 +30,84 @@ function show(state, text) {
 
 function finish(state, text) {
   finished = true;
-  el('retry').textContent = '';
+  el('queue').hidden = true;
   show(state, text);
 }
 
-async function pollStock() {
-  try {
-    const res = await fetch('/products/' + encodeURIComponent(productId), { cache: 'no-store' });
-    if (res.ok) {
-      const body = await res.json();
-      el('remaining').textContent = String(body.remaining);
-      if (body.remaining === 0 && !finished) finish('sold-out', 'Sold out: every unit has found a buyer. Sorry!');
-    } else if (res.status === 404) {
-      el('remaining').textContent = '–';
-      finish('error', 'This product is not on sale.');
-    } else {
-      el('remaining').textContent = '?';
-    }
-  } catch {
-    el('remaining').textContent = '?';
-  }
-  if (!finished) setTimeout(pollStock, 1000);
-}
-
-function scheduleRetry(why) {
-  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+function backoff() {
   attempt += 1;
-  show('waiting', why);
-  const due = Date.now() + delay;
-  const tick = () => {
-    if (finished) return;
-    const left = due - Date.now();
-    if (left <= 0) return void order();
-    el('retry').textContent = 'Next try in ' + Math.ceil(left / 1000) + ' s (attempt ' + (attempt + 1) + ').';
-    setTimeout(tick, Math.min(250, left));
-  };
-  tick();
+  return Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }
 
-async function order() {
+function formatEta(ms) {
+  if (ms === null) return 'paused';
+  if (ms < 1000) return 'less than a second';
+  const s = Math.ceil(ms / 1000);
+  return s < 90 ? s + ' s' : Math.ceil(s / 60) + ' min';
+}
+
+function showQueue(q) {
+  el('queue').hidden = false;
+  el('remaining').textContent = String(q.remaining);
+  el('ticket-number').textContent = String(q.number);
+  if (firstServing === null) firstServing = Math.min(q.serving, q.number - 1);
+  const span = Math.max(1, q.number - firstServing);
+  const done = q.state === 'waiting' ? Math.max(0, q.serving - firstServing) : span;
+  el('progress').max = span;
+  el('progress').value = Math.min(span, done);
+  el('position').textContent = String(q.position);
+  el('ahead').textContent = String(q.ahead);
+  el('eta').textContent = q.state === 'waiting' ? formatEta(q.etaMs) : 'now';
+}
+
+async function poll() {
   if (finished) return;
-  el('retry').textContent = 'Trying now…';
   let res;
   try {
-    res = await fetch('/order', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify({ userId, productId }),
-      redirect: 'manual',
-    });
+    res = await fetch('/queue/' + encodeURIComponent(ticket), { cache: 'no-store' });
   } catch {
-    return scheduleRetry('The connection failed. We keep your place and try again.');
+    show('waiting', 'The connection dropped. You keep your place; reconnecting…');
+    return void setTimeout(poll, backoff());
   }
-  if (res.type === 'opaqueredirect' || res.status === 302) {
-    return scheduleRetry('Demand is very high right now, so you are in the waiting room. We try again for you automatically.');
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 200) {
+    attempt = 0;
+    showQueue(body);
+    if (body.state === 'sold_out') return finish('sold-out', 'Sold out: every unit has found a buyer. Sorry!');
+    if (body.state === 'admitted') {
+      if (Date.parse(body.admissionExpiresAt) <= Date.now()) return finish('error', 'Your turn has passed: the admission expired.');
+      show('admitted', 'It is your turn! Placing your order…');
+      return order(body.admissionToken);
+    }
+    show('waiting', body.paused ? 'Admission is paused for a moment. You keep your place.' : 'You are in the queue. Keep this page open: it orders for you when it is your turn.');
+    return void setTimeout(poll, body.pollMs || 1000);
+  }
+  if (res.status === 410) return order(null);
+  if (res.status === 404) return finish('error', body.error === 'unknown_product' ? 'This product is not on sale.' : 'This queue ticket is not valid.');
+  show('waiting', 'The shop is busy or briefly unavailable. You keep your place; trying again…');
+  setTimeout(poll, backoff());
+}
+
+async function order(token) {
+  if (finished) return;
+  const headers = { 'content-type': 'application/json', 'idempotency-key': key };
+  if (token) headers['admission-token'] = token;
+  let res;
+  try {
+    res = await fetch('/order', { method: 'POST', headers, body: JSON.stringify({ userId, productId }), redirect: 'follow' });
+  } catch {
+    show(token ? 'admitted' : 'waiting', 'The connection failed. Trying again with the same order…');
+    return void setTimeout(() => order(token), backoff());
+  }
+  if (res.redirected) {
+    const given = new URL(res.url).searchParams.get('ticket');
+    if (given) {
+      ticket = given;
+      firstServing = null;
+      show('waiting', 'You are in the queue.');
+      return poll();
+    }
+    return finish('error', 'The shop sent this page somewhere unexpected.');
   }
   const body = await res.json().catch(() => ({}));
   if (res.status === 200) {
@@ -88,9 +116,11 @@ async function order() {
   }
   if (body.error === 'sold_out') return finish('sold-out', 'Sold out: every unit has found a buyer. Sorry!');
   if (body.error === 'already_ordered') return finish('success', 'You already hold this product (one per customer).');
+  if (body.error === 'token_expired') return ticket ? poll() : order(null);
   if (res.status === 404) return finish('error', 'This product is not on sale.');
-  if (res.status === 400) return finish('error', 'The order was refused: ' + (body.message || 'invalid request') + '.');
-  scheduleRetry('The shop is busy or briefly unavailable. We try again for you automatically.');
+  if (res.status >= 400 && res.status < 500) return finish('error', 'The order was refused: ' + (body.message || body.error || 'invalid request') + '.');
+  show(token ? 'admitted' : 'waiting', 'The shop is busy or briefly unavailable. Trying again with the same order…');
+  setTimeout(() => order(token), backoff());
 }
 
 function start() {
@@ -98,7 +128,8 @@ function start() {
   sessionStorage.setItem(storageKey + ':' + userId, key);
   el('who').hidden = true;
   el('user').textContent = userId;
-  order();
+  if (ticket) poll();
+  else order(null);
 }
 
 el('who').addEventListener('submit', (event) => {
@@ -107,7 +138,6 @@ el('who').addEventListener('submit', (event) => {
   if (userId) start();
 });
 
-pollStock();
 if (userId) start();
 else show('ask', 'Enter your user id to join the queue.');
 `;
