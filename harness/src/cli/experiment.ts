@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Results } from '@flux-gate/run-format';
 import { exitCodeOf, exitCodes } from '../experiment/exitCodes.ts';
-import { type Definition, ExperimentError, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
+import { type Definition, listExperiments, loadDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
+import { readStoredRun } from '../experiment/readStoredRun.ts';
 import { runCanary } from '../runner/runCanary.ts';
 import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runExperiment } from '../runner/runExperiment.ts';
@@ -97,7 +97,7 @@ const program = new Command('experiment')
   )
   .argument('[name]', 'experiment name (see --list) or a path to an experiment JSON file')
   .option('--list', 'list every experiment with a one-line description')
-  .option('--seed <n>', "seed of the load: buyers' user ids, Idempotency-Keys, order ids and retry jitter (recorded in the run; the fault schedule is the experiment's own)", seedValue)
+  .option('--seed <n>', "seed of the run (recorded in its manifest): buyers' user ids, Idempotency-Keys, order ids and retry jitter, and, for an experiment with generated faults (\"faults\": {\"random\": ...}), which faults, on which process or link, when and for how long (a hand-written schedule is the experiment's own); default: a random seed, printed", seedValue)
   .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
   .option('--ci', 'plain, non-interactive output')
@@ -114,16 +114,12 @@ const program = new Command('experiment')
 
 program
   .command('replay')
-  .description('Run a stored run again: the same resolved experiment with the same seed.')
+  .description('Run a stored run again: the same resolved experiment (its fault schedule as stored, generated faults included) with the same seed.')
   .argument('<run folder>', 'a folder under runs/<experiment>/<timestamp>/')
   .option('--ci', 'plain, non-interactive output')
   .action(async (folder: string, opts: { ci?: boolean }) => {
-    const dir = resolve(folder);
-    const [experimentFile, manifestFile] = [join(dir, 'experiment.json'), join(dir, 'manifest.json')];
-    if (!existsSync(experimentFile) || !existsSync(manifestFile)) throw new ExperimentError(`${folder} is not a run folder (no experiment.json and manifest.json). List runs with: ls runs/*/`);
-    const { seed } = JSON.parse(readFileSync(manifestFile, 'utf8')) as { seed: number };
-    const definition = parseDefinition(JSON.parse(readFileSync(experimentFile, 'utf8')), experimentFile);
-    process.exitCode = await run(definition, { seed, scale: 1, ci: opts.ci, runsDir: program.opts<{ runsDir: string }>().runsDir });
+    const { experiment, seed } = readStoredRun(folder);
+    process.exitCode = await run({ kind: 'experiment', experiment }, { seed, scale: 1, ci: opts.ci, runsDir: program.opts<{ runsDir: string }>().runsDir });
   });
 
 program.parseAsync().catch((err: unknown) => {

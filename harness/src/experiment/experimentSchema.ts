@@ -3,6 +3,7 @@ import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { durationField } from './duration.ts';
+import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
 
 const product = z.strictObject({
   productId: z.string().min(1).max(64),
@@ -64,6 +65,18 @@ const scheduledFault = z.strictObject({
   /** After healing, call the admin reseed for every product (after Redis lost its data). */
   reseedAfterHeal: z.boolean().default(false),
 });
+export type ScheduledFault = z.output<typeof scheduledFault>;
+
+/**
+ * A list of scheduled faults, or generated faults (an object): validated by the form the input has,
+ * so that a refusal names the bad field inside it rather than the union.
+ */
+const faultsField = z.unknown().transform((value, ctx): ScheduledFault[] | RandomFaultsSpec => {
+  const parsed = Array.isArray(value) ? z.array(scheduledFault).safeParse(value) : randomFaultsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 const thresholds = z.strictObject({
   /** Share of arrivals whose last attempt was unknown or a 5xx (the report's error rate). */
@@ -83,7 +96,10 @@ export const experimentSchema = z.strictObject({
   description: z.string().min(1),
   system,
   load,
-  faults: z.array(scheduledFault).default([]),
+  /** A hand-written schedule, or `{ "random": {...} }`: faults the run's seed draws (resolveExperiment). */
+  faults: faultsField.default([]),
+  /** Written by the runner when the schedule was drawn: the spec and the seed that drew `faults`. */
+  generatedFaults: randomFaultsSchema.extend({ seed: z.number().int().min(0) }).optional(),
   drainTimeout: durationField.prefault('60s'),
   /** Default: every checker meant for the load's workload (defaultInvariants). */
   invariants: z.array(invariantName).min(1).optional(),
@@ -94,4 +110,3 @@ export const experimentSchema = z.strictObject({
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Experiment = z.output<typeof experimentSchema>;
-export type ScheduledFault = Experiment['faults'][number];

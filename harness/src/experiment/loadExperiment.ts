@@ -34,6 +34,7 @@ function refusal(error: z.ZodError, file: string, prefix = ''): ExperimentError 
 }
 
 function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
+  if (!Array.isArray(experiment.faults)) return; // generated faults are drawn valid (generateFaults)
   experiment.faults.forEach((f, i) => {
     const parsed = faultSpecSchema.safeParse(f.fault);
     if (!parsed.success) throw refusal(parsed.error, file, `${prefix}faults.${i}.fault`);
