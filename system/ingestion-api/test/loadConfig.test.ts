@@ -13,7 +13,8 @@ describe('loadConfig', () => {
       timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
       kafka: { lingerMs: 0, maxBatch: 1_000, partitions: 4, producers: 2 },
       takeover: { leaseMs: 10_000, sweepMs: 1_000 },
-      broken: { nonAtomicStock: false, ackBeforeKafka: false },
+      broken: { nonAtomicStock: false, ackBeforeKafka: false, noPerUserLimit: false, ignoreIdempotencyKey: false, doubleGiveBack: false, reseedIgnoresInFlight: false },
+      workerGroupId: 'inventory-worker',
       adminTokenGenerated: true,
     });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
@@ -43,5 +44,15 @@ describe('loadConfig', () => {
     expect(loadConfig(prod).production).toBe(true);
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_NON_ATOMIC_STOCK: '1' })).toThrow(/FLUXGATE_BROKEN_NON_ATOMIC_STOCK: a deliberately broken mode is refused/);
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: 'true' })).toThrow(/FLUXGATE_BROKEN_ACK_BEFORE_KAFKA/);
+    const modes = {
+      FLUXGATE_BROKEN_NO_PER_USER_LIMIT: 'noPerUserLimit',
+      FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY: 'ignoreIdempotencyKey',
+      FLUXGATE_BROKEN_DOUBLE_GIVE_BACK: 'doubleGiveBack',
+      FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: 'reseedIgnoresInFlight',
+    } as const;
+    for (const [name, mode] of Object.entries(modes)) {
+      expect(() => loadConfig({ ...prod, [name]: '1' })).toThrow(new RegExp(`${name}: a deliberately broken mode is refused when NODE_ENV=production`));
+      expect(loadConfig({ [name]: '1' }).broken).toEqual({ ...loadConfig({}).broken, [mode]: true });
+    }
   });
 });

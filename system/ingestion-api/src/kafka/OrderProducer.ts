@@ -87,6 +87,17 @@ export class OrderProducer {
     await this.#probe.describeCluster();
   }
 
+  /** Orders in the topic a consumer group has not committed yet (its lag, summed over partitions). */
+  async groupLag(groupId: string): Promise<number> {
+    await this.#probe.connect();
+    const [ends, committed] = await Promise.all([this.#probe.fetchTopicOffsets(ordersTopic), this.#probe.fetchOffsets({ groupId, topics: [ordersTopic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((lag, p) => {
+      const at = done.get(p.partition);
+      return lag + Number(p.high) - (at === undefined || at < 0 ? Number(p.low) : at);
+    }, 0);
+  }
+
   async close(): Promise<void> {
     const producers = this.#slots.map((slot) => slot.producer);
     for (const slot of this.#slots) slot.producer = slot.connected = undefined;
