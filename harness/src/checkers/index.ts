@@ -4,6 +4,8 @@ export { noDuplicates } from './noDuplicates.ts';
 export { noLostOrders } from './noLostOrders.ts';
 export { noOversell } from './noOversell.ts';
 export { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
+export { oneOrderPerKey } from './oneOrderPerKey.ts';
+export { perUserLimit } from './perUserLimit.ts';
 export { checkerNames, checkers, defaultInvariants, runCheckers, type CheckerName } from './runCheckers.ts';
 export { recordsStored } from './recordsStored.ts';
 export { thresholds } from './thresholds.ts';

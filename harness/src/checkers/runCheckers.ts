@@ -5,6 +5,8 @@ import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
 import { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
+import { oneOrderPerKey } from './oneOrderPerKey.ts';
+import { perUserLimit } from './perUserLimit.ts';
 import { recordsStored } from './recordsStored.ts';
 import { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
 import { thresholds } from './thresholds.ts';
@@ -16,6 +18,8 @@ export const checkers = {
   no_oversell: noOversell,
   no_lost_orders: noLostOrders,
   no_duplicates: noDuplicates,
+  per_user_limit: perUserLimit,
+  one_order_per_key: oneOrderPerKey,
   no_refused_but_confirmed: noRefusedButConfirmed,
   conservation,
   sold_out_when_demand_exceeds_stock: soldOutWhenDemandExceedsStock,
@@ -30,7 +34,7 @@ export const checkerNames = Object.keys(checkers) as CheckerName[];
 /** The checkers that judge buyers over HTTP, and those that judge records produced straight into Kafka. */
 export const defaultInvariants: Record<'http' | 'kafka', CheckerName[]> = {
   http: checkerNames.filter((n) => n !== 'records_stored'),
-  kafka: ['records_stored', 'no_oversell', 'no_duplicates', 'thresholds'],
+  kafka: ['records_stored', 'no_oversell', 'no_duplicates', 'per_user_limit', 'thresholds'],
 };
 
 /** A checker that throws answers unknown with the error; the others still answer. */
