@@ -1,5 +1,7 @@
 export { isUnknown, type CheckInput, type Checker } from './CheckInput.ts';
 export { conservation } from './conservation.ts';
+export { guardsHeld } from './guardsHeld.ts';
+export { MissingInput } from './MissingInput.ts';
 export { noDuplicates } from './noDuplicates.ts';
 export { noLostOrders } from './noLostOrders.ts';
 export { noOversell } from './noOversell.ts';
@@ -9,6 +11,7 @@ export { perUserLimit } from './perUserLimit.ts';
 export { checkerNames, checkers, defaultInvariants, runCheckers, type CheckerName } from './runCheckers.ts';
 export { recordsStored } from './recordsStored.ts';
 export { thresholds } from './thresholds.ts';
+export { steadyStateAfterHeal } from './steadyStateAfterHeal.ts';
 export { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
 export { unknownOutcomes } from './unknownOutcomes.ts';
 export { worstVerdict } from './worstVerdict.ts';

@@ -1,6 +1,7 @@
 import type { CheckResult, Verdict } from '@flux-gate/run-format';
 import type { CheckInput, Checker } from './CheckInput.ts';
 import { conservation } from './conservation.ts';
+import { MissingInput } from './MissingInput.ts';
 import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
@@ -42,6 +43,7 @@ function runOne(name: CheckerName, input: CheckInput): CheckResult {
   try {
     return checkers[name](input);
   } catch (err) {
+    if (err instanceof MissingInput) return { name, verdict: 'unknown', summary: `Not checked: ${err.message}.`, counts: {}, witnesses: [] };
     return { name, verdict: 'unknown', summary: `the checker failed: ${err instanceof Error ? err.message : String(err)}`, counts: {}, witnesses: [] };
   }
 }

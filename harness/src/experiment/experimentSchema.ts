@@ -3,6 +3,7 @@ import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { durationField } from './duration.ts';
+import { guardSchema } from '../guards/guardSchema.ts';
 import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
 
 const product = z.strictObject({
@@ -106,6 +107,8 @@ export const experimentSchema = z.strictObject({
   /** Tolerated unknown outcomes: a fraction of requests when ≤ 1, a count when > 1. Default: 0 without faults, 5% with. */
   unknownBudget: z.number().min(0).optional(),
   thresholds: thresholds.prefault({}),
+  /** Abort guards: when one trips, the load stops, every fault heals, and the run drains and checks (guardSchema). */
+  guards: z.array(guardSchema).default([]),
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -2,6 +2,7 @@ import type { FaultTimeline } from '@flux-gate/chaos';
 import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-format';
 import type { StartedStack, Tools } from '@flux-gate/stack';
 import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
+import type { GuardMonitor } from '../guards/GuardMonitor.ts';
 import type { Sampler, Stores } from '../probes/sampler.ts';
 import type { StartedSystem } from '../services/startSystem.ts';
 import type { Progress } from './progress.ts';
@@ -41,6 +42,8 @@ export interface RunContext {
   drainSeconds: number | null;
   final?: FinalState;
   results?: Results;
+  /** The abort guards' evaluations over every round, for an experiment with guards. */
+  guards?: GuardMonitor;
   /** The stack, the system or the load engine could not start. */
   startFailed: boolean;
   error?: string;

@@ -28,7 +28,7 @@ export async function runExperiment(experiment: Experiment, opts: RunOptions): P
   const ctx = await prepareRun(resolveExperiment(experiment, opts.seed), opts);
   try {
     await startStackAndSystem(ctx);
-    for (let round = 0; round < experiment.load.rounds && !opts.signal.aborted; round++) await runRound(ctx, round);
+    for (let round = 0; round < experiment.load.rounds && !opts.signal.aborted && !ctx.guards?.tripped; round++) await runRound(ctx, round);
     if (opts.signal.aborted) throw new Error('interrupted');
     await healAndDrain(ctx);
     await checkRun(ctx);

@@ -9,6 +9,7 @@ import { drain } from '../probes/drain.ts';
 import { steadyState } from '../probes/steadyState.ts';
 import { runSchedule } from './faultScheduler.ts';
 import type { RunContext } from './RunContext.ts';
+import { roundGuards } from './roundGuards.ts';
 
 /** Products of one round: last-item style experiments sell a fresh product each round. */
 function roundProducts(experiment: Experiment, round: number): { productId: string; stock: number }[] {
@@ -64,14 +65,16 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   });
   const engine = engines[experiment.load.engine];
   const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
+  const guards = roundGuards(ctx, round, roundFile, cancelFaults);
   let ran: LoadSummary;
   try {
-    ran = await engine.run(plan, { historyFile: roundFile, signal: opts.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
+    ran = await engine.run(plan, { historyFile: roundFile, signal: guards.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
   } catch (err) {
     cancelFaults();
     if (err instanceof LoadEngineError) ctx.startFailed = true;
     throw err;
   } finally {
+    guards.stop();
     loadDone.abort();
     await schedule.catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
     opts.signal.removeEventListener('abort', cancelFaults);
