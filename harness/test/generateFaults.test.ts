@@ -26,6 +26,11 @@ function experiment(faults: unknown): Experiment {
 const target = (f: ScheduledFault) => String(f.fault.process ?? f.fault.link);
 const window = (f: ScheduledFault) => ({ start: (f.when as { at: number }).at, end: (f.when as { at: number }).at + f.for });
 const overlap = (a: ScheduledFault, b: ScheduledFault) => window(a).start < window(b).end && window(b).start < window(a).end;
+/** A process killed is restarted and waited for: nothing else hits it for 8 s after the heal. */
+const settled = (a: ScheduledFault, b: ScheduledFault) => {
+  const [first, second] = window(a).start <= window(b).start ? [a, b] : [b, a];
+  return first.fault.kind !== 'kill' || window(second).start >= window(first).end + 8000;
+};
 
 describe('generateFaults', () => {
   it('the same seed gives the same schedule', () => {
@@ -54,6 +59,7 @@ describe('generateFaults', () => {
       }
       for (const [i, a] of faults.entries()) {
         for (const b of faults.slice(i + 1)) {
+          if (target(a) === target(b)) expect(settled(a, b)).toBe(true);
           if (overlap(a, b)) {
             expect(target(a)).not.toBe(target(b));
             expect([a.fault.kind, b.fault.kind]).not.toContain('redis-restart');

@@ -5,3 +5,5 @@ export type { Comparison, FigureRow, CheckRow } from './compareRuns.ts';
 export { writeCiFiles } from './writeCiFiles.ts';
 export { publishToGithub } from './publishToGithub.ts';
 export type { CiRun } from './CiRun.ts';
+export { writeSweep } from './writeSweep.ts';
+export { faultPhrase, readSweepRow, type SweepRow } from './readSweepRow.ts';

@@ -6,8 +6,12 @@ import type { RandomFaults } from './randomFaultsSchema.ts';
 
 /** Generated faults start and last on this grid (milliseconds). */
 const gridMs = 100;
-/** After a Redis restart heals, the sale is reseeded through the API from PostgreSQL: no other fault may be in the way meanwhile. */
-const reseedAllowanceMs = 3000;
+/**
+ * How long a target stays unsettled after its fault heals: a killed process is restarted and
+ * waited for (a worker rejoining its group took 6.8 s under load), a paused one catches up, and
+ * after a Redis restart the sale is reseeded through the API from PostgreSQL.
+ */
+const settleMs: Partial<Record<FaultKind, number>> = { kill: 8000, pause: 1000, 'redis-restart': 3000 };
 const attemptsPerFault = 500;
 
 /** The processes of the system a generated fault may hit, named as the runner names them. */
@@ -50,15 +54,15 @@ interface Placed {
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-/** The time a fault holds: a Redis restart also holds the reseed after it. */
-const held = (p: Placed) => ({ start: p.start, end: p.kind === 'redis-restart' ? p.end + reseedAllowanceMs : p.end });
+/** The time a fault holds its target: while injected, and until the target has settled after the heal. */
+const held = (p: Placed) => ({ start: p.start, end: p.end + (settleMs[p.kind] ?? 0) });
 /** An API instance (api-1, api-2…), not a link such as api-redis. */
 const isApi = (target: string) => /^api-\d+$/.test(target);
 
 /**
- * Whether a fault fits beside those placed: never two at once on one process or link (each heal
- * undoes exactly its own inject), a Redis restart alone until its reseed is done, and at least one
- * API instance free of process faults at every moment.
+ * Whether a fault fits beside those placed: never two at once on one process or link, nor one on a
+ * target still settling from the last (each heal undoes exactly its own inject), a Redis restart
+ * alone until its reseed is done, and at least one API instance free of process faults at every moment.
  */
 function fits(c: Placed, placed: Placed[], t: FaultTargets): boolean {
   const during = placed.filter((p) => overlaps(held(p), held(c)));
