@@ -12,10 +12,10 @@ export interface RoundGuards {
 
 /**
  * Starts evaluating the experiment's guards over this round's load. When one trips, the load stops
- * and `cancelFaults` heals every fault at once; the run then drains, snapshots and checks as usual,
- * and the guards checker fails naming the guard.
+ * and `healFaults` heals every active fault at once (reseeding after a Redis restart as usual); the
+ * run then drains, snapshots and checks, and the guards checker fails naming the guard.
  */
-export function roundGuards(ctx: RunContext, round: number, roundFile: string, cancelFaults: () => void): RoundGuards {
+export function roundGuards(ctx: RunContext, round: number, roundFile: string, healFaults: () => void): RoundGuards {
   const { experiment, opts, log } = ctx;
   if (experiment.guards.length === 0) return { signal: opts.signal, stop: () => {} };
   const monitor = (ctx.guards ??= new GuardMonitor(experiment.guards));
@@ -28,7 +28,7 @@ export function roundGuards(ctx: RunContext, round: number, roundFile: string, c
     onTrip: (trip) => {
       log(`${trip.label} tripped ${(trip.afterLoadStartMs / 1000).toFixed(1)} s into the load (${trip.observed}): stopping the load and healing every fault`);
       stopLoad.abort();
-      cancelFaults();
+      healFaults();
     },
   });
   return {

@@ -46,6 +46,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const kafka = experiment.load.workload === 'kafka';
   const roundFile = join(ctx.runDir, `${kafka ? 'records' : 'history'}.round-${round + 1}.ndjson`);
   progress.state.tail?.follow(roundFile);
+  const healNow = new AbortController();
   const schedule = runSchedule({
     faults: experiment.faults,
     context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
@@ -55,6 +56,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     loadStartedAt: Date.now(),
     loadDone: loadDone.signal,
     cancel: faultsCancel.signal,
+    healNow: healNow.signal,
     reseed: async () => {
       log('waiting for the worker to drain before reseeding Redis from PostgreSQL');
       await drain(ctx.stores!, products.map((p) => p.productId), experiment.drainTimeout, opts.signal);
@@ -65,7 +67,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   });
   const engine = engines[experiment.load.engine];
   const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
-  const guards = roundGuards(ctx, round, roundFile, cancelFaults);
+  const guards = roundGuards(ctx, round, roundFile, () => healNow.abort());
   let ran: LoadSummary;
   try {
     ran = await engine.run(plan, { historyFile: roundFile, signal: guards.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
