@@ -5,11 +5,14 @@ import type { Results } from '@flux-gate/run-format';
 import { exitCodeOf, exitCodes } from '../experiment/exitCodes.ts';
 import { type Definition, listExperiments, loadDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
 import { readStoredRun } from '../experiment/readStoredRun.ts';
+import { withBrokenMode } from '../experiment/withBrokenMode.ts';
 import { runCanary } from '../runner/runCanary.ts';
 import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
+import type { BrokenMode } from '../services/startSystem.ts';
+import { brokenModeValue } from './argValues.ts';
 import { onShutdown } from './onShutdown.ts';
 import { table } from './table.ts';
 
@@ -57,6 +60,13 @@ function onEngine(definition: Definition, engine: EngineName | undefined): Defin
     : { kind: 'experiment', experiment: set(definition.experiment) };
 }
 
+/** The experiment with a deliberately broken mode on (recorded in its experiment.json, so replay, sweep and shrink keep it). */
+function onBroken(definition: Definition, mode: BrokenMode | undefined): Definition {
+  if (!mode) return definition;
+  if (definition.kind === 'canary') throw new InvalidArgumentError(`--broken: the canary turns on each case's own mode; run one case with: npm run experiment -- canary-${mode}`);
+  return { kind: 'experiment', experiment: withBrokenMode(definition.experiment, mode) };
+}
+
 /** Fails before anything starts when a run needs k6 and the user has none. */
 async function checkEngine(definition: Definition): Promise<void> {
   const experiments = definition.kind === 'canary' ? definition.canary.cases.map((c) => c.experiment) : [definition.experiment];
@@ -100,16 +110,17 @@ const program = new Command('experiment')
   .option('--seed <n>', "seed of the run (recorded in its manifest): buyers' user ids, Idempotency-Keys, order ids and retry jitter, and, for an experiment with generated faults (\"faults\": {\"random\": ...}), which faults, on which process or link, when and for how long (a hand-written schedule is the experiment's own); default: a random seed, printed", seedValue)
   .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
+  .option('--broken <mode>', 'run the system with this deliberately broken mode on, as the canary does (refused in production; recorded in the run\'s experiment.json, so replay keeps it)', brokenModeValue)
   .option('--ci', 'plain, non-interactive output')
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; broken?: BrokenMode }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
       return;
     }
-    process.exitCode = await run(onEngine(loadDefinition(name), opts.engine), opts);
+    process.exitCode = await run(onBroken(onEngine(loadDefinition(name), opts.engine), opts.broken), opts);
   });
 
 program

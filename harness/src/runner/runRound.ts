@@ -5,7 +5,6 @@ import type { Experiment } from '../experiment/experimentSchema.ts';
 import { loadPlanOf } from '../experiment/loadPlanOf.ts';
 import { engines } from '../load/engines.ts';
 import { LoadEngineError } from '../load/LoadEngine.ts';
-import { drain } from '../probes/drain.ts';
 import { steadyState } from '../probes/steadyState.ts';
 import { runSchedule } from './faultScheduler.ts';
 import type { RunContext } from './RunContext.ts';
@@ -58,9 +57,9 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     cancel: faultsCancel.signal,
     healNow: healNow.signal,
     reseed: async () => {
-      log('waiting for the worker to drain before reseeding Redis from PostgreSQL');
-      await drain(ctx.stores!, products.map((p) => p.productId), experiment.drainTimeout, opts.signal);
-      for (const p of products) await system.reseed(p.productId);
+      // The API refuses a reseed while orders are still on their way to PostgreSQL; reseed asks until it accepts.
+      log('reseeding Redis from PostgreSQL once the API accepts (it waits for the orders still in flight)');
+      for (const p of products) await system.reseed(p.productId, experiment.drainTimeout, opts.signal);
       log('reseeded');
     },
     log,
