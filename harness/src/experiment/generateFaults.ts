@@ -56,17 +56,30 @@ interface Placed {
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 /** The time a fault holds its target: while injected, and until the target has settled after the heal. */
 const held = (p: Placed) => ({ start: p.start, end: p.end + (settleMs[p.kind] ?? 0) });
+/**
+ * What a process needs to start again after a kill: an API instance its links to Redis and Kafka,
+ * and Redis, Kafka and PostgreSQL themselves (it refuses to start without them); a worker its links
+ * to Kafka and PostgreSQL, and those two.
+ */
+function needs(target: string): string[] {
+  if (/^api-\d+$/.test(target)) return ['api-redis', 'api-kafka', 'redis', 'kafka', 'postgres'];
+  if (/^worker-\d+$/.test(target)) return ['worker-kafka', 'worker-postgres', 'kafka', 'postgres'];
+  return [];
+}
+const restartBlocked = (kill: Placed, other: Placed) => kill.kind === 'kill' && needs(kill.target).includes(other.target);
+
 /** An API instance (api-1, api-2…), not a link such as api-redis. */
 const isApi = (target: string) => /^api-\d+$/.test(target);
 
 /**
  * Whether a fault fits beside those placed: never two at once on one process or link, nor one on a
- * target still settling from the last (each heal undoes exactly its own inject), a Redis restart
+ * target still settling from the last (each heal undoes exactly its own inject), nothing a killed
+ * process needs to start again until it has settled, a Redis restart
  * alone until its reseed is done, and at least one API instance free of process faults at every moment.
  */
 function fits(c: Placed, placed: Placed[], t: FaultTargets): boolean {
   const during = placed.filter((p) => overlaps(held(p), held(c)));
-  if (during.some((p) => p.target === c.target)) return false;
+  if (during.some((p) => p.target === c.target || restartBlocked(p, c) || restartBlocked(c, p))) return false;
   if (c.kind === 'redis-restart' ? during.length > 0 : during.some((p) => p.kind === 'redis-restart')) return false;
   // Conservative: every API instance faulted at some moment of c's window counts as down at once.
   if (isApi(c.target) && new Set(during.filter((p) => isApi(p.target)).map((p) => p.target)).size + 1 >= t.apiInstances) return false;

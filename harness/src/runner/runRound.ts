@@ -46,6 +46,8 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const roundFile = join(ctx.runDir, `${kafka ? 'records' : 'history'}.round-${round + 1}.ndjson`);
   progress.state.tail?.follow(roundFile);
   const healNow = new AbortController();
+  // Handled at once: a heal that fails while the load still runs (a killed API instance that cannot
+  // start again) is logged and kept in the timeline, and never becomes an unhandled rejection.
   const schedule = runSchedule({
     faults: experiment.faults,
     context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
@@ -63,7 +65,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
       log('reseeded');
     },
     log,
-  });
+  }).catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
   const engine = engines[experiment.load.engine];
   const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
   const guards = roundGuards(ctx, round, roundFile, () => healNow.abort());
@@ -77,7 +79,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   } finally {
     guards.stop();
     loadDone.abort();
-    await schedule.catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
+    await schedule;
     opts.signal.removeEventListener('abort', cancelFaults);
     if (existsSync(roundFile)) {
       appendFileSync(join(ctx.runDir, kafka ? files.records : files.history), readFileSync(roundFile));
