@@ -9,6 +9,8 @@ test('a clean run passes every checker meant for buyers over HTTP', () => {
     ['no_oversell', 'pass'],
     ['no_lost_orders', 'pass'],
     ['no_duplicates', 'pass'],
+    ['per_user_limit', 'pass'],
+    ['one_order_per_key', 'pass'],
     ['no_refused_but_confirmed', 'pass'],
     ['conservation', 'pass'],
     ['sold_out_when_demand_exceeds_stock', 'pass'],

@@ -35,7 +35,7 @@ describe('experiment definitions', () => {
     const d = parseDefinition({ ...valid, faults: [{ when: { at: '2s' }, for: '500ms', fault: { kind: 'kill', process: 'worker' } }] }, 'x.json');
     if (d.kind !== 'experiment') throw new Error('expected an experiment');
     expect(d.experiment.load.duration).toBe(1000);
-    expect(d.experiment.faults[0]!.for).toBe(500);
+    expect(Array.isArray(d.experiment.faults) && d.experiment.faults[0]!.for).toBe(500);
     expect(d.experiment.system.apiInstances).toBe(1);
     expect(d.experiment.load.engine).toBe('builtin');
     expect(d.experiment.load.maxInFlight).toBe(2000);

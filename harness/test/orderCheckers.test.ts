@@ -78,15 +78,6 @@ describe('no_duplicates', () => {
       ['o2', '0:7'],
     ]);
   });
-
-  test('a user with two confirmed units of one product fails, unless the limit allows two', () => {
-    const twice = variant((i) => i.final.orders.push(order('o9', 'u1', 9)));
-    const result = noDuplicates(twice);
-    expect(result.verdict).toBe('fail');
-    expect(result.counts).toMatchObject({ usersOverLimit: 1, extraUnits: 1 });
-    expect(result.witnesses.map((w) => w.orderId)).toEqual(['o1', 'o9']);
-    expect(noDuplicates({ ...twice, perUserLimit: 2 }).verdict).toBe('pass');
-  });
 });
 
 describe('unknown_outcomes', () => {

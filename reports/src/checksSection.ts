@@ -2,16 +2,7 @@ import { escapeHtml } from './escapeHtml.ts';
 import { htmlTable } from './htmlTable.ts';
 import type { CheckResult, Witness } from '@flux-gate/run-format';
 import { verdictBadge } from './verdictBadge.ts';
-
-const witnessFields: [keyof Witness, string][] = [
-  ['orderId', 'order id'],
-  ['userId', 'user'],
-  ['productId', 'product'],
-  ['http', 'HTTP outcome'],
-  ['kafkaOffset', 'Kafka offset'],
-  ['dbRow', 'DB row'],
-  ['note', 'note'],
-];
+import { witnessFields } from './witnessText.ts';
 
 function witnesses(list: Witness[], open: boolean): string {
   if (!list.length) return '';

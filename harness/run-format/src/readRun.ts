@@ -5,6 +5,8 @@ import { readNdjson } from './readNdjson.ts';
 import { RunFolderError } from './RunFolderError.ts';
 import {
   runFileNames,
+  type AfterHealObservation,
+  type GuardLog,
   type FaultRecord,
   type FinalState,
   type HistoryEntry,
@@ -33,6 +35,10 @@ export interface Run {
   /** What the load engine reported, when it ended. */
   load: LoadSummary | null;
   finalState: FinalState | null;
+  /** The steady-state probe after the heal, when the run got that far. */
+  afterHeal: AfterHealObservation | null;
+  /** The abort guards' evaluations, for an experiment with guards. */
+  guards: GuardLog | null;
   results: Results | null;
   /** Names of the files in logs/, sorted. */
   logs: string[];
@@ -72,6 +78,9 @@ export async function readRun(dir: string): Promise<Run> {
     }
   }
 
+  /** A file only some runs have: its absence is no problem. */
+  const optionalJson = <T>(name: string): Promise<T | null> => (existsSync(join(abs, name)) ? json<T>(name) : Promise.resolve(null));
+
   const manifest = await json<Manifest>(runFileNames.manifest);
   if (!manifest) throw new RunFolderError(abs, `not a run folder (${problems.join('; ')})`);
 
@@ -92,8 +101,10 @@ export async function readRun(dir: string): Promise<Run> {
     experiment: await json<ExperimentFile>(runFileNames.experiment),
     faults: (await json<FaultRecord[]>(runFileNames.faults)) ?? [],
     samples: samples.sort((a, b) => a.ts - b.ts),
-    load: existsSync(join(abs, runFileNames.load)) ? await json<LoadSummary>(runFileNames.load) : null,
+    load: await optionalJson<LoadSummary>(runFileNames.load),
     finalState: await json<FinalState>(runFileNames.finalState),
+    afterHeal: await optionalJson<AfterHealObservation>(runFileNames.afterHeal),
+    guards: await optionalJson<GuardLog>(runFileNames.guards),
     results: await json<Results>(runFileNames.results),
     logs: (await readdir(join(abs, runFileNames.logs)).catch(() => [] as string[])).sort(),
     problems,

@@ -11,7 +11,11 @@
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
+ *   after-heal.json   AfterHealObservation: the steady-state probe after the heal and the drain
+ *   guards.json       GuardLog: the abort guards and what they were evaluated on (experiments with guards)
  *   results.json      Results
+ *   junit.xml         one test case per checker, for CI tools
+ *   summary.md        verdict, key figures and checkers in Markdown, for CI tools
  *   logs/<process>.log  the log of every process
  *   report.html       written by reports
  */
@@ -25,7 +29,11 @@ export const runFileNames = {
   load: 'load.json',
   samples: 'samples.ndjson',
   finalState: 'final-state.json',
+  afterHeal: 'after-heal.json',
+  guards: 'guards.json',
   results: 'results.json',
+  junit: 'junit.xml',
+  summary: 'summary.md',
   logs: 'logs',
   report: 'report.html',
 } as const;
@@ -284,4 +292,41 @@ export interface Results {
   figures: KeyFigures;
   /** Run-level error (crash, stack could not start), if any. */
   error?: string;
+}
+
+/** What the steady-state probe saw after every fault healed and the worker drained (after-heal.json). */
+export interface AfterHealObservation {
+  checkedAt: number;
+  /** Units Redis holds per product; null when the key is missing. */
+  redisStock: Record<string, number | null>;
+  /** Each API instance: GET /ready's status and what GET /products/:id answered; `error` when it could not be asked. */
+  apis: { url: string; readyStatus: number | null; products: { productId: string; status: number; remaining: number | null }[]; error?: string }[];
+  /** Set when Redis itself could not be read. */
+  error?: string;
+}
+
+/** An abort guard as resolved (durations in milliseconds). */
+export type GuardSpec =
+  | { kind: 'error_rate'; above: number; for: number; window: number }
+  | { kind: 'redis_stock_below'; value: number; for: number }
+  | { kind: 'kafka_lag_above'; value: number; for: number };
+
+/** One evaluation of the guards, about every 500 ms of load. */
+export interface GuardObservation {
+  ts: number;
+  round: number;
+  /** Requests (or records) answered since the evaluation before, and how many of them were errors (isError). */
+  answers: number;
+  errors: number;
+  /** The newest sample's Redis stock and Kafka lag (null: not read). */
+  redisStock: number | null;
+  kafkaLag: number | null;
+}
+
+/** guards.json: the guards and every evaluation; a guard's trip is derived from these alone. */
+export interface GuardLog {
+  guards: GuardSpec[];
+  /** When each round's load started. */
+  rounds: { round: number; loadStartedAt: number }[];
+  observations: GuardObservation[];
 }

@@ -1,4 +1,4 @@
-import type { CheckResult, FaultRecord, FinalState, HistoryEntry, QueueEntry, RecordEntry } from '@flux-gate/run-format';
+import type { AfterHealObservation, CheckResult, FaultRecord, GuardLog, FinalState, HistoryEntry, QueueEntry, RecordEntry } from '@flux-gate/run-format';
 import type { WaitingRoomBudgets } from './waitingRoomBudgets.ts';
 
 /** Everything a checker may read: the harness's own records of a run, never the system's code. */
@@ -22,6 +22,10 @@ export interface CheckInput {
    * Default: 0 without faults, 5% of requests with faults.
    */
   unknownBudget?: number;
+  /** The steady-state probe after the heal and the drain (after-heal.json). */
+  afterHeal?: AfterHealObservation;
+  /** The abort guards and their evaluations (guards.json), for an experiment with guards. */
+  guards?: GuardLog;
 }
 
 /** A pure function of the input. */

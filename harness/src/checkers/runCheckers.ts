@@ -4,11 +4,14 @@ import type { CheckInput, Checker } from './CheckInput.ts';
 import { conservation } from './conservation.ts';
 import { etaAccuracy } from './etaAccuracy.ts';
 import { fifoFairness } from './fifoFairness.ts';
+import { MissingInput } from './MissingInput.ts';
 import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
 import { noWaitAfterSoldOut } from './noWaitAfterSoldOut.ts';
 import { noRefusedButConfirmed } from './noRefusedButConfirmed.ts';
+import { oneOrderPerKey } from './oneOrderPerKey.ts';
+import { perUserLimit } from './perUserLimit.ts';
 import { recordsStored } from './recordsStored.ts';
 import { soldOutWhenDemandExceedsStock } from './soldOutWhenDemandExceedsStock.ts';
 import { thresholds } from './thresholds.ts';
@@ -20,6 +23,8 @@ export const checkers = {
   no_oversell: noOversell,
   no_lost_orders: noLostOrders,
   no_duplicates: noDuplicates,
+  per_user_limit: perUserLimit,
+  one_order_per_key: oneOrderPerKey,
   no_refused_but_confirmed: noRefusedButConfirmed,
   conservation,
   sold_out_when_demand_exceeds_stock: soldOutWhenDemandExceedsStock,
@@ -45,7 +50,7 @@ export const waitingRoomCheckers: CheckerName[] = ['fifo_fairness', 'no_wait_aft
 export const defaultInvariants: Record<'http' | 'waitingRoom' | 'kafka', CheckerName[]> = {
   http: checkerNames.filter((n) => n !== 'records_stored' && !waitingRoomCheckers.includes(n)),
   waitingRoom: checkerNames.filter((n) => n !== 'records_stored'),
-  kafka: ['records_stored', 'no_oversell', 'no_duplicates', 'thresholds'],
+  kafka: ['records_stored', 'no_oversell', 'no_duplicates', 'per_user_limit', 'thresholds'],
 };
 
 /** A checker that throws answers unknown with the error; the others still answer. */
@@ -53,6 +58,7 @@ function runOne(name: CheckerName, input: CheckInput): CheckResult {
   try {
     return checkers[name](input);
   } catch (err) {
+    if (err instanceof MissingInput) return { name, verdict: 'unknown', summary: `Not checked: ${err.message}.`, counts: {}, witnesses: [] };
     return { name, verdict: 'unknown', summary: `the checker failed: ${err instanceof Error ? err.message : String(err)}`, counts: {}, witnesses: [] };
   }
 }

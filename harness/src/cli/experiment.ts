@@ -1,15 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Results } from '@flux-gate/run-format';
 import { exitCodeOf, exitCodes } from '../experiment/exitCodes.ts';
-import { type Definition, ExperimentError, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
+import { type Definition, listExperiments, loadDefinition, scaleExperiment } from '../experiment/loadExperiment.ts';
+import { readStoredRun } from '../experiment/readStoredRun.ts';
+import { withBrokenMode } from '../experiment/withBrokenMode.ts';
 import { runCanary } from '../runner/runCanary.ts';
 import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
+import type { BrokenMode } from '../services/startSystem.ts';
+import { brokenModeValue } from './argValues.ts';
 import { onShutdown } from './onShutdown.ts';
 import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
@@ -58,6 +61,13 @@ function onEngine(definition: Definition, engine: EngineName | undefined): Defin
     : { kind: 'experiment', experiment: set(definition.experiment) };
 }
 
+/** The experiment with a deliberately broken mode on (recorded in its experiment.json, so replay, sweep and shrink keep it). */
+function onBroken(definition: Definition, mode: BrokenMode | undefined): Definition {
+  if (!mode) return definition;
+  if (definition.kind === 'canary') throw new InvalidArgumentError(`--broken: the canary turns on each case's own mode; run one case with: npm run experiment -- canary-${mode}`);
+  return { kind: 'experiment', experiment: withBrokenMode(definition.experiment, mode) };
+}
+
 /** Fails before anything starts when a run needs k6 and the user has none. */
 async function checkEngine(definition: Definition): Promise<void> {
   const experiments = definition.kind === 'canary' ? definition.canary.cases.map((c) => c.experiment) : [definition.experiment];
@@ -98,35 +108,32 @@ const program = new Command('experiment')
   )
   .argument('[name]', 'experiment name (see --list) or a path to an experiment JSON file')
   .option('--list', 'list every experiment with a one-line description')
-  .option('--seed <n>', "seed of the load: buyers' user ids, Idempotency-Keys, order ids and retry jitter (recorded in the run; the fault schedule is the experiment's own)", seedValue)
+  .option('--seed <n>', "seed of the run (recorded in its manifest): buyers' user ids, Idempotency-Keys, order ids and retry jitter, and, for an experiment with generated faults (\"faults\": {\"random\": ...}), which faults, on which process or link, when and for how long (a hand-written schedule is the experiment's own); default: a random seed, printed", seedValue)
   .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
+  .option('--broken <mode>', 'run the system with this deliberately broken mode on, as the canary does (refused in production; recorded in the run\'s experiment.json, so replay keeps it)', brokenModeValue)
   .option('--ci', 'plain, non-interactive output')
   .addOption(stackOption())
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; stack: string }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; stack: string; broken?: BrokenMode }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
       return;
     }
-    process.exitCode = await run(onEngine(loadDefinition(name), opts.engine), opts);
+    process.exitCode = await run(onBroken(onEngine(loadDefinition(name), opts.engine), opts.broken), opts);
   });
 
 program
   .command('replay')
-  .description('Run a stored run again: the same resolved experiment with the same seed.')
+  .description('Run a stored run again: the same resolved experiment (its fault schedule as stored, generated faults included) with the same seed.')
   .argument('<run folder>', 'a folder under runs/<experiment>/<timestamp>/')
   .option('--ci', 'plain, non-interactive output')
   .action(async (folder: string, opts: { ci?: boolean }) => {
-    const dir = resolve(folder);
-    const [experimentFile, manifestFile] = [join(dir, 'experiment.json'), join(dir, 'manifest.json')];
-    if (!existsSync(experimentFile) || !existsSync(manifestFile)) throw new ExperimentError(`${folder} is not a run folder (no experiment.json and manifest.json). List runs with: ls runs/*/`);
-    const { seed } = JSON.parse(readFileSync(manifestFile, 'utf8')) as { seed: number };
-    const definition = parseDefinition(JSON.parse(readFileSync(experimentFile, 'utf8')), experimentFile);
+    const { experiment, seed } = readStoredRun(folder);
     const root = program.opts<{ runsDir: string; stack: string }>();
-    process.exitCode = await run(definition, { seed, scale: 1, ci: opts.ci, runsDir: root.runsDir, stack: root.stack });
+    process.exitCode = await run({ kind: 'experiment', experiment }, { seed, scale: 1, ci: opts.ci, runsDir: root.runsDir, stack: root.stack });
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -4,6 +4,8 @@ import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBud
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { durationField } from './duration.ts';
+import { guardSchema } from '../guards/guardSchema.ts';
+import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
 
 const product = z.strictObject({
   productId: z.string().min(1).max(64),
@@ -73,6 +75,18 @@ const scheduledFault = z.strictObject({
   /** After healing, call the admin reseed for every product (after Redis lost its data). */
   reseedAfterHeal: z.boolean().default(false),
 });
+export type ScheduledFault = z.output<typeof scheduledFault>;
+
+/**
+ * A list of scheduled faults, or generated faults (an object): validated by the form the input has,
+ * so that a refusal names the bad field inside it rather than the union.
+ */
+const faultsField = z.unknown().transform((value, ctx): ScheduledFault[] | RandomFaultsSpec => {
+  const parsed = Array.isArray(value) ? z.array(scheduledFault).safeParse(value) : randomFaultsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 const thresholds = z.strictObject({
   /** Share of arrivals whose last attempt was unknown or a 5xx (the report's error rate). */
@@ -103,13 +117,18 @@ export const experimentSchema = z.strictObject({
   description: z.string().min(1),
   system,
   load,
-  faults: z.array(scheduledFault).default([]),
+  /** A hand-written schedule, or `{ "random": {...} }`: faults the run's seed draws (resolveExperiment). */
+  faults: faultsField.default([]),
+  /** Written by the runner when the schedule was drawn: the spec and the seed that drew `faults`. */
+  generatedFaults: randomFaultsSchema.extend({ seed: z.number().int().min(0) }).optional(),
   drainTimeout: durationField.prefault('60s'),
   /** Default: every checker meant for the load's workload (defaultInvariants). */
   invariants: z.array(invariantName).min(1).optional(),
   /** Tolerated unknown outcomes: a fraction of requests when ≤ 1, a count when > 1. Default: 0 without faults, 5% with. */
   unknownBudget: z.number().min(0).optional(),
   thresholds: thresholds.prefault({}),
+  /** Abort guards: when one trips, the load stops, every fault heals, and the run drains and checks (guardSchema). */
+  guards: z.array(guardSchema).default([]),
 }).superRefine((e, ctx) => {
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
@@ -117,4 +136,3 @@ export const experimentSchema = z.strictObject({
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Experiment = z.output<typeof experimentSchema>;
-export type ScheduledFault = Experiment['faults'][number];

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { faultSpecSchema } from '@flux-gate/chaos';
-import { type Canary, canarySchema } from './canarySchema.ts';
+import { type Canary, canarySchema, caseExperiment } from './canarySchema.ts';
 import { type Experiment, experimentSchema } from './experimentSchema.ts';
 
 /** The folder of named experiments. */
@@ -34,6 +34,7 @@ function refusal(error: z.ZodError, file: string, prefix = ''): ExperimentError 
 }
 
 function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
+  if (!Array.isArray(experiment.faults)) return; // generated faults are drawn valid (generateFaults)
   experiment.faults.forEach((f, i) => {
     const parsed = faultSpecSchema.safeParse(f.fault);
     if (!parsed.success) throw refusal(parsed.error, file, `${prefix}faults.${i}.fault`);
@@ -76,6 +77,8 @@ export function parseDefinition(raw: unknown, file: string): Definition {
 export function loadDefinition(nameOrPath: string, dir = experimentsDir): Definition {
   const file = nameOrPath.endsWith('.json') ? nameOrPath : join(dir, `${nameOrPath}.json`);
   if (!existsSync(file)) {
+    const planted = canaryCase(nameOrPath, dir);
+    if (planted) return { kind: 'experiment', experiment: planted };
     const known = listExperiments(dir)
       .map((e) => e.name)
       .join(', ');
@@ -88,6 +91,15 @@ export function loadDefinition(nameOrPath: string, dir = experimentsDir): Defini
     throw new ExperimentError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
   return parseDefinition(raw, file);
+}
+
+/** A canary case's experiment by its name (e.g. canary-double-give-back), with its bug on, as the canary runs it. */
+function canaryCase(name: string, dir: string): Experiment | undefined {
+  const file = join(dir, 'canary.json');
+  if (!name.startsWith('canary-') || !existsSync(file)) return undefined;
+  const d = parseDefinition(JSON.parse(readFileSync(file, 'utf8')), file);
+  const found = d.kind === 'canary' ? d.canary.cases.find((c) => c.experiment.name === name) : undefined;
+  return found && caseExperiment(found);
 }
 
 /** Scales load and stock by a factor (for runs larger than CI size). */

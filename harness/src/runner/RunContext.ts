@@ -1,7 +1,8 @@
 import type { FaultTimeline } from '@flux-gate/chaos';
 import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-format';
 import type { StackProvider, StartedStack, Tools } from '@flux-gate/stack';
-import type { Experiment } from '../experiment/experimentSchema.ts';
+import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
+import type { GuardMonitor } from '../guards/GuardMonitor.ts';
 import type { Sampler, Stores } from '../probes/sampler.ts';
 import type { StartedSystem } from '../services/startSystem.ts';
 import type { Progress } from './progress.ts';
@@ -20,7 +21,8 @@ export interface RunOptions {
 
 /** One run as it goes: what each phase started or learned, for the phases after it. */
 export interface RunContext {
-  experiment: Experiment;
+  /** As stored in experiment.json: generated faults already drawn from the seed. */
+  experiment: ResolvedExperiment;
   opts: RunOptions;
   runDir: string;
   progress: Progress;
@@ -42,6 +44,8 @@ export interface RunContext {
   drainSeconds: number | null;
   final?: FinalState;
   results?: Results;
+  /** The abort guards' evaluations over every round, for an experiment with guards. */
+  guards?: GuardMonitor;
   /** The stack, the system or the load engine could not start. */
   startFailed: boolean;
   error?: string;

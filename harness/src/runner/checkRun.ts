@@ -1,9 +1,9 @@
 import { summarizeRun } from '@flux-gate/reports';
-import { type HistoryEntry, type KeyFigures, nearestRankQuantile, type QueueEntry, readRun, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
-import { defaultInvariants, runCheckers, worstVerdict } from '../checkers/index.ts';
+import { type KeyFigures, nearestRankQuantile, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
+import { observeAfterHeal } from '../probes/observeAfterHeal.ts';
 import { snapshot } from '../probes/snapshot.ts';
+import { checkStoredRun } from './checkStoredRun.ts';
 import type { RunContext } from './RunContext.ts';
-import { steadyStateAfterHeal } from './steadyStateAfterHeal.ts';
 
 /** For records, a request is a record produced and its latency the wait for its ack. */
 function recordFigures(records: RecordEntry[], ctx: RunContext): Partial<KeyFigures> {
@@ -27,10 +27,14 @@ function recordFigures(records: RecordEntry[], ctx: RunContext): Partial<KeyFigu
   };
 }
 
-/** Phases 5 and 6: the steady state after the heal, the final state read straight from the stores, then every checker. */
+/**
+ * Phases 5 and 6: the steady state after the heal, the final state read straight from the stores,
+ * then every checker over the files now in the run folder (checkStoredRun, as `npm run check` does).
+ */
 export async function checkRun(ctx: RunContext): Promise<void> {
   const { experiment, progress, runDir } = ctx;
-  const afterHeal = await steadyStateAfterHeal(ctx);
+  const productIds = Object.keys(ctx.initialStock);
+  writeRunFile(runDir, files.afterHeal, await observeAfterHeal(ctx.stores!, ctx.system!.apiUrls, productIds));
   progress.phase('reading the final state');
   const final = await snapshot(ctx.stores!, ctx.stack!.endpoints.kafkaBrokers, ctx.initialStock, ctx.drainSeconds !== null);
   ctx.final = final;
@@ -38,36 +42,9 @@ export async function checkRun(ctx: RunContext): Promise<void> {
   writeRunFile(runDir, files.faults, ctx.timeline.toJSON());
 
   progress.phase('checking invariants');
-  const run = await readRun(runDir);
-  const history: HistoryEntry[] = [];
-  let dropped = 0;
-  for await (const entry of run.history()) {
-    if (entry.outcome === 'dropped') dropped++;
-    else history.push(entry);
-  }
+  const { verdict, checks, run } = await checkStoredRun(runDir, experiment);
   const records: RecordEntry[] = [];
   for await (const record of run.records()) records.push(record);
-  const queue: QueueEntry[] = [];
-  for await (const step of run.queue()) queue.push(step);
-  const { waitingRoom, ...load } = experiment.thresholds;
-  const follows = experiment.load.waitingRoom === 'follow';
-  const input = {
-    history,
-    dropped,
-    records,
-    queue,
-    thresholds: { ...load, waitingRoom: { fifoTolerance: waitingRoom.fifoTolerance, soldOutNoticeMs: waitingRoom.soldOutNotice, etaMedianErrorMs: waitingRoom.etaMedianError } },
-    faults: ctx.timeline.toJSON(),
-    final,
-    initialStock: ctx.initialStock,
-    perUserLimit: experiment.system.perUserLimit,
-    ...(experiment.unknownBudget === undefined ? {} : { unknownBudget: experiment.unknownBudget }),
-  };
-  const checks = [...runCheckers(input, experiment.invariants ?? defaultInvariants[follows ? 'waitingRoom' : experiment.load.workload]).checks, afterHeal];
   const { figures } = await summarizeRun(runDir);
-  ctx.results = {
-    verdict: worstVerdict(checks.map((c) => c.verdict)),
-    checks,
-    figures: { ...figures, drainSeconds: ctx.drainSeconds ?? figures.drainSeconds, ...recordFigures(records, ctx) },
-  };
+  ctx.results = { verdict, checks, figures: { ...figures, drainSeconds: ctx.drainSeconds ?? figures.drainSeconds, ...recordFigures(records, ctx) } };
 }

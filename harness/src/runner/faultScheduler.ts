@@ -16,6 +16,8 @@ export interface ScheduleContext {
   loadDone: AbortSignal;
   /** Stops everything at once (Ctrl-C or an error). */
   cancel: AbortSignal;
+  /** Heals every active fault at once and skips those not yet triggered, while the run goes on (an abort guard tripped): reseeds still run. */
+  healNow?: AbortSignal;
   /** Called after a fault asking for it healed: waits for the drain, then reseeds Redis from PostgreSQL. */
   reseed: () => Promise<void>;
   log: (line: string) => void;
@@ -43,14 +45,14 @@ function describeWhen(f: ScheduledFault): string {
 async function runOne(f: ScheduledFault, ctx: ScheduleContext): Promise<void> {
   const fault = createFault(f.fault as Parameters<typeof createFault>[0], ctx.context);
   while (!triggered(f, ctx)) {
-    if (ctx.loadDone.aborted || ctx.cancel.aborted) {
+    if (ctx.loadDone.aborted || ctx.cancel.aborted || ctx.healNow?.aborted) {
       ctx.log(`fault '${fault.label}' (${describeWhen(f)}) never triggered`);
       return;
     }
     await abortableSleep(100, ctx.cancel);
   }
   ctx.log(`inject ${fault.label} (${describeWhen(f)}, for ${f.for / 1000}s)`);
-  await runFault(fault, ctx.timeline, () => abortableSleep(f.for, ctx.cancel));
+  await runFault(fault, ctx.timeline, () => abortableSleep(f.for, ctx.healNow ? AbortSignal.any([ctx.cancel, ctx.healNow]) : ctx.cancel));
   ctx.log(`healed ${fault.label}`);
   if (f.reseedAfterHeal && !ctx.cancel.aborted) await ctx.reseed();
 }

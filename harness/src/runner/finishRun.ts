@@ -2,6 +2,7 @@ import { healAll } from '@flux-gate/chaos';
 import { summarizeRun, writeReport } from '@flux-gate/reports';
 import { type Results, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
 import type { RunContext } from './RunContext.ts';
+import { writeCiOutputs } from './writeCiOutputs.ts';
 
 const noFigures: Results['figures'] = { requests: 0, reqPerSec: 0, accepted: 0, sold: 0, unknown: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errorRate: 0, drainSeconds: null, recovery: [] };
 
@@ -19,7 +20,8 @@ export async function stopEverything(ctx: RunContext): Promise<void> {
 
 /**
  * The last phase: results.json (an unknown verdict with the error when the run did not get to its
- * checks), the manifest's finish time, and report.html through the reports package, once.
+ * checks), the manifest's finish time, report.html through the reports package, once, then junit.xml and
+ * summary.md (writeCiOutputs).
  */
 export async function finishRun(ctx: RunContext): Promise<Results> {
   const results: Results = ctx.results ?? {
@@ -31,5 +33,8 @@ export async function finishRun(ctx: RunContext): Promise<Results> {
   writeRunFile(ctx.runDir, files.results, results);
   writeRunFile(ctx.runDir, files.manifest, { ...ctx.manifest, finishedAt: Date.now() });
   await writeReport(ctx.runDir).catch((err: unknown) => process.stderr.write(`report not written: ${String(err)}\n`));
+  await writeCiOutputs(ctx.runDir, { plantedBugs: ctx.experiment.system.brokenModes.length > 0 }).catch((err: unknown) =>
+    process.stderr.write(`junit.xml and summary.md not written: ${String(err)}\n`),
+  );
   return results;
 }

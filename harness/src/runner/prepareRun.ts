@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { FaultTimeline } from '@flux-gate/chaos';
 import { runFileNames as files, writeRunFile } from '@flux-gate/run-format';
 import { ensureTools } from '@flux-gate/stack';
-import type { Experiment } from '../experiment/experimentSchema.ts';
+import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import { buildManifest } from './manifest.ts';
 import { Progress } from './progress.ts';
 import type { RunContext, RunOptions } from './RunContext.ts';
 
 /** Phase 1: the run folder with the experiment as resolved, the tools, and the manifest. */
-export async function prepareRun(experiment: Experiment, opts: RunOptions): Promise<RunContext> {
+export async function prepareRun(experiment: ResolvedExperiment, opts: RunOptions): Promise<RunContext> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(opts.runsDir, experiment.name, stamp);
   mkdirSync(join(runDir, files.logs), { recursive: true });

@@ -1,44 +1,26 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Sample } from '@flux-gate/run-format';
+import { FileTail } from './FileTail.ts';
 
 /** Counts requests in the growing history file, reading only the bytes added since the last call. */
 export class HistoryTail {
   requests = 0;
   accepted = 0;
-  #offset = 0;
-  #partial = '';
+  #tail: FileTail;
 
-  constructor(private file: string) {}
+  constructor(file: string) {
+    this.#tail = new FileTail(file);
+  }
 
   /** Follows another file from its start (the next round's history), keeping the counts. */
   follow(file: string): void {
     this.read();
-    this.file = file;
-    this.#offset = 0;
-    this.#partial = '';
+    this.#tail = new FileTail(file);
   }
 
   /** Reads new lines; returns how many requests arrived since the last read. */
   read(): number {
-    let size = 0;
-    try {
-      size = statSync(this.file).size;
-    } catch {
-      return 0;
-    }
-    if (size <= this.#offset) return 0;
-    const buffer = Buffer.alloc(size - this.#offset);
-    const fd = openSync(this.file, 'r');
-    try {
-      readSync(fd, buffer, 0, buffer.length, this.#offset);
-    } finally {
-      closeSync(fd);
-    }
-    this.#offset = size;
-    const lines = (this.#partial + buffer.toString()).split('\n');
-    this.#partial = lines.pop() ?? '';
     let added = 0;
-    for (const line of lines) {
+    for (const line of this.#tail.lines()) {
       // Dropped arrivals were never sent: they are not requests.
       if (!line.startsWith('{') || line.includes('"outcome":"dropped"')) continue;
       added++;

@@ -1,5 +1,5 @@
 import type { Verdict } from '@flux-gate/run-format';
-import type { Canary } from '../experiment/canarySchema.ts';
+import { type Canary, caseExperiment } from '../experiment/canarySchema.ts';
 import { runExperiment, type RunOptions } from './runExperiment.ts';
 
 export interface CanaryCase {
@@ -19,8 +19,7 @@ export async function runCanary(canary: Canary, opts: RunOptions): Promise<{ cas
   for (const c of canary.cases) {
     if (opts.signal.aborted) break;
     process.stderr.write(`\n== canary: ${c.bug} (must be caught by ${c.caughtBy})\n`);
-    const experiment = { ...c.experiment, system: { ...c.experiment.system, brokenModes: [c.bug] } };
-    const outcome = await runExperiment(experiment, opts);
+    const outcome = await runExperiment(caseExperiment(c), opts);
     const check = outcome.results.checks.find((k) => k.name === c.caughtBy);
     cases.push({
       bug: c.bug,

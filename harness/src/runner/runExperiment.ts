@@ -4,6 +4,7 @@ import { checkRun } from './checkRun.ts';
 import { finishRun, stopEverything } from './finishRun.ts';
 import { healAndDrain } from './healAndDrain.ts';
 import { prepareRun } from './prepareRun.ts';
+import { resolveExperiment } from '../experiment/resolveExperiment.ts';
 import type { RunOptions } from './RunContext.ts';
 import { runRound } from './runRound.ts';
 import { startStackAndSystem } from './startStackAndSystem.ts';
@@ -20,13 +21,14 @@ export interface RunOutcome {
 /**
  * Runs one experiment end to end, in phases over one run context: prepare → stack and system →
  * rounds (arm, steady state, load and faults) → heal and drain → steady state again, snapshot and
- * checks → finish. Healing and stopping always run; the run folder is always kept.
+ * checks → finish. Generated faults are drawn from the seed first (a spec no schedule satisfies
+ * throws before anything starts). Healing and stopping always run; the run folder is always kept.
  */
 export async function runExperiment(experiment: Experiment, opts: RunOptions): Promise<RunOutcome> {
-  const ctx = await prepareRun(experiment, opts);
+  const ctx = await prepareRun(resolveExperiment(experiment, opts.seed), opts);
   try {
     await startStackAndSystem(ctx);
-    for (let round = 0; round < experiment.load.rounds && !opts.signal.aborted; round++) await runRound(ctx, round);
+    for (let round = 0; round < experiment.load.rounds && !opts.signal.aborted && !ctx.guards?.tripped; round++) await runRound(ctx, round);
     if (opts.signal.aborted) throw new Error('interrupted');
     await healAndDrain(ctx);
     await checkRun(ctx);

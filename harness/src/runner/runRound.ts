@@ -5,10 +5,10 @@ import type { Experiment } from '../experiment/experimentSchema.ts';
 import { loadPlanOf } from '../experiment/loadPlanOf.ts';
 import { engines } from '../load/engines.ts';
 import { LoadEngineError } from '../load/LoadEngine.ts';
-import { drain } from '../probes/drain.ts';
 import { steadyState } from '../probes/steadyState.ts';
 import { runSchedule } from './faultScheduler.ts';
 import type { RunContext } from './RunContext.ts';
+import { roundGuards } from './roundGuards.ts';
 
 /** Products of one round: last-item style experiments sell a fresh product each round. */
 function roundProducts(experiment: Experiment, round: number): { productId: string; stock: number }[] {
@@ -47,6 +47,9 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const follows = experiment.load.waitingRoom === 'follow';
   const roundQueueFile = join(ctx.runDir, `queue.round-${round + 1}.ndjson`);
   progress.state.tail?.follow(roundFile);
+  const healNow = new AbortController();
+  // Handled at once: a heal that fails while the load still runs (a killed API instance that cannot
+  // start again) is logged and kept in the timeline, and never becomes an unhandled rejection.
   const schedule = runSchedule({
     faults: experiment.faults,
     context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
@@ -56,26 +59,29 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     loadStartedAt: Date.now(),
     loadDone: loadDone.signal,
     cancel: faultsCancel.signal,
+    healNow: healNow.signal,
     reseed: async () => {
-      log('waiting for the worker to drain before reseeding Redis from PostgreSQL');
-      await drain(ctx.stores!, products.map((p) => p.productId), experiment.drainTimeout, opts.signal);
-      for (const p of products) await system.reseed(p.productId);
+      // The API refuses a reseed while orders are still on their way to PostgreSQL; reseed asks until it accepts.
+      log('reseeding Redis from PostgreSQL once the API accepts (it waits for the orders still in flight)');
+      for (const p of products) await system.reseed(p.productId, experiment.drainTimeout, opts.signal);
       log('reseeded');
     },
     log,
-  });
+  }).catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
   const engine = engines[experiment.load.engine];
   const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
+  const guards = roundGuards(ctx, round, roundFile, () => healNow.abort());
   let ran: LoadSummary;
   try {
-    ran = await engine.run(plan, { historyFile: roundFile, ...(follows ? { queueFile: roundQueueFile } : {}), signal: opts.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
+    ran = await engine.run(plan, { historyFile: roundFile, ...(follows ? { queueFile: roundQueueFile } : {}), signal: guards.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
   } catch (err) {
     cancelFaults();
     if (err instanceof LoadEngineError) ctx.startFailed = true;
     throw err;
   } finally {
+    guards.stop();
     loadDone.abort();
-    await schedule.catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
+    await schedule;
     opts.signal.removeEventListener('abort', cancelFaults);
     if (existsSync(roundFile)) {
       appendFileSync(join(ctx.runDir, kafka ? files.records : files.history), readFileSync(roundFile));

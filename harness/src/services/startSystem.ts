@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, ManagedProcess, type StartedStack } from '@flux-gate/stack';
+import { abortableSleep } from '../runner/abortableSleep.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 /** The services' entry points, run as processes here and bundled into their images by systemImages. */
@@ -10,7 +11,17 @@ export const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
 export const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
 
 /** The system's deliberately broken modes, for the harness's self-test. */
-export const brokenModes = ['non-atomic-stock', 'ack-before-kafka', 'non-idempotent-worker', 'random-admission'] as const;
+export const brokenModes = [
+  'non-atomic-stock',
+  'ack-before-kafka',
+  'non-idempotent-worker',
+  'no-per-user-limit',
+  'ignore-idempotency-key',
+  'offset-before-commit',
+  'double-give-back',
+  'reseed-ignores-in-flight',
+  'random-admission',
+] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
@@ -39,8 +50,12 @@ export interface StartedSystem extends AsyncDisposable {
   processes: Record<string, ManagedProcess>;
   /** Arms (or re-arms) a sale through the admin API. */
   armSale(productId: string, stock: number): Promise<void>;
-  /** Rebuilds Redis stock and buyers from PostgreSQL (after Redis lost its data). */
-  reseed(productId: string): Promise<void>;
+  /**
+   * Rebuilds Redis stock and buyers from PostgreSQL (after Redis lost its data). The API refuses
+   * while orders are still on their way to PostgreSQL: this asks again every 250 ms until it
+   * accepts, for at most waitMs.
+   */
+  reseed(productId: string, waitMs: number, signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,8 +63,24 @@ const brokenEnv: Record<BrokenMode, string> = {
   'non-atomic-stock': 'FLUXGATE_BROKEN_NON_ATOMIC_STOCK',
   'ack-before-kafka': 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA',
   'non-idempotent-worker': 'FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER',
+  'no-per-user-limit': 'FLUXGATE_BROKEN_NO_PER_USER_LIMIT',
+  'ignore-idempotency-key': 'FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY',
+  'offset-before-commit': 'FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT',
+  'double-give-back': 'FLUXGATE_BROKEN_DOUBLE_GIVE_BACK',
+  'reseed-ignores-in-flight': 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT',
   'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
 };
+
+/** An admin route answered with an error status. */
+class AdminRefused extends Error {
+  constructor(
+    path: string,
+    readonly status: number,
+    body: string,
+  ) {
+    super(`POST ${path} answered ${status}: ${body}`);
+  }
+}
 
 /**
  * The API's V8 flags, as in its `npm start`:
@@ -172,7 +203,18 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
       headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+    if (!res.ok) throw new AdminRefused(path, res.status, await res.text());
+  };
+  const reseed = async (productId: string, waitMs: number, signal: AbortSignal) => {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return await admin(`/admin/sales/${encodeURIComponent(productId)}/reseed`);
+      } catch (err) {
+        if (!(err instanceof AdminRefused && err.status === 409) || Date.now() >= until || signal.aborted) throw err;
+        await abortableSleep(250, signal);
+      }
+    }
   };
   const processes: Record<string, ManagedProcess> = Object.fromEntries(all.map((p) => [p.name, p]));
   processes.api = apis[0]!;
@@ -183,7 +225,7 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
     workerGroupId,
     processes,
     armSale: (productId, stock) => admin('/admin/sales', { productId, stock }),
-    reseed: (productId) => admin(`/admin/sales/${encodeURIComponent(productId)}/reseed`),
+    reseed,
     stop,
     [Symbol.asyncDispose]: stop,
   };

@@ -21,6 +21,8 @@ export const errorCodes = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthorized: 401,
+  /** A reseed while orders are still on their way to PostgreSQL (the worker has not stored them): retry once it has. */
+  orders_in_flight: 409,
   not_found: 404,
   /** Admission-Token: not made by this server (bad signature or shape). */
   token_forged: 403,

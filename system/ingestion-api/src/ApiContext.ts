@@ -7,6 +7,7 @@ import type { OrderBatcher } from './kafka/OrderBatcher.ts';
 import type { OrderProducer } from './kafka/OrderProducer.ts';
 import type { SaleGate, TakeFn } from './redis/SaleGate.ts';
 import type { WaitingQueue } from './redis/WaitingQueue.ts';
+import type { ReleaseFn } from './redis/unguardedRelease.ts';
 import type { OrderTakeover } from './takeover/OrderTakeover.ts';
 import type { QueueSigner } from './waitingRoom/QueueSigner.ts';
 
@@ -16,8 +17,10 @@ export interface ApiContext {
   log: Logger;
   redis: Redis;
   gate: SaleGate;
-  /** The gate's atomic take, or the broken non-atomic one when that mode is on. */
+  /** The gate's atomic take, or a broken one (non-atomic, or ignoring the Idempotency-Key) when that mode is on. */
   take: TakeFn;
+  /** The gate's once-only give-back, or the broken unguarded one when that mode is on. */
+  release: ReleaseFn;
   producer: OrderProducer;
   batcher: OrderBatcher;
   takeover: OrderTakeover;

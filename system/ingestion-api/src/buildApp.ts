@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiContext } from './ApiContext.ts';
 import type { Config } from './config/loadConfig.ts';
@@ -10,8 +11,10 @@ import { sendError } from './http/sendError.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
 import { connectRedis } from './redis/connectRedis.ts';
+import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
-import { SaleGate } from './redis/SaleGate.ts';
+import { SaleGate, type TakeFn } from './redis/SaleGate.ts';
+import { unguardedRelease } from './redis/unguardedRelease.ts';
 import { WaitingQueue } from './redis/WaitingQueue.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { healthRoutes } from './routes/healthRoutes.ts';
@@ -34,6 +37,16 @@ export interface BuiltApp {
 }
 
 const hostOf = (url: string) => new URL(url).host;
+
+/** The limit the take script compares a user's units with when the per-user limit is deliberately not enforced. */
+const noLimit = 2 ** 31;
+
+/** The take the routes use: the gate's, unless a broken mode replaces it. */
+function takeOf(config: Config, redis: Redis, gate: SaleGate): TakeFn {
+  if (config.broken.nonAtomicStock) return nonAtomicTake(redis);
+  if (config.broken.ignoreIdempotencyKey) return keyIgnoringTake(gate.take);
+  return gate.take;
+}
 
 /**
  * Connects Redis, PostgreSQL (running the migrations) and Kafka (creating the `orders` topic),
@@ -82,7 +95,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 
     const queueSlack = config.broken.randomAdmission ? scrambleBlock : 0;
     const gate = new SaleGate(redis, {
-      perUserLimit: config.perUserLimit,
+      perUserLimit: config.broken.noPerUserLimit ? noLimit : config.perUserLimit,
       ratePerSec: config.rateLimit.perSec,
       burst: config.rateLimit.burst,
       answerTtlMs: config.idempotencyTtlSec * 1000,
@@ -102,7 +115,8 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       log,
       redis,
       gate,
-      take: config.broken.nonAtomicStock ? nonAtomicTake(redis) : gate.take,
+      take: takeOf(config, redis, gate),
+      release: config.broken.doubleGiveBack ? unguardedRelease(redis) : (productId, orderId, key) => gate.release(productId, orderId, key),
       producer,
       batcher,
       takeover,
@@ -151,8 +165,15 @@ function announceRiskyModes(config: Config, log: Logger): void {
   if (config.broken.ackBeforeKafka) {
     log.error({ mode: 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA' }, 'DELIBERATELY BROKEN MODE ON: orders are acknowledged before Kafka acks and dropped when the produce fails; orders WILL BE LOST. For the harness self-test only.');
   }
-  if (config.broken.randomAdmission) {
-    log.error({ mode: 'FLUXGATE_BROKEN_RANDOM_ADMISSION' }, 'DELIBERATELY BROKEN MODE ON: the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN. For the harness self-test only.');
+  const more: [boolean, string, string][] = [
+    [config.broken.noPerUserLimit, 'FLUXGATE_BROKEN_NO_PER_USER_LIMIT', 'the per-user limit is not enforced; a user WILL HOLD MORE UNITS than the limit'],
+    [config.broken.ignoreIdempotencyKey, 'FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY', 'the Idempotency-Key is ignored; a retry WILL PLACE A SECOND ORDER'],
+    [config.broken.doubleGiveBack, 'FLUXGATE_BROKEN_DOUBLE_GIVE_BACK', 'a refused produce gives its unit back twice; units WILL BE CREATED'],
+    [config.broken.reseedIgnoresInFlight, 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT', 'a reseed ignores orders still on their way to PostgreSQL; the sale WILL OVERSELL after a reseed'],
+    [config.broken.randomAdmission, 'FLUXGATE_BROKEN_RANDOM_ADMISSION', 'the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN'],
+  ];
+  for (const [on, mode, what] of more) {
+    if (on) log.error({ mode }, `DELIBERATELY BROKEN MODE ON: ${what}. For the harness self-test only.`);
   }
   if (config.adminTokenGenerated) {
     log.warn({ adminToken: config.adminToken }, 'ADMIN_TOKEN is not set: generated a token for this process; set ADMIN_TOKEN to choose one');

@@ -13,8 +13,9 @@ describe('loadConfig', () => {
       timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
       kafka: { lingerMs: 0, maxBatch: 1_000, partitions: 4, producers: 2 },
       takeover: { leaseMs: 10_000, sweepMs: 1_000 },
-      broken: { nonAtomicStock: false, ackBeforeKafka: false, randomAdmission: false },
+      broken: { nonAtomicStock: false, ackBeforeKafka: false, noPerUserLimit: false, ignoreIdempotencyKey: false, doubleGiveBack: false, reseedIgnoresInFlight: false, randomAdmission: false },
       waitingRoom: { ratePerSec: 20_000, tokenTtlMs: 60_000 },
+      workerGroupId: 'inventory-worker',
       adminTokenGenerated: true,
     });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
@@ -50,5 +51,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_NON_ATOMIC_STOCK: '1' })).toThrow(/FLUXGATE_BROKEN_NON_ATOMIC_STOCK: a deliberately broken mode is refused/);
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: 'true' })).toThrow(/FLUXGATE_BROKEN_ACK_BEFORE_KAFKA/);
     expect(() => loadConfig({ ...prod, FLUXGATE_BROKEN_RANDOM_ADMISSION: '1' })).toThrow(/FLUXGATE_BROKEN_RANDOM_ADMISSION: a deliberately broken mode is refused/);
+    const modes = {
+      FLUXGATE_BROKEN_NO_PER_USER_LIMIT: 'noPerUserLimit',
+      FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY: 'ignoreIdempotencyKey',
+      FLUXGATE_BROKEN_DOUBLE_GIVE_BACK: 'doubleGiveBack',
+      FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: 'reseedIgnoresInFlight',
+    } as const;
+    for (const [name, mode] of Object.entries(modes)) {
+      expect(() => loadConfig({ ...prod, [name]: '1' })).toThrow(new RegExp(`${name}: a deliberately broken mode is refused when NODE_ENV=production`));
+      expect(loadConfig({ [name]: '1' }).broken).toEqual({ ...loadConfig({}).broken, [mode]: true });
+    }
   });
 });

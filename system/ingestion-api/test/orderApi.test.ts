@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/index.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 import { readOrderEvents } from './support/readOrderEvents.ts';
+import { commitWorkerOffsetsAtEnd } from './support/commitWorkerOffsetsAtEnd.ts';
 
 let stack: StartedStack;
 let api: BuiltApp;
@@ -164,10 +165,12 @@ describe('waiting room', () => {
 });
 
 describe('Redis restarting empty', () => {
-  it('answers 503 until the sale is reseeded from PostgreSQL, restoring buyers', async () => {
+  it('answers 503 until the sale is reseeded from PostgreSQL, restoring buyers, once no order is in flight', async () => {
     await arm('p-reseed', 3);
     await db.query(`INSERT INTO orders (order_id, user_id, product_id, status) VALUES ($1, 'frank', 'p-reseed', 'confirmed')`, [randomUUID()]);
     await db.query(`UPDATE products SET stock = 2 WHERE product_id = 'p-reseed'`);
+    const ivan = await order('p-reseed', 'ivan'); // in Kafka, not yet stored: no worker runs here
+    expect(ivan.statusCode).toBe(200);
     await redis.del(redisKeys.stock('p-reseed'), redisKeys.buyers('p-reseed'));
 
     const refused = await order('p-reseed', 'gina');
@@ -175,9 +178,21 @@ describe('Redis restarting empty', () => {
     expect((await api.app.inject({ method: 'GET', url: '/products/p-reseed' })).statusCode).toBe(503);
     expect(await redis.exists(redisKeys.stock('p-reseed'))).toBe(0);
 
+    // PostgreSQL's stock of 2 does not count ivan's order yet: the reseed waits for it.
+    const early = await api.app.inject({ method: 'POST', url: '/admin/sales/p-reseed/reseed', headers: adminHeaders });
+    expect([early.statusCode, early.json().error]).toEqual([409, 'orders_in_flight']);
+    expect(early.json().message).toMatch(/order\(s\) are still on their way to PostgreSQL/);
+    expect(await redis.exists(redisKeys.stock('p-reseed'))).toBe(0);
+
+    // The worker stores ivan's order and commits its offset.
+    await db.query(`INSERT INTO orders (order_id, user_id, product_id, status) VALUES ($1, 'ivan', 'p-reseed', 'confirmed')`, [ivan.json().orderId]);
+    await db.query(`UPDATE products SET stock = 1 WHERE product_id = 'p-reseed'`);
+    await commitWorkerOffsetsAtEnd(stack.endpoints.kafkaBrokers);
+
     const reseed = await api.app.inject({ method: 'POST', url: '/admin/sales/p-reseed/reseed', headers: adminHeaders });
-    expect(reseed.json()).toEqual({ productId: 'p-reseed', remaining: 2 });
+    expect(reseed.json()).toEqual({ productId: 'p-reseed', remaining: 1 });
     expect((await order('p-reseed', 'frank')).json()).toEqual({ error: 'already_ordered' });
+    expect((await order('p-reseed', 'ivan')).json()).toEqual({ error: 'already_ordered' });
     expect((await order('p-reseed', 'gina')).statusCode).toBe(200);
     const unknown = await api.app.inject({ method: 'POST', url: '/admin/sales/nope/reseed', headers: adminHeaders });
     expect(unknown.statusCode).toBe(404);

@@ -27,7 +27,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER: flag.default(false),
+  FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT: flag.default(false),
 });
+
+/** The worker's deliberately broken modes: refused when NODE_ENV=production. */
+const brokenVariables = ['FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER', 'FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT'] as const;
 
 export interface WorkerConfig {
   kafkaBrokers: string[];
@@ -47,8 +51,10 @@ export interface WorkerConfig {
   pgQueryTimeoutMs: number;
   statsIntervalMs: number;
   logLevel: string;
-  /** The deliberately broken mode for the harness self-test; never allowed in production. */
+  /** The deliberately broken modes for the harness self-test; never allowed in production. */
   brokenNonIdempotent: boolean;
+  /** Commits a chunk's Kafka offset before its PostgreSQL transaction: a kill in between loses the chunk. */
+  brokenOffsetBeforeCommit: boolean;
 }
 
 /**
@@ -62,9 +68,8 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     throw new Error(`inventory-worker: bad configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  if (e.FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER && e.NODE_ENV === 'production') {
-    throw new Error('inventory-worker: bad configuration: FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER is refused when NODE_ENV=production');
-  }
+  const refused = e.NODE_ENV === 'production' ? brokenVariables.filter((name) => e[name]) : [];
+  if (refused.length) throw new Error(`inventory-worker: bad configuration: ${refused.map((name) => `${name} is refused when NODE_ENV=production`).join('; ')}`);
   return {
     kafkaBrokers: e.KAFKA_BROKERS,
     databaseUrl: e.DATABASE_URL,
@@ -82,5 +87,6 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     statsIntervalMs: e.STATS_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
     brokenNonIdempotent: e.FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER,
+    brokenOffsetBeforeCommit: e.FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT,
   };
 }

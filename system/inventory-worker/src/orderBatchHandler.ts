@@ -10,6 +10,8 @@ export interface BatchHandlerDeps {
   pool: pg.Pool;
   batchMax: number;
   idempotent: boolean;
+  /** Broken mode: commit each chunk's offset before its PostgreSQL transaction instead of after. */
+  offsetFirst?: boolean;
   stats: WorkerStats;
   logger: Logger;
 }
@@ -20,7 +22,7 @@ export interface BatchHandlerDeps {
  * DB commit. On stop or rebalance it finishes the current chunk and returns.
  */
 export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPayload) => Promise<void> {
-  const { pool, batchMax, idempotent, stats, logger } = deps;
+  const { pool, batchMax, idempotent, offsetFirst = false, stats, logger } = deps;
   const commits = offsetCommitPolicy({ lazy: !idempotent });
   return async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
     const { topic, partition } = batch;
@@ -28,6 +30,11 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
       if (!isRunning() || isStale()) return;
       const messages = batch.messages.slice(start, start + batchMax);
       const lastOffset = messages[messages.length - 1]!.offset;
+      const commitOffset = () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] });
+      if (offsetFirst) {
+        resolveOffset(lastOffset);
+        await commitOffset();
+      }
       const decoded = toPendingOrders(partition, messages);
       const started = performance.now();
       const written = await writeOrderBatch(pool, decoded, { idempotent });
@@ -41,9 +48,9 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
       stats.rejected += written.rejected;
       stats.deadLettered += written.deadLetters.length;
       stats.batches += 1;
-      resolveOffset(lastOffset);
-      if (commits.due(partition)) {
-        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] });
+      if (!offsetFirst) {
+        resolveOffset(lastOffset);
+        if (commits.due(partition)) await commitOffset();
       }
       logger.debug(
         {

@@ -30,6 +30,12 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
       'BROKEN MODE ON: this worker is deliberately NOT idempotent (a redelivered order takes stock again, offsets are committed lazily). For the harness self-test only.',
     );
   }
+  if (config.brokenOffsetBeforeCommit) {
+    logger.warn(
+      { brokenMode: 'FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT' },
+      'BROKEN MODE ON: this worker commits Kafka offsets BEFORE the PostgreSQL commit (a kill in between loses orders). For the harness self-test only.',
+    );
+  }
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: config.partitionsConsumedConcurrently + 1,
@@ -77,7 +83,7 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-      eachBatch: orderBatchHandler({ pool, batchMax: config.batchMax, idempotent, stats, logger }),
+      eachBatch: orderBatchHandler({ pool, batchMax: config.batchMax, idempotent, offsetFirst: config.brokenOffsetBeforeCommit, stats, logger }),
     });
   } catch (err) {
     logger.error({ err }, 'start failed');

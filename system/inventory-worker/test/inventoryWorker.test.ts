@@ -219,4 +219,69 @@ describe('inventory worker', () => {
     }
     expect((await rowsOf(p)).filter((r) => r.status === 'confirmed')).toHaveLength(4);
   });
+
+  /** Partitions whose committed offset for groupId is behind the topic's end. */
+  const partitionsBehind = async (groupId: string) => {
+    const admin = new Kafka({ clientId: 'inventory-worker-test', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(ordersTopic), admin.fetchOffsets({ groupId, topics: [ordersTopic] })]);
+      const at = new Map((committed[0]?.partitions ?? []).map((c) => [c.partition, Number(c.offset)]));
+      return ends.filter((e) => Number(e.high) > 0 && (at.get(e.partition) ?? -1) < Number(e.high)).length;
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  /**
+   * Holds the product's row lock, so a worker's transaction for its orders cannot commit, runs fn,
+   * then ends every backend still waiting for the lock (as a worker's crash would abort its
+   * transaction) and lets the lock go.
+   */
+  const withProductLocked = async (productId: string, fn: () => Promise<void>) => {
+    const lock = await db.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM products WHERE product_id = $1 FOR UPDATE', [productId]);
+      await fn();
+      await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()`);
+    } finally {
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+  };
+
+  it('commits an offset only after the orders are stored; the broken mode commits first, so a crash loses them', async () => {
+    const [kept, lost] = [product('offset-after'), product('offset-first')];
+    await seedProducts(stack.endpoints.postgresUrl, { [kept]: 10, [lost]: 10 });
+    await produceOrders(stack.endpoints.kafkaBrokers, Array.from({ length: 3 }, (_, i) => newOrderEvent(kept, `user-${i}`)));
+
+    const correct = await startWorker({ ...config, groupId: 'offset-after-commit' });
+    try {
+      await withProductLocked(kept, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(await partitionsBehind('offset-after-commit')).toBeGreaterThanOrEqual(1);
+      });
+      // The crashed transaction is retried from the uncommitted offset.
+      await until('3 orders stored', async () => (await rowsOf(kept)).length === 3);
+    } finally {
+      await correct.stop();
+    }
+
+    await produceOrders(stack.endpoints.kafkaBrokers, Array.from({ length: 3 }, (_, i) => newOrderEvent(lost, `user-${i}`)));
+    const started: StartedWorker[] = [];
+    try {
+      await withProductLocked(lost, async () => {
+        started.push(await startWorker({ ...config, groupId: 'offset-before-commit', brokenOffsetBeforeCommit: true }));
+        await until('offsets committed to the end', async () => (await partitionsBehind('offset-before-commit')) === 0);
+        expect(await rowsOf(lost)).toEqual([]);
+      });
+      // Its transaction aborted with the offset already committed: the orders are never written.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await rowsOf(lost)).toEqual([]);
+      expect(await stockOf(lost)).toEqual({ stock: 10, initial_stock: 10 });
+    } finally {
+      await Promise.all(started.map((w) => w.stop()));
+    }
+  });
 });

@@ -5,7 +5,7 @@ const required = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://fl
 
 describe('loadConfig', () => {
   it('fills every default', () => {
-    expect(loadConfig(required)).toMatchObject({ kafkaBrokers: ['127.0.0.1:9092'], groupId: 'inventory-worker', ordersPartitions: 4, brokenNonIdempotent: false });
+    expect(loadConfig(required)).toMatchObject({ kafkaBrokers: ['127.0.0.1:9092'], groupId: 'inventory-worker', ordersPartitions: 4, brokenNonIdempotent: false, brokenOffsetBeforeCommit: false });
   });
 
   it('names each bad variable', () => {
@@ -17,5 +17,7 @@ describe('loadConfig', () => {
   it('turns the broken mode on only outside production', () => {
     expect(loadConfig({ ...required, FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER: '1' }).brokenNonIdempotent).toBe(true);
     expect(() => loadConfig({ ...required, FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER: '1', NODE_ENV: 'production' })).toThrow(/refused when NODE_ENV=production/);
+    expect(loadConfig({ ...required, FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT: '1' })).toMatchObject({ brokenOffsetBeforeCommit: true, brokenNonIdempotent: false });
+    expect(() => loadConfig({ ...required, FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT: '1', NODE_ENV: 'production' })).toThrow(/FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT is refused when NODE_ENV=production/);
   });
 });

@@ -47,7 +47,24 @@ const envSchema = z.object({
   FLUXGATE_BROKEN_NON_ATOMIC_STOCK: flag.default(false),
   FLUXGATE_BROKEN_ACK_BEFORE_KAFKA: flag.default(false),
   FLUXGATE_BROKEN_RANDOM_ADMISSION: flag.default(false),
+  FLUXGATE_BROKEN_NO_PER_USER_LIMIT: flag.default(false),
+  FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY: flag.default(false),
+  FLUXGATE_BROKEN_DOUBLE_GIVE_BACK: flag.default(false),
+  FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: flag.default(false),
+  WORKER_GROUP_ID: z.string().min(1).default('inventory-worker'),
 });
+
+/** The API's deliberately broken modes, each by its variable: never allowed in production. */
+const brokenVariables = {
+  nonAtomicStock: 'FLUXGATE_BROKEN_NON_ATOMIC_STOCK',
+  ackBeforeKafka: 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA',
+  noPerUserLimit: 'FLUXGATE_BROKEN_NO_PER_USER_LIMIT',
+  ignoreIdempotencyKey: 'FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY',
+  doubleGiveBack: 'FLUXGATE_BROKEN_DOUBLE_GIVE_BACK',
+  reseedIgnoresInFlight: 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT',
+  randomAdmission: 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
+} as const;
+export type BrokenModes = Record<keyof typeof brokenVariables, boolean>;
 
 export interface Config {
   production: boolean;
@@ -77,10 +94,12 @@ export interface Config {
    */
   waitingRoom: { secret: string; ratePerSec: number; tokenTtlMs: number };
   bodyLimitBytes: number;
+  /** The inventory worker's consumer group: a reseed waits until it has stored every order in Kafka. */
+  workerGroupId: string;
   instanceId: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Deliberately broken modes for the harness self-test; never allowed in production. */
-  broken: { nonAtomicStock: boolean; ackBeforeKafka: boolean; randomAdmission: boolean };
+  broken: BrokenModes;
 }
 
 /**
@@ -102,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (production && !e.ADMIN_TOKEN) problems.push('ADMIN_TOKEN: required when NODE_ENV=production');
-  for (const name of ['FLUXGATE_BROKEN_NON_ATOMIC_STOCK', 'FLUXGATE_BROKEN_ACK_BEFORE_KAFKA', 'FLUXGATE_BROKEN_RANDOM_ADMISSION'] as const) {
+  for (const name of Object.values(brokenVariables)) {
     if (production && e[name]) problems.push(`${name}: a deliberately broken mode is refused when NODE_ENV=production`);
   }
   if (problems.length) throw new ConfigError(problems);
@@ -128,8 +147,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenTtlMs: e.WAITING_ROOM_TOKEN_TTL_SEC * 1000,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    workerGroupId: e.WORKER_GROUP_ID,
     instanceId: e.INSTANCE_ID,
     logLevel: e.LOG_LEVEL,
-    broken: { nonAtomicStock: e.FLUXGATE_BROKEN_NON_ATOMIC_STOCK, ackBeforeKafka: e.FLUXGATE_BROKEN_ACK_BEFORE_KAFKA, randomAdmission: e.FLUXGATE_BROKEN_RANDOM_ADMISSION },
+    broken: Object.fromEntries(Object.entries(brokenVariables).map(([mode, name]) => [mode, e[name]])) as BrokenModes,
   };
 }

@@ -66,6 +66,7 @@ export class OrderBatcher {
   readonly #queue: Batch[] = [];
   #linger: { cancel(): void } | undefined;
   #inFlight = 0;
+  #sentUnsettled = 0;
   #drained: (() => void) | undefined;
   #closed = false;
 
@@ -85,6 +86,11 @@ export class OrderBatcher {
     return batch;
   }
 
+  /** Messages queued or sent whose fate is not settled yet. */
+  get unsettled(): number {
+    return this.#queue.reduce((n, b) => n + b.messages.length, this.#sentUnsettled);
+  }
+
   /** Sends what is queued and waits for every send to settle. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -99,6 +105,7 @@ export class OrderBatcher {
       const batch = this.#queue.shift();
       if (!batch) return;
       this.#inFlight++;
+      this.#sentUnsettled += batch.messages.length;
       this.options.send(batch.messages).then(
         () => this.#done(batch, undefined),
         (err: Error) => this.#done(batch, err),
@@ -118,6 +125,7 @@ export class OrderBatcher {
 
   #done(batch: Batch, error: Error | undefined): void {
     this.#inFlight--;
+    this.#sentUnsettled -= batch.messages.length;
     batch.settle(error);
     this.#flush();
     if (this.#inFlight === 0 && this.#queue.length === 0) this.#drained?.();

@@ -21,15 +21,19 @@ const kafkaLevels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, used in
- * turn so several sends can be in flight. After a send finally fails, its producer is replaced: kafkajs rolls its sequence numbers back,
- * and a new batch reusing them could be taken by the broker for a duplicate and silently dropped.
+ * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, so
+ * several sends can be in flight, never two on one producer: kafkajs numbers a send from the
+ * sequence its last acked send left, so a second send while the first is still retrying reuses its
+ * sequence numbers, and the broker takes it for a duplicate, acks it, and drops it. (Sends taken in
+ * turn did that when a broker paused for 1.1 s answered a slow send after a faster one: orders
+ * acked, never written; see docs/decisions.md.) After a send finally fails, its producer is
+ * replaced: kafkajs rolls its sequence numbers back, with the same risk for the next batch.
  */
 export class OrderProducer {
   readonly #kafka: Kafka;
   readonly #probe: Admin;
-  readonly #slots: Array<{ producer?: Promise<Producer>; connected?: Producer }>;
-  #next = 0;
+  /** `busy` while a send is in flight on the slot's producer. */
+  readonly #slots: Array<{ producer?: Promise<Producer>; connected?: Producer; busy?: boolean }>;
 
   constructor(readonly options: OrderProducerOptions) {
     const log = options.log;
@@ -70,14 +74,21 @@ export class OrderProducer {
    * into as few records as fit maxMessageBytes; resolves on the ack.
    */
   readonly send = async (orders: Message[]): Promise<void> => {
-    const slot = this.#slots[this.#next++ % this.#slots.length]!;
-    const producer = await this.#producerOf(slot);
+    // The batcher keeps at most `producers` sends in flight, so an idle producer is there.
+    const slot = this.#slots.find((s) => !s.busy);
+    if (!slot) throw new Error(`all ${this.#slots.length} Kafka producers are busy; a send waits for one (OrderBatcher's maxInFlight)`);
+    slot.busy = true;
     try {
-      await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages: packByKey(orders) });
-    } catch (err) {
-      if (slot.connected === producer) slot.producer = slot.connected = undefined;
-      producer.disconnect().catch(() => undefined);
-      throw err;
+      const producer = await this.#producerOf(slot);
+      try {
+        await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages: packByKey(orders) });
+      } catch (err) {
+        if (slot.connected === producer) slot.producer = slot.connected = undefined;
+        producer.disconnect().catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      slot.busy = false;
     }
   };
 
@@ -85,6 +96,17 @@ export class OrderProducer {
   async ping(): Promise<void> {
     await this.#probe.connect();
     await this.#probe.describeCluster();
+  }
+
+  /** Orders in the topic a consumer group has not committed yet (its lag, summed over partitions). */
+  async groupLag(groupId: string): Promise<number> {
+    await this.#probe.connect();
+    const [ends, committed] = await Promise.all([this.#probe.fetchTopicOffsets(ordersTopic), this.#probe.fetchOffsets({ groupId, topics: [ordersTopic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((lag, p) => {
+      const at = done.get(p.partition);
+      return lag + Number(p.high) - (at === undefined || at < 0 ? Number(p.low) : at);
+    }, 0);
   }
 
   async close(): Promise<void> {

@@ -50,11 +50,15 @@ const rateRequestSchema = { params, body: { type: 'object', required: ['ratePerS
 /**
  * Admin routes, behind `Authorization: Bearer <ADMIN_TOKEN>`.
  * POST /admin/sales arms a fresh sale in PostgreSQL, then in Redis, with an empty queue.
- * POST /admin/sales/:productId/reseed rebuilds Redis from PostgreSQL after Redis lost its data.
+ * POST /admin/sales/:productId/reseed rebuilds Redis from PostgreSQL after Redis lost its data; it
+ * refuses (409 orders_in_flight) while orders are still on their way to PostgreSQL.
  * GET /admin/sales/:productId/queue and POST …/queue/pause, …/resume, …/rate read and steer admission.
  */
-export async function adminRoutes(app: FastifyInstance, { config, store, catalog, gate, queue, log }: ApiContext): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { config, store, catalog, gate, queue, producer, batcher, log }: ApiContext): Promise<void> {
   const defaultRate = config.waitingRoom.ratePerSec;
+  /** Orders accepted but not yet in PostgreSQL: in the worker's lag, or still being sent by this instance. */
+  const inFlight = async () => (await producer.groupLag(config.workerGroupId)) + batcher.unsettled;
+
   await app.register(async (admin) => {
     admin.addHook('onRequest', bearerAuth(config.adminToken));
 
@@ -69,6 +73,13 @@ export async function adminRoutes(app: FastifyInstance, { config, store, catalog
 
     admin.post<{ Params: { productId: string } }>('/admin/sales/:productId/reseed', { schema: reseedSchema }, async (request, reply) => {
       const { productId } = request.params;
+      if (!(await store.productExists(productId))) return sendError(reply, 'unknown_product');
+      // PostgreSQL's stock does not yet count the orders still on their way to it: reseeding from it
+      // now would put their units on sale again. The broken mode reseeds anyway.
+      const pending = await inFlight();
+      if (pending > 0 && !config.broken.reseedIgnoresInFlight) {
+        return sendError(reply, 'orders_in_flight', { message: `${pending} order(s) are still on their way to PostgreSQL; reseed once the inventory worker has stored them` });
+      }
       const record = await store.saleRecord(productId);
       if (!record) return sendError(reply, 'unknown_product');
       await gate.reset(productId, record.stock, record.buyers, false, defaultRate);

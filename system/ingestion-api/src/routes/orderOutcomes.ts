@@ -16,11 +16,11 @@ const unknownMessage = 'Kafka did not acknowledge in time; the order may still b
  * acked (handOff), or replay the first answer of an Idempotency-Key already seen (replay).
  */
 export function orderOutcomes(ctx: ApiContext) {
-  const { gate, batcher, takeover, log, config } = ctx;
+  const { gate, release, batcher, takeover, log, config } = ctx;
   const replayDeadlineMs = config.timeouts.kafkaMs + config.timeouts.redisMs;
 
   const giveBack = (productId: string, orderId: string, key: string | undefined): void => {
-    gate.release(productId, orderId, key).catch((err: Error) =>
+    release(productId, orderId, key).catch((err: Error) =>
       log.error({ productId, orderId, err: err.message }, 'could not give a unit back; it stays taken until the sale is reseeded'),
     );
   };
@@ -63,6 +63,8 @@ export function orderOutcomes(ctx: ApiContext) {
         return sendError(reply, 'unavailable', { orderId, message: unknownMessage });
       }
       log.warn({ productId, orderId, err: (err as Error).message }, 'the Kafka send failed; answering 503');
+      // The naive system gives the unit back on the error as well as when the send settles.
+      if (config.broken.doubleGiveBack) giveBack(productId, orderId, key);
       return sendError(reply, 'unavailable');
     }
     commit(productId, orderId, key);
