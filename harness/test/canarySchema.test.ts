@@ -34,6 +34,7 @@ describe('the canary', () => {
       'offset-before-commit': 'no_lost_orders',
       'double-give-back': 'conservation',
       'reseed-ignores-in-flight': 'no_oversell',
+      'random-admission': 'fifo_fairness',
     });
     // A case never plants its bug by itself: the runner turns on the case's mode alone.
     expect(d.canary.cases.every((c) => c.experiment.system.brokenModes.length === 0)).toBe(true);

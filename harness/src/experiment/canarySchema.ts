@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultInvariants } from '../checkers/runCheckers.ts';
+import { invariantsOf } from './invariantsOf.ts';
 import { brokenModes } from '../services/startSystem.ts';
 import { type Experiment, experimentSchema, invariantName } from './experimentSchema.ts';
 
@@ -19,7 +19,7 @@ export const canarySchema = z.strictObject({
           caughtBy: invariantName,
           experiment: experimentSchema,
         })
-        .refine((c) => (c.experiment.invariants ?? defaultInvariants[c.experiment.load.workload]).includes(c.caughtBy), {
+        .refine((c) => invariantsOf(c.experiment).includes(c.caughtBy), {
           message: 'is not among the invariants the case\'s experiment checks',
           path: ['caughtBy'],
         }),

@@ -1,6 +1,7 @@
 import { type CheckResult, type HistoryEntry, type QueueEntry, readRun, type RecordEntry, type Run, runFileNames as files, type Verdict } from '@flux-gate/run-format';
 import { type CheckInput, defaultInvariants, guardsHeld, MissingInput, runCheckers, steadyStateAfterHeal, worstVerdict } from '../checkers/index.ts';
 import type { Experiment } from '../experiment/experimentSchema.ts';
+import { invariantsOf } from '../experiment/invariantsOf.ts';
 import { parseDefinition } from '../experiment/loadExperiment.ts';
 
 /** What the checks read of an experiment. */
@@ -108,7 +109,7 @@ export async function checkStoredRun(runDir: string, experiment?: CheckedExperim
   }
   const input = await checkInput(run, resolved, problems);
   const checks = [
-    ...runCheckers(input, resolved.invariants ?? defaultInvariants[resolved.load.waitingRoom === 'follow' ? 'waitingRoom' : resolved.load.workload]).checks,
+    ...runCheckers(input, invariantsOf(resolved)).checks,
     steadyStateAfterHeal(input),
     ...(resolved.guards.length ? [guardsHeld(input)] : []),
   ];
