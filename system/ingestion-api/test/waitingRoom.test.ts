@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/index.ts';
 import { QueueSigner } from '../src/waitingRoom/QueueSigner.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
+import { commitWorkerOffsetsAtEnd } from './support/commitWorkerOffsetsAtEnd.ts';
 import { queueClient } from './support/queueClient.ts';
 
 // The limiter lets one order per second through (burst 1): everyone else is shed to the queue.
@@ -283,6 +284,8 @@ describe('Redis restarted empty', () => {
     const admin = await api.app.inject({ method: 'GET', url: '/admin/sales/wr-restart/queue', headers: adminHeaders });
     expect(admin.statusCode).toBe(503);
 
+    // No worker runs here: the orders the other tests sent are marked stored, or the reseed waits for them (409).
+    await commitWorkerOffsetsAtEnd(stack.endpoints.kafkaBrokers);
     expect((await api.app.inject({ method: 'POST', url: '/admin/sales/wr-restart/reseed', headers: adminHeaders })).statusCode).toBe(200);
     const stale = await q.status(t!.ticket);
     expect([stale.statusCode, stale.json().error]).toEqual([410, 'ticket_stale']);
