@@ -244,6 +244,11 @@ describe('inventory worker', () => {
       await lock.query('BEGIN');
       await lock.query('SELECT 1 FROM products WHERE product_id = $1 FOR UPDATE', [productId]);
       await fn();
+      // The worker's transaction must be waiting for the lock before it is ended; on a busy machine
+      // it may still be on its way there when fn returns.
+      const waiting = async () =>
+        (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).rows[0]!.n > 0;
+      await until('a worker transaction waiting for the lock', waiting);
       await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()`);
     } finally {
       await lock.query('ROLLBACK');
