@@ -18,6 +18,8 @@ const lines = <T>(file: string): T[] =>
 /**
  * The load following the real waiting room, on the real stack and system: 60 arrivals/s for 2 s at
  * 20 admissions/s, so that tickets queue up; a patience of 1.5 s, so that the later ones give up.
+ * The stock outlasts the demand: a sell-out would tell the later tickets sold_out before their
+ * patience runs out, and whether it came first would depend on the machine's speed.
  */
 describe('the built-in engine following the waiting room (real stack)', () => {
   const runsDir = mkdtempSync(join(tmpdir(), 'flux-wr-'));
@@ -28,7 +30,7 @@ describe('the built-in engine following the waiting room (real stack)', () => {
       {
         name: 'tiny-queue',
         description: 'a tiny queued sale',
-        system: { products: [{ productId: 'tq', stock: 40 }], rateLimit: { perSec: 20, burst: 2 }, admissionTokenTtl: '2s' },
+        system: { products: [{ productId: 'tq', stock: 200 }], rateLimit: { perSec: 20, burst: 2 }, admissionTokenTtl: '2s' },
         load: { rate: 60, duration: '2s', users: 120, waitingRoom: 'follow', patience: '1.5s', spoiledTokens: 2, maxInFlight: 30 },
         drainTimeout: '20s',
       },
