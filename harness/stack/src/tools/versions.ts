@@ -3,6 +3,14 @@
  * Bumping a version here makes `npm run setup` fetch or build it again into the cache.
  */
 export const versions = {
+  /**
+   * Node.js LTS every command runs on (`harness/bin/withPinnedNode.mjs` reads this line): a machine whose
+   * Node is older gets this one from the npm registry's node-linux-<arch> package, into the cache. The
+   * system's images carry the Node the harness runs on.
+   */
+  node: '24.22.3',
+  /** The next LTS line, on which CI runs `npm test` a second time (FLUXGATE_NODE=…). */
+  nodeNext: '26.12.1',
   /** Apache Kafka broker jars from Maven Central (org.apache.kafka:kafka_2.13), run in KRaft mode. */
   kafka: '3.9.1',
   /** SLF4J binding the broker logs through. */
