@@ -19,8 +19,8 @@ export const versions = {
   toxiproxy: 'v2.12.0',
   /** oha, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its crate (crates.io). */
   oha: '1.16.0',
-  /** testcontainers-node, exactly: 12.0.2 and later need Node 22 and crash on import under Node 20. Pinned in @flux-gate/stack's package.json. */
-  testcontainers: '12.0.1',
+  /** testcontainers-node, exactly (it needs Node 22.22 or newer). Pinned in @flux-gate/stack's package.json. */
+  testcontainers: '12.2.0',
   /**
    * The official images `--stack containers` uses with FLUXGATE_IMAGES=official (Docker Desktop and
    * the like, where a registry answers); otherwise the images are built here (`npm run setup -- --containers`).
