@@ -3,6 +3,14 @@
  * Bumping a version here makes `npm run setup` fetch or build it again into the cache.
  */
 export const versions = {
+  /**
+   * Node.js LTS every command runs on (`harness/bin/withPinnedNode.mjs` reads this line): a machine whose
+   * Node is older gets this one from the npm registry's node-linux-<arch> package, into the cache. The
+   * system's images carry the Node the harness runs on.
+   */
+  node: '24.22.3',
+  /** The next LTS line, on which CI runs `npm test` a second time (FLUXGATE_NODE=…). */
+  nodeNext: '26.12.1',
   /** Apache Kafka broker jars from Maven Central (org.apache.kafka:kafka_2.13), run in KRaft mode. */
   kafka: '3.9.1',
   /** SLF4J binding the broker logs through. */
@@ -11,8 +19,8 @@ export const versions = {
   toxiproxy: 'v2.12.0',
   /** oha, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its crate (crates.io). */
   oha: '1.16.0',
-  /** testcontainers-node, exactly: 12.0.2 and later need Node 22 and crash on import under Node 20. Pinned in @flux-gate/stack's package.json. */
-  testcontainers: '12.0.1',
+  /** testcontainers-node, exactly (it needs Node 22.22 or newer). Pinned in @flux-gate/stack's package.json. */
+  testcontainers: '12.2.0',
   /**
    * The official images `--stack containers` uses with FLUXGATE_IMAGES=official (Docker Desktop and
    * the like, where a registry answers); otherwise the images are built here (`npm run setup -- --containers`).
