@@ -33,6 +33,7 @@ describe('the canary', () => {
       'ignore-idempotency-key': 'one_order_per_key',
       'offset-before-commit': 'no_lost_orders',
       'double-give-back': 'conservation',
+      'no-give-back': 'conservation',
       'reseed-ignores-in-flight': 'no_oversell',
       'random-admission': 'fifo_fairness',
     });

@@ -50,14 +50,44 @@ describe('conservation', () => {
     expect(result.witnesses[0]?.note).toMatch(/initial 4 = confirmed 3 \+ Redis 0 \+ 1 leaked/);
   });
 
-  test('a leak no larger than the unknown requests is unknown', () => {
+  test('a leak after a drain that left nothing open fails, though requests went unanswered: their retries resolved every key', () => {
     const result = conservation(
       variant((i) => {
         leak(i);
-        i.history.push(request('u6', 0));
+        i.history.push(request('u6', 0), request('u6', 409, { attempt: 2 }), request('u7', 503, { outcome: 'unknown', error: 'unavailable_order_open', orderId: 'o7' }), request('u7', 200, { orderId: 'o7', attempt: 2 }));
+        product(i).pendingOrders = 0;
+      }),
+    );
+    expect(result.verdict).toBe('fail');
+    expect(result.counts).toMatchObject({ leakedUnits: 1, unexplainedLeaks: 1, unresolvedKeys: 0, pendingOrders: 0, kafkaLag: 0 });
+    expect(result.summary).toMatch(/1 unit\(s\) leaked beyond what is still open \(nothing \(drain finished, every key resolved/);
+  });
+
+  test('a leak no larger than the keys no retry resolved is unknown, and the summary names them', () => {
+    const result = conservation(
+      variant((i) => {
+        leak(i);
+        i.history.push(request('u6', 0), request('u6', 0, { attempt: 2 }));
       }),
     );
     expect(result.verdict).toBe('unknown');
+    expect(result.counts.unresolvedKeys).toBe(1);
+    expect(result.summary).toBe('1 unit(s) are neither sold nor back on sale, no more than what is still open may hold: 1 key(s) no retry resolved.');
+  });
+
+  test('a leak larger than everything still open fails', () => {
+    const result = conservation(
+      variant((i) => {
+        leak(i);
+        i.initialStock.p1 = 5;
+        product(i).initialStock = 5;
+        product(i).dbStock = 2;
+        i.history.push(request('u6', 0));
+      }),
+    );
+    expect(result.verdict).toBe('fail');
+    expect(result.counts).toMatchObject({ leakedUnits: 2, unexplainedLeaks: 2, unresolvedKeys: 1 });
+    expect(result.summary).toMatch(/beyond what is still open \(1 key\(s\) no retry resolved\)/);
   });
 
   test('a leak in a run that did not drain is unknown', () => {
@@ -68,6 +98,29 @@ describe('conservation', () => {
       }),
     );
     expect(result.verdict).toBe('unknown');
+    expect(result.summary).toMatch(/still open may hold: the drain unfinished\.$/);
+  });
+
+  test('a leak no larger than the orders still in flight in Redis is unknown', () => {
+    const result = conservation(
+      variant((i) => {
+        leak(i);
+        product(i).pendingOrders = 1;
+      }),
+    );
+    expect(result.verdict).toBe('unknown');
+    expect(result.summary).toMatch(/still open may hold: 1 order\(s\) still in flight in Redis\.$/);
+  });
+
+  test('a leak no larger than the Kafka lag is unknown', () => {
+    const result = conservation(
+      variant((i) => {
+        leak(i);
+        i.final.kafkaLag = 2;
+      }),
+    );
+    expect(result.verdict).toBe('unknown');
+    expect(result.summary).toMatch(/still open may hold: Kafka lag 2\.$/);
   });
 
   test('a unit back in Redis as well as sold is phantom, and fails', () => {

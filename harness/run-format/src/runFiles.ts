@@ -211,6 +211,12 @@ export interface FinalProduct {
   dbStock: number;
   dbConfirmed: number;
   dbRejected: number;
+  /**
+   * Orders the API took a unit for and has not settled with Kafka yet (its in-flight record in Redis,
+   * claimed ones included), read after the drain. Absent in runs stored before it was read, whose
+   * drain also waited until there were none.
+   */
+  pendingOrders?: number;
 }
 
 export interface FinalOrder {
@@ -229,7 +235,7 @@ export interface FinalState {
   orders: FinalOrder[];
   /** Messages in the orders topic (sum of end offsets), read from Kafka directly. */
   kafkaMessages: number;
-  /** Consumer lag when the drain ended. */
+  /** The worker group's consumer lag on the orders topic, read with the rest of the final state. */
   kafkaLag: number;
   /** Records the worker set aside in PostgreSQL's dead_letters table, with why. */
   deadLetters?: { partition: number; offset: string; line: number; reason: string; orderId: string | null }[];

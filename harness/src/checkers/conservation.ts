@@ -1,20 +1,45 @@
 import type { CheckResult, Verdict, Witness } from '@flux-gate/run-format';
-import { isUnknown, type CheckInput } from './CheckInput.ts';
+import type { CheckInput } from './CheckInput.ts';
 import { confirmedByProduct } from './confirmedByProduct.ts';
 import { groupBy } from './groupBy.ts';
+import { unresolvedRequests } from './unresolvedRequests.ts';
 import { firstWitnesses } from './witness.ts';
 import { worstVerdict } from './worstVerdict.ts';
+
+/** What may still hold a product's units at the end of a run, each at most one unit. */
+interface Open {
+  unresolvedKeys: number;
+  pendingOrders: number;
+  kafkaLag: number;
+  drainUnfinished: boolean;
+}
+
+const units = (o: Open) => o.unresolvedKeys + o.pendingOrders + o.kafkaLag;
+
+function describeOpen(o: Open): string {
+  const parts = [
+    o.drainUnfinished ? 'the drain unfinished' : '',
+    o.unresolvedKeys ? `${o.unresolvedKeys} key(s) no retry resolved` : '',
+    o.pendingOrders ? `${o.pendingOrders} order(s) still in flight in Redis` : '',
+    o.kafkaLag ? `Kafka lag ${o.kafkaLag}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'nothing (drain finished, every key resolved, no order in flight in Redis, Kafka lag 0)';
+}
 
 /**
  * After heal and drain, every unit is either sold or back on sale: initial = confirmed + Redis,
  * and PostgreSQL's stock = initial − confirmed. Phantom units (more than initial) and PostgreSQL
- * drift fail. Leaked units fail unless the product's unknown requests (each may hold one unit) or
- * an unfinished drain can explain them; a missing Redis key makes the product unknown.
+ * drift fail. A leaked unit fails unless something still open at the end may hold it: an unknown
+ * request whose Idempotency-Key no retry resolved, an order still in flight in Redis, a message
+ * the worker has not consumed (each at most one unit), or an unfinished drain (any number). The
+ * system settles every other open outcome by itself (a retry with the key, the orphan takeover), so
+ * once none is left a leak is a bug. A missing Redis key makes the product unknown.
  */
 export function conservation(input: CheckInput): CheckResult {
   const products = new Map(input.final.products.map((p) => [p.productId, p]));
-  const unknownRequests = groupBy(input.history.filter(isUnknown), (e) => e.productId);
-  const counts = { products: 0, leakedUnits: 0, phantomUnits: 0, unexplainedLeaks: 0, redisMissing: 0, dbDrift: 0 };
+  const unresolvedKeys = new Map([...groupBy(unresolvedRequests(input.history), (e) => e.productId)].map(([id, entries]) => [id, new Set(entries.map((e) => e.key)).size]));
+  const kafkaLag = Math.max(0, input.final.kafkaLag);
+  const counts = { products: 0, leakedUnits: 0, phantomUnits: 0, unexplainedLeaks: 0, redisMissing: 0, dbDrift: 0, unresolvedKeys: 0, pendingOrders: 0, kafkaLag };
   const verdicts: Verdict[] = [];
   const witnesses: Witness[] = [];
   for (const [productId, orders] of confirmedByProduct(input)) {
@@ -22,6 +47,9 @@ export function conservation(input: CheckInput): CheckResult {
     const initial = input.initialStock[productId] ?? 0;
     const sold = orders.length;
     const row = products.get(productId);
+    const open: Open = { unresolvedKeys: unresolvedKeys.get(productId) ?? 0, pendingOrders: row?.pendingOrders ?? 0, kafkaLag, drainUnfinished: !input.final.drained };
+    counts.unresolvedKeys += open.unresolvedKeys;
+    counts.pendingOrders += open.pendingOrders;
     const dbRow = row ? `products(stock=${row.dbStock}, confirmed=${row.dbConfirmed}, rejected=${row.dbRejected})` : 'no products row';
     const witness = (note: string) => witnesses.push({ productId, dbRow, note });
     if (!row || row.dbStock !== initial - sold) {
@@ -46,19 +74,20 @@ export function conservation(input: CheckInput): CheckResult {
       continue;
     }
     counts.leakedUnits += leaked;
-    const unknown = unknownRequests.get(productId)?.length ?? 0;
-    const explained = leaked <= unknown || !input.final.drained;
+    const explained = open.drainUnfinished || leaked <= units(open);
     if (!explained) counts.unexplainedLeaks += leaked;
     verdicts.push(explained ? 'unknown' : 'fail');
-    witness(`${equation}; ${unknown} unknown request(s)${input.final.drained ? '' : ', drain unfinished'}`);
+    witness(`${equation}; still open: ${describeOpen(open)}`);
   }
   const verdict = worstVerdict(verdicts);
+  const stillOpen = describeOpen({ ...counts, drainUnfinished: !input.final.drained });
+  const leakedUnknown = `${counts.leakedUnits} unit(s) are neither sold nor back on sale, no more than what is still open may hold: ${stillOpen}`;
   const summaries: Record<Verdict, string> = {
     pass: `Every unit of ${counts.products} product(s) is sold or back on sale, and PostgreSQL agrees.`,
     unknown: counts.redisMissing
-      ? `${counts.redisMissing} product(s) have no stock key in Redis, so their units cannot be accounted for; ${counts.leakedUnits} unit(s) leaked elsewhere, all explainable.`
-      : `${counts.leakedUnits} unit(s) are neither sold nor back on sale, no more than unknown requests or the unfinished drain can explain.`,
-    fail: `${counts.unexplainedLeaks} unit(s) leaked beyond what unknown requests explain, ${counts.phantomUnits} phantom unit(s), ${counts.dbDrift} product(s) where PostgreSQL stock disagrees with its orders.`,
+      ? `${counts.redisMissing} product(s) have no stock key in Redis, so their units cannot be accounted for${counts.leakedUnits ? `; ${leakedUnknown}` : ''}.`
+      : `${leakedUnknown}.`,
+    fail: `${counts.unexplainedLeaks} unit(s) leaked beyond what is still open (${stillOpen}), ${counts.phantomUnits} phantom unit(s), ${counts.dbDrift} product(s) where PostgreSQL stock disagrees with its orders.`,
   };
   return { name: 'conservation', verdict, summary: summaries[verdict], counts, witnesses: firstWitnesses(witnesses) };
 }

@@ -1,5 +1,6 @@
 import type { CheckResult } from '@flux-gate/run-format';
 import { isUnknown, type CheckInput } from './CheckInput.ts';
+import { unresolvedRequests } from './unresolvedRequests.ts';
 import { firstWitnesses, requestWitness } from './witness.ts';
 
 const defaultFaultBudget = 0.05;
@@ -15,8 +16,7 @@ export function unknownOutcomes(input: CheckInput): CheckResult {
   const budget = input.unknownBudget ?? (input.faults.length ? defaultFaultBudget : 0);
   const keys = new Set(input.history.map((e) => e.key)).size;
   const allowed = budget > 1 ? budget : Math.floor(budget * keys);
-  const decided = new Set(input.history.filter((e) => !isUnknown(e)).map((e) => e.key));
-  const unresolved = unknown.filter((e) => !decided.has(e.key));
+  const unresolved = unresolvedRequests(input.history);
   const unresolvedKeys = new Set(unresolved.map((e) => e.key)).size;
   const within = unresolvedKeys <= allowed;
   return {

@@ -1,11 +1,12 @@
-import { ordersTopic, redisKeys } from '@flux-gate/contracts';
+import { ordersTopic } from '@flux-gate/contracts';
 import { kafkaLag } from './kafkaLag.ts';
+import { pendingOrders } from './pendingOrders.ts';
 import { abortableSleep } from '../runner/abortableSleep.ts';
 import type { Stores } from './sampler.ts';
 
 /** Orders the API took a unit for but has not settled with Kafka yet (its in-flight records). */
 async function inFlight(stores: Stores, productIds: string[]): Promise<number> {
-  const counts = await Promise.all(productIds.map((id) => stores.redis.hlen(redisKeys.pending(id))));
+  const counts = await pendingOrders(stores.redis, productIds);
   return counts.reduce((a, b) => a + b, 0);
 }
 

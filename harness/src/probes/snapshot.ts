@@ -1,14 +1,16 @@
 import { deadLettersTable, ordersTopic, redisKeys } from '@flux-gate/contracts';
 import type { FinalState } from '@flux-gate/run-format';
 import { kafkaLag } from './kafkaLag.ts';
+import { pendingOrders } from './pendingOrders.ts';
 import { readOrdersTopic } from './readOrdersTopic.ts';
 import type { Stores } from './sampler.ts';
 
 /** The final state, read straight from Redis, PostgreSQL and Kafka — never through the system. */
 export async function snapshot(stores: Stores, brokers: string[], initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
   const productIds = Object.keys(initialStock);
-  const [redisStock, products, orders, lag, kafkaOrders, deadLetters] = await Promise.all([
+  const [redisStock, pending, products, orders, lag, kafkaOrders, deadLetters] = await Promise.all([
     stores.redis.mget(productIds.map(redisKeys.stock)),
+    pendingOrders(stores.redis, productIds),
     stores.pg.query<{ product_id: string; stock: number }>('SELECT product_id, stock FROM products WHERE product_id = ANY($1)', [productIds]),
     stores.pg.query<{ order_id: string; user_id: string; product_id: string; status: 'confirmed' | 'rejected'; reason: string | null; kafka_partition: number | null; kafka_offset: string | null }>(
       'SELECT order_id, user_id, product_id, status, reason, kafka_partition, kafka_offset FROM orders WHERE product_id = ANY($1)',
@@ -31,6 +33,7 @@ export async function snapshot(stores: Stores, brokers: string[], initialStock: 
       dbStock: dbStock.get(productId) ?? 0,
       dbConfirmed: count(productId, 'confirmed'),
       dbRejected: count(productId, 'rejected'),
+      pendingOrders: pending[i]!,
     })),
     orders: orders.rows.map((o) => ({
       orderId: o.order_id,

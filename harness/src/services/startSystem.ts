@@ -19,6 +19,7 @@ export const brokenModes = [
   'ignore-idempotency-key',
   'offset-before-commit',
   'double-give-back',
+  'no-give-back',
   'reseed-ignores-in-flight',
   'random-admission',
 ] as const;
@@ -67,6 +68,7 @@ const brokenEnv: Record<BrokenMode, string> = {
   'ignore-idempotency-key': 'FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY',
   'offset-before-commit': 'FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT',
   'double-give-back': 'FLUXGATE_BROKEN_DOUBLE_GIVE_BACK',
+  'no-give-back': 'FLUXGATE_BROKEN_NO_GIVE_BACK',
   'reseed-ignores-in-flight': 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT',
   'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
 };

@@ -12,9 +12,10 @@ import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
 import { connectRedis } from './redis/connectRedis.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
+import { leakingRelease } from './redis/leakingRelease.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
 import { SaleGate, type TakeFn } from './redis/SaleGate.ts';
-import { unguardedRelease } from './redis/unguardedRelease.ts';
+import { type ReleaseFn, unguardedRelease } from './redis/unguardedRelease.ts';
 import { WaitingQueue } from './redis/WaitingQueue.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { healthRoutes } from './routes/healthRoutes.ts';
@@ -46,6 +47,13 @@ function takeOf(config: Config, redis: Redis, gate: SaleGate): TakeFn {
   if (config.broken.nonAtomicStock) return nonAtomicTake(redis);
   if (config.broken.ignoreIdempotencyKey) return keyIgnoringTake(gate.take);
   return gate.take;
+}
+
+/** The give-back of a refused produce: the gate's once-only one, unless a broken mode replaces it. */
+function releaseOf(config: Config, redis: Redis, gate: SaleGate): ReleaseFn {
+  if (config.broken.doubleGiveBack) return unguardedRelease(redis);
+  if (config.broken.noGiveBack) return leakingRelease(redis);
+  return (productId, orderId, key) => gate.release(productId, orderId, key);
 }
 
 /**
@@ -116,7 +124,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       redis,
       gate,
       take: takeOf(config, redis, gate),
-      release: config.broken.doubleGiveBack ? unguardedRelease(redis) : (productId, orderId, key) => gate.release(productId, orderId, key),
+      release: releaseOf(config, redis, gate),
       producer,
       batcher,
       takeover,
@@ -169,6 +177,7 @@ function announceRiskyModes(config: Config, log: Logger): void {
     [config.broken.noPerUserLimit, 'FLUXGATE_BROKEN_NO_PER_USER_LIMIT', 'the per-user limit is not enforced; a user WILL HOLD MORE UNITS than the limit'],
     [config.broken.ignoreIdempotencyKey, 'FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY', 'the Idempotency-Key is ignored; a retry WILL PLACE A SECOND ORDER'],
     [config.broken.doubleGiveBack, 'FLUXGATE_BROKEN_DOUBLE_GIVE_BACK', 'a refused produce gives its unit back twice; units WILL BE CREATED'],
+    [config.broken.noGiveBack, 'FLUXGATE_BROKEN_NO_GIVE_BACK', 'a refused produce never gives its unit back; units WILL LEAK'],
     [config.broken.reseedIgnoresInFlight, 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT', 'a reseed ignores orders still on their way to PostgreSQL; the sale WILL OVERSELL after a reseed'],
     [config.broken.randomAdmission, 'FLUXGATE_BROKEN_RANDOM_ADMISSION', 'the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN'],
   ];

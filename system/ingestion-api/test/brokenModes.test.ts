@@ -97,6 +97,31 @@ describe('FLUXGATE_BROKEN_DOUBLE_GIVE_BACK', () => {
   });
 });
 
+describe('FLUXGATE_BROKEN_NO_GIVE_BACK', () => {
+  /** Three buyers with keys while api→kafka refuses connections, then the link healed: stock and in-flight orders once settled. */
+  const refusedThenSettled = async (api: BuiltApp, productId: string) => {
+    await arm(api, productId, 5);
+    await setApiKafkaLink(stack, false);
+    const answers = await Promise.all(['u1', 'u2', 'u3'].map((u) => order(api, productId, u, `k-${u}`)));
+    expect(answers.filter((a) => a.statusCode === 503 && a.json().orderId === undefined)).toHaveLength(3);
+    for (const end = Date.now() + 10_000; Date.now() < end && (await redis.hlen(redisKeys.pending(productId))) > 0; ) await sleep(100);
+    await setApiKafkaLink(stack, true);
+    return { stock: await stock(productId), inFlight: await redis.hlen(redisKeys.pending(productId)) };
+  };
+
+  it('settles a refused produce without putting its unit back: the retry with its key buys a second unit', async () => {
+    await withApi({ KAFKA_TIMEOUT_MS: '3000' }, async (api) => {
+      expect(await refusedThenSettled(api, 'leak-ok')).toEqual({ stock: 5, inFlight: 0 });
+    });
+    await withApi({ KAFKA_TIMEOUT_MS: '3000', FLUXGATE_BROKEN_NO_GIVE_BACK: '1' }, async (api) => {
+      expect(await refusedThenSettled(api, 'leak-broken')).toEqual({ stock: 2, inFlight: 0 });
+      const retry = await order(api, 'leak-broken', 'u1', 'k-u1');
+      expect(retry.statusCode).toBe(200);
+      expect(await stock('leak-broken')).toBe(1);
+    });
+  });
+});
+
 describe('FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT', () => {
   it('reseeds from PostgreSQL while an order is still in Kafka, putting its unit on sale again', async () => {
     await withApi({}, async (api) => {

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
       kafka: { lingerMs: 0, maxBatch: 1_000, partitions: 4, producers: 2 },
       takeover: { leaseMs: 10_000, sweepMs: 1_000 },
-      broken: { nonAtomicStock: false, ackBeforeKafka: false, noPerUserLimit: false, ignoreIdempotencyKey: false, doubleGiveBack: false, reseedIgnoresInFlight: false, randomAdmission: false },
+      broken: { nonAtomicStock: false, ackBeforeKafka: false, noPerUserLimit: false, ignoreIdempotencyKey: false, doubleGiveBack: false, noGiveBack: false, reseedIgnoresInFlight: false, randomAdmission: false },
       waitingRoom: { ratePerSec: 20_000, tokenTtlMs: 60_000 },
       workerGroupId: 'inventory-worker',
       adminTokenGenerated: true,
@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       FLUXGATE_BROKEN_NO_PER_USER_LIMIT: 'noPerUserLimit',
       FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY: 'ignoreIdempotencyKey',
       FLUXGATE_BROKEN_DOUBLE_GIVE_BACK: 'doubleGiveBack',
+      FLUXGATE_BROKEN_NO_GIVE_BACK: 'noGiveBack',
       FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: 'reseedIgnoresInFlight',
     } as const;
     for (const [name, mode] of Object.entries(modes)) {

@@ -50,6 +50,7 @@ const envSchema = z.object({
   FLUXGATE_BROKEN_NO_PER_USER_LIMIT: flag.default(false),
   FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY: flag.default(false),
   FLUXGATE_BROKEN_DOUBLE_GIVE_BACK: flag.default(false),
+  FLUXGATE_BROKEN_NO_GIVE_BACK: flag.default(false),
   FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: flag.default(false),
   WORKER_GROUP_ID: z.string().min(1).default('inventory-worker'),
 });
@@ -61,6 +62,7 @@ const brokenVariables = {
   noPerUserLimit: 'FLUXGATE_BROKEN_NO_PER_USER_LIMIT',
   ignoreIdempotencyKey: 'FLUXGATE_BROKEN_IGNORE_IDEMPOTENCY_KEY',
   doubleGiveBack: 'FLUXGATE_BROKEN_DOUBLE_GIVE_BACK',
+  noGiveBack: 'FLUXGATE_BROKEN_NO_GIVE_BACK',
   reseedIgnoresInFlight: 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT',
   randomAdmission: 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
 } as const;
