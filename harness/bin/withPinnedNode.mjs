@@ -7,7 +7,8 @@
 // registry's `node-linux-<arch>` package (the official binary inside the package, no install script)
 // into <cache>/node-<version>, and the command runs under it with its bin folder first on PATH, so every
 // `node` the command starts (tsx, vitest's workers, the services) is the pinned one too.
-// A `.ts` file runs as `node [flags] --import tsx <file>`; anything else is a command found on PATH.
+// A `.ts` file runs as `node [flags] --import tsx <file>`; anything else is a command found on PATH
+// (the project's node_modules/.bin first).
 // FLUXGATE_NODE=<version> runs under that version instead (CI's run on the next LTS line);
 // FLUXGATE_NODE=system runs under the machine's Node whatever its version.
 import { execFileSync, spawn } from 'node:child_process';
@@ -91,7 +92,8 @@ if (targetAt < 0) fail('usage: node harness/bin/withPinnedNode.mjs [node flagsâ€
 const [nodeFlags, target, rest] = [args.slice(0, targetAt), args[targetAt], args.slice(targetAt + 1)];
 
 const node = chooseNode();
-const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
+// The project's own bins too, so the launcher works outside `npm run` as well.
+const env = { ...process.env, PATH: `${dirname(node)}:${join(repo, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
 const child = target.endsWith('.ts')
   ? spawn(node, [...nodeFlags, '--import', 'tsx', target, ...rest], { stdio: 'inherit', env })
   : spawn(target, rest, { stdio: 'inherit', env });
