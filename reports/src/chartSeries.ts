@@ -1,5 +1,6 @@
 import type { HistoryDigest } from './digestHistory.ts';
 import type { QueueSeries } from './queueSeries.ts';
+import type { ServerLatency } from './serverLatency.ts';
 import { type OutcomeClass, outcomeClasses, type Run, type Sample } from '@flux-gate/run-format';
 
 /** A fault's window in seconds since the run started; `to` is null when it never healed. */
@@ -16,6 +17,8 @@ export interface ChartSeries {
   faults: FaultWindow[];
   requests: { x: number[]; perSec: Record<OutcomeClass, number[]> };
   latency: { x: number[]; p50: Series; p95: Series; p99: Series };
+  /** The API's own latency per scrape interval, from its /metrics; null for runs without scraped metrics. */
+  server: { x: number[]; p50: Series; p99: Series } | null;
   conservation: { x: number[]; redisStock: Series; pgConfirmed: Series; kafkaLag: Series };
   worker: { x: number[]; confirmedPerSec: Series };
   /** The waiting room, when the load followed it. */
@@ -35,7 +38,7 @@ function thinSamples(samples: Sample[], max: number): Sample[] {
 }
 
 /** Downsampled series for the charts of one run. */
-export function chartSeries(run: Run, digest: HistoryDigest, queue: QueueSeries | null = null, maxPoints = 300): ChartSeries {
+export function chartSeries(run: Run, digest: HistoryDigest, queue: QueueSeries | null = null, server: ServerLatency | null = null, maxPoints = 300): ChartSeries {
   const origin = run.manifest.startedAt;
   const sec = (ts: number) => Math.round(ts - origin) / 1000;
   const buckets = digest.buckets.list();
@@ -64,6 +67,7 @@ export function chartSeries(run: Run, digest: HistoryDigest, queue: QueueSeries 
     faults: run.faults.map((f) => ({ from: sec(f.injectedAt), to: f.healedAt === undefined ? null : sec(f.healedAt), label: f.label })),
     requests: { x, perSec },
     latency: { x, p50: q(0.5), p95: q(0.95), p99: q(0.99) },
+    server: server && server.x.length > 0 ? { x: server.x, p50: server.p50, p99: server.p99 } : null,
     conservation: {
       x: sx,
       redisStock: samples.map((s) => s.redisStock),

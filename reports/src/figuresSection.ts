@@ -2,10 +2,11 @@ import { escapeHtml } from './escapeHtml.ts';
 import { formatFigure as f } from './formatFigure.ts';
 import { htmlTable } from './htmlTable.ts';
 import type { SourcedFigures } from './keyFigures.ts';
+import type { ServerLatency } from './serverLatency.ts';
 import { recoveredErrorRate } from './recoveryTimes.ts';
 
-/** The key figures table, saying where they came from. */
-export function figuresSection({ figures: k, source }: SourcedFigures): string {
+/** The key figures table, saying where they came from; the API's own latency beside the load's when it was scraped. */
+export function figuresSection({ figures: k, source }: SourcedFigures, server: ServerLatency['overall'] = null): string {
   const rows: [string, string][] = [
     ['requests', f.count(k.requests)],
     ['requests/s', f.rate(k.reqPerSec)],
@@ -19,6 +20,12 @@ export function figuresSection({ figures: k, source }: SourcedFigures): string {
     ['latency p50', f.ms(k.p50Ms)],
     ['latency p95', f.ms(k.p95Ms)],
     ['latency p99', f.ms(k.p99Ms)],
+    ...(server
+      ? ([
+          ['server latency p50 (POST /order, the API’s /metrics)', f.ms(server.p50Ms)],
+          ['server latency p99 (POST /order, the API’s /metrics)', f.ms(server.p99Ms)],
+        ] as [string, string][])
+      : []),
     ['error rate (arrivals whose last attempt was unknown or 5xx)', f.percent(k.errorRate)],
     ['drain time', f.seconds(k.drainSeconds)],
     ...k.recovery.map((r): [string, string] => [`time to recover after “${escapeHtml(r.fault)}”`, f.seconds(r.seconds)]),

@@ -31,7 +31,7 @@ ${verdict === 'unknown' && !run.results ? '<p>No results.json: the verdict is un
 ${problems.length ? `<div class="problems"><b>Missing or damaged:</b><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : ''}
 </header>
 ${checksSection(run.results?.checks)}
-${figuresSection(summary)}
+${figuresSection(summary, summary.server.overall)}
 <h2>Over time</h2>
 <p class="meta">${formatFigure.count(digest.requests)} requests in ${digest.buckets.list().length} buckets of ${formatFigure.seconds(digest.buckets.widthMs / 1000)}; fault windows shaded.</p>
 ${chartCanvases(charts)}

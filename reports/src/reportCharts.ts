@@ -31,13 +31,19 @@ export function reportCharts(s: ChartSeries): ChartSpec[] {
     },
     {
       id: 'chart-latency',
-      title: 'Latency of answered requests per time bucket',
+      title: s.server ? "Latency of answered requests per time bucket, and the API's own (dashed, from its /metrics)" : 'Latency of answered requests per time bucket',
       yLabel: 'ms',
       windows,
       lines: [
         { label: 'p50', x: s.latency.x, y: s.latency.p50, color: '#0969da' },
         { label: 'p95', x: s.latency.x, y: s.latency.p95, color: '#bc4c00' },
         { label: 'p99', x: s.latency.x, y: s.latency.p99, color: '#cf222e' },
+        ...(s.server
+          ? [
+              { label: 'server p50', x: s.server.x, y: s.server.p50, color: '#0969da', dashed: true },
+              { label: 'server p99', x: s.server.x, y: s.server.p99, color: '#cf222e', dashed: true },
+            ]
+          : []),
       ],
     },
     {

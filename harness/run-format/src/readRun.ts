@@ -12,6 +12,7 @@ import {
   type HistoryEntry,
   type LoadSummary,
   type Manifest,
+  type MetricsScrape,
   type QueueEntry,
   type RecordEntry,
   type Results,
@@ -50,6 +51,8 @@ export interface Run {
   records(onBadLine?: (line: number) => void): AsyncIterable<RecordEntry>;
   /** Streams queue.ndjson (the waiting-room steps of buyers who followed it); nothing when there are none. */
   queue(onBadLine?: (line: number) => void): AsyncIterable<QueueEntry>;
+  /** Streams metrics.ndjson (the services' own metrics, scraped); nothing in runs made before the services had them. */
+  metrics(onBadLine?: (line: number) => void): AsyncIterable<MetricsScrape>;
 }
 
 /**
@@ -93,6 +96,7 @@ export async function readRun(dir: string): Promise<Run> {
   const historyFile = join(abs, runFileNames.history);
   const recordsFile = join(abs, runFileNames.records);
   const queueFile = join(abs, runFileNames.queue);
+  const metricsFile = join(abs, runFileNames.metrics);
   if (!existsSync(historyFile) && !existsSync(recordsFile)) problems.push(`${runFileNames.history} is missing`);
 
   return {
@@ -116,6 +120,9 @@ export async function readRun(dir: string): Promise<Run> {
     },
     async *queue(onBadLine) {
       if (existsSync(queueFile)) yield* readNdjson<QueueEntry>(queueFile, onBadLine);
+    },
+    async *metrics(onBadLine) {
+      if (existsSync(metricsFile)) yield* readNdjson<MetricsScrape>(metricsFile, onBadLine);
     },
   };
 }

@@ -10,6 +10,7 @@
  *   load.json         LoadSummary: what the load engine did (arrivals offered, started, dropped, retries, its CPU)
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
+ *   metrics.ndjson    one MetricsScrape per scrape of a service's GET /metrics (about every second)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
  *   after-heal.json   AfterHealObservation: the steady-state probe after the heal and the drain
  *   guards.json       GuardLog: the abort guards and what they were evaluated on (experiments with guards)
@@ -28,6 +29,7 @@ export const runFileNames = {
   queue: 'queue.ndjson',
   load: 'load.json',
   samples: 'samples.ndjson',
+  metrics: 'metrics.ndjson',
   finalState: 'final-state.json',
   afterHeal: 'after-heal.json',
   guards: 'guards.json',
@@ -201,6 +203,32 @@ export interface Sample {
   pgRejected: number | null;
   /** Consumer lag of the worker's group on the orders topic; null when unknown. */
   kafkaLag: number | null;
+}
+
+/** A Prometheus histogram series as scraped: cumulative counts per upper bound (`le`, +Inf last). */
+export interface ScrapedHistogram {
+  name: string;
+  labels: Record<string, string>;
+  buckets: Array<[le: number, count: number]>;
+  count: number;
+  sum: number;
+}
+
+/** A counter or gauge series as scraped. */
+export interface ScrapedValue {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** One scrape of one service's GET /metrics (the families the harness keeps), or why it failed. */
+export interface MetricsScrape {
+  ts: number;
+  /** The process scraped: api-1, worker-1, … */
+  target: string;
+  histograms: ScrapedHistogram[];
+  values: ScrapedValue[];
+  error?: string;
 }
 
 export interface FinalProduct {

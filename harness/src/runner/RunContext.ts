@@ -3,6 +3,7 @@ import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-
 import type { StackProvider, StartedStack, Tools } from '@flux-gate/stack';
 import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import type { GuardMonitor } from '../guards/GuardMonitor.ts';
+import type { MetricsScraper } from '../probes/MetricsScraper.ts';
 import type { Sampler, Stores } from '../probes/sampler.ts';
 import type { StartedSystem } from '../services/startSystem.ts';
 import type { Progress } from './progress.ts';
@@ -37,6 +38,8 @@ export interface RunContext {
   /** Direct connections to the stores, which no fault touches. */
   stores?: Stores & { close(): Promise<void> };
   sampler?: Sampler;
+  /** Scrapes the services' GET /metrics into metrics.ndjson from the system's start to the drain's end. */
+  scraper?: MetricsScraper;
   /** What the load engine did, summed over rounds. */
   load?: LoadSummary;
   /** Kafka lag when the drain began, and the seconds it took (null: not within the timeout). */

@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { runFileNames as files } from '@flux-gate/run-format';
 import { localProvider } from '@flux-gate/stack';
 import { openStores } from '../probes/openStores.ts';
+import { MetricsScraper } from '../probes/MetricsScraper.ts';
 import { Sampler } from '../probes/sampler.ts';
 import { startSystem } from '../services/startSystem.ts';
 import { HistoryTail } from './progress.ts';
 import type { RunContext } from './RunContext.ts';
 
-/** Phase 2: the stack, the system on it, the direct store connections and the sampler. */
+/** Phase 2: the stack, the system on it, the direct store connections, the sampler and the metrics scraper. */
 export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.startFailed = true;
   ctx.progress.phase('starting the stack');
@@ -16,6 +17,8 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
   ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);
   ctx.startFailed = false;
+  ctx.scraper = new MetricsScraper(ctx.system.metricsTargets, join(ctx.runDir, files.metrics));
+  ctx.scraper.start();
   const sampler = new Sampler(ctx.stores, join(ctx.runDir, files.samples));
   ctx.sampler = sampler;
   ctx.progress.state.sample = () => sampler.latest;

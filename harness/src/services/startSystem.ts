@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, ManagedProcess, type StartedStack } from '@flux-gate/stack';
 import { abortableSleep } from '../runner/abortableSleep.ts';
+import type { ScrapeTarget } from '../probes/MetricsScraper.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 /** The services' entry points, run as processes here and bundled into their images by systemImages. */
@@ -45,6 +46,8 @@ export interface SystemOptions {
 
 export interface StartedSystem extends AsyncDisposable {
   apiUrls: string[];
+  /** Every service's base URL whose GET /metrics the harness scrapes, by process name. */
+  metricsTargets: ScrapeTarget[];
   adminToken: string;
   workerGroupId: string;
   /** api-1…, worker-1…, plus the aliases `api` and `worker` for the first of each. */
@@ -223,6 +226,7 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   processes.worker = workers[0]!;
   return {
     apiUrls,
+    metricsTargets: apiUrls.map((url, i) => ({ name: `api-${i + 1}`, url })),
     adminToken,
     workerGroupId,
     processes,

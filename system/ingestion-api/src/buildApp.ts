@@ -10,6 +10,7 @@ import { errorHandler } from './http/errorHandler.ts';
 import { sendError } from './http/sendError.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
+import { ApiMetrics } from './metrics/ApiMetrics.ts';
 import { connectRedis } from './redis/connectRedis.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { leakingRelease } from './redis/leakingRelease.ts';
@@ -92,8 +93,9 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       throw new StartupError('Kafka', config.kafkaBrokers.join(','), 'KAFKA_BROKERS', err);
     });
 
+    const metrics = new ApiMetrics();
     const batcher = new OrderBatcher({
-      send: producer.send,
+      send: metrics.timedSend(producer.send),
       lingerMs: config.kafka.lingerMs,
       maxBatch: config.kafka.maxBatch,
       timeoutMs: config.timeouts.kafkaMs,
@@ -123,7 +125,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       log,
       redis,
       gate,
-      take: takeOf(config, redis, gate),
+      take: metrics.countedTake(takeOf(config, redis, gate)),
       release: releaseOf(config, redis, gate),
       producer,
       batcher,
@@ -133,7 +135,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       queue: new WaitingQueue(redis, queueSlack),
       signer: new QueueSigner(config.waitingRoom.secret),
     };
-    const app = await fastifyApp(ctx, closeAll);
+    const app = await fastifyApp(ctx, metrics, closeAll);
     return { app, log, close: () => app.close() };
   } catch (err) {
     await closeAll();
@@ -141,7 +143,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   }
 }
 
-async function fastifyApp(ctx: ApiContext, onClose: () => Promise<void>): Promise<FastifyInstance> {
+async function fastifyApp(ctx: ApiContext, metrics: ApiMetrics, onClose: () => Promise<void>): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -155,6 +157,7 @@ async function fastifyApp(ctx: ApiContext, onClose: () => Promise<void>): Promis
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler(ctx.log));
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found'));
+  await metrics.register(app);
   orderRoute(app, ctx);
   orderStatusRoute(app, ctx);
   productRoute(app, ctx);
