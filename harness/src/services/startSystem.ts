@@ -154,9 +154,10 @@ function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, o
 }
 
 /** Worker i, ready once it has joined its consumer group. */
-function workerProcess(i: number, e: Endpoints, groupId: string, shared: Shared): ManagedProcess {
+function workerProcess(i: number, metricsPort: number, e: Endpoints, groupId: string, shared: Shared): ManagedProcess {
   const env = {
     ...shared.broken,
+    METRICS_PORT: String(metricsPort),
     KAFKA_BROKERS: e.workerKafkaBrokers.join(','),
     DATABASE_URL: e.workerPostgresUrl,
     KAFKA_GROUP_ID: groupId,
@@ -182,12 +183,13 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   const e = options.direct
     ? { ...stack.endpoints, apiRedisUrl: stack.endpoints.redisUrl, apiKafkaBrokers: stack.endpoints.kafkaBrokers, workerKafkaBrokers: stack.endpoints.kafkaBrokers, workerPostgresUrl: stack.endpoints.postgresUrl }
     : stack.endpoints;
-  const ports = await freePorts(apiCount);
+  const allPorts = await freePorts(apiCount + workerCount);
+  const [ports, workerPorts] = [allPorts.slice(0, apiCount), allPorts.slice(apiCount)];
   const partitions = String(options.ordersPartitions ?? 4);
 
   const shared = { broken, logDir, readyTimeoutMs, partitions };
   const apis = ports.map((port, i) => apiProcess(i, port, e, adminToken, options, shared));
-  const workers = Array.from({ length: workerCount }, (_, i) => workerProcess(i, e, workerGroupId, shared));
+  const workers = workerPorts.map((port, i) => workerProcess(i, port, e, workerGroupId, shared));
 
   const all = [...apis, ...workers];
   const stop = async () => {
@@ -226,7 +228,10 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   processes.worker = workers[0]!;
   return {
     apiUrls,
-    metricsTargets: apiUrls.map((url, i) => ({ name: `api-${i + 1}`, url })),
+    metricsTargets: [
+      ...apiUrls.map((url, i) => ({ name: `api-${i + 1}`, url })),
+      ...workerPorts.map((port, i) => ({ name: `worker-${i + 1}`, url: `http://127.0.0.1:${port}` })),
+    ],
     adminToken,
     workerGroupId,
     processes,

@@ -24,6 +24,8 @@ const envSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: integer(6000).default(10_000),
   PG_QUERY_TIMEOUT_MS: integer(100).default(10_000),
   STATS_INTERVAL_MS: integer(100).default(5000),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: integer(0).max(65_535).default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER: flag.default(false),
@@ -50,6 +52,9 @@ export interface WorkerConfig {
   sessionTimeoutMs: number;
   pgQueryTimeoutMs: number;
   statsIntervalMs: number;
+  /** Where GET /metrics listens (port 0: any free port). */
+  metricsHost: string;
+  metricsPort: number;
   logLevel: string;
   /** The deliberately broken modes for the harness self-test; never allowed in production. */
   brokenNonIdempotent: boolean;
@@ -85,6 +90,8 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     pgQueryTimeoutMs: e.PG_QUERY_TIMEOUT_MS,
     statsIntervalMs: e.STATS_INTERVAL_MS,
+    metricsHost: e.METRICS_HOST,
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
     brokenNonIdempotent: e.FLUXGATE_BROKEN_NON_IDEMPOTENT_WORKER,
     brokenOffsetBeforeCommit: e.FLUXGATE_BROKEN_OFFSET_BEFORE_COMMIT,

@@ -7,12 +7,15 @@ import { kafkaLogCreator } from './kafkaLogCreator.ts';
 import type { WorkerConfig } from './loadConfig.ts';
 import { migrate } from './migrate.ts';
 import { orderBatchHandler } from './orderBatchHandler.ts';
+import { type MetricsServer, serveMetrics } from './serveMetrics.ts';
 import { throughputReporter } from './throughputReporter.ts';
 import { emptyStats, type WorkerStats } from './WorkerStats.ts';
 
 export interface StartedWorker extends AsyncDisposable {
   /** A copy of the counters. */
   stats(): WorkerStats;
+  /** Where its Prometheus metrics are served. */
+  metricsUrl: string;
   /** Finishes the current batch, commits it, leaves the group and closes PostgreSQL. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -65,16 +68,19 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
 
   const stats = emptyStats();
   const stopReporter = throughputReporter(stats, logger, config.statsIntervalMs);
+  let metrics: MetricsServer | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
       stopReporter();
+      await metrics?.close();
       await consumer.disconnect().catch((err: Error) => logger.warn({ err }, 'consumer disconnect failed'));
       await pool.end().catch((err: Error) => logger.warn({ err }, 'PostgreSQL pool end failed'));
       logger.info({ ...stats }, 'stopped');
     })());
 
   try {
+    metrics = await serveMetrics(stats, config.metricsHost, config.metricsPort);
     await migrate(pool);
     await ensureOrdersTopic(kafka, config.ordersPartitions);
     await consumer.connect();
@@ -90,6 +96,6 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
     await stop();
     throw err;
   }
-  logger.info({ groupId: config.groupId, brokers: config.kafkaBrokers, idempotent, batchMax: config.batchMax }, 'consumer running');
-  return { stats: () => ({ ...stats }), stop, [Symbol.asyncDispose]: stop };
+  logger.info({ groupId: config.groupId, brokers: config.kafkaBrokers, idempotent, batchMax: config.batchMax, metrics: metrics.url }, 'consumer running');
+  return { stats: () => ({ ...stats }), metricsUrl: metrics.url, stop, [Symbol.asyncDispose]: stop };
 }

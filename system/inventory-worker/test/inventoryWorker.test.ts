@@ -43,7 +43,7 @@ describe('inventory worker', () => {
   beforeAll(async () => {
     stack = await localProvider.start({ log: () => {} });
     const e = stack.endpoints;
-    config = loadConfig({ KAFKA_BROKERS: e.workerKafkaBrokers.join(','), DATABASE_URL: e.workerPostgresUrl, LOG_LEVEL: 'silent' });
+    config = loadConfig({ KAFKA_BROKERS: e.workerKafkaBrokers.join(','), DATABASE_URL: e.workerPostgresUrl, LOG_LEVEL: 'silent', METRICS_PORT: '0' });
     worker = await startWorker(config);
     db = new pg.Pool({ connectionString: e.postgresUrl });
     db.on('error', () => {}); // its idle connections are cut when the stack stops
@@ -84,6 +84,30 @@ describe('inventory worker', () => {
     await until('unknown product and malformed message set aside', async () => worker.stats().deadLettered === before + 2);
     expect((await lettersOf(ghost)).map((l) => [l.reason, l.order_id])).toEqual([['unknown_product', ghostOrder.orderId]]);
     expect((await lettersOf(p)).map((l) => [l.reason, l.order_id])).toEqual([['missing_field', null]]);
+  });
+
+  it('serves its counters at GET /metrics, as Prometheus reads them', async () => {
+    const p = product('metered');
+    await seedProducts(stack.endpoints.postgresUrl, { [p]: 2 });
+    const before = worker.stats();
+    await produceOrders(stack.endpoints.kafkaBrokers, Array.from({ length: 3 }, (_, i) => newOrderEvent(p, `user-${i}`)));
+    await until('3 orders stored', async () => (await rowsOf(p)).length === 3);
+    await drained(worker);
+
+    const res = await fetch(worker.metricsUrl);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const sample = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2]);
+    const stats = worker.stats();
+    expect(sample('fluxgate_worker_orders_confirmed_total')).toBe(stats.confirmed);
+    expect(sample('fluxgate_worker_orders_rejected_total')).toBe(stats.rejected);
+    expect(stats.confirmed - before.confirmed).toBe(2);
+    expect(stats.rejected - before.rejected).toBe(1);
+    expect(sample('fluxgate_worker_rows_inserted_total')).toBe(stats.inserted);
+    expect(sample('fluxgate_worker_batches_total')).toBe(stats.batches);
+    expect(sample('fluxgate_worker_dead_letters_total')).toBe(stats.deadLettered);
+    expect(sample('fluxgate_worker_messages_total')).toBe(stats.processed);
+    expect(sample('process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
   it('stores every order of a message that packs several, setting a malformed line aside alone', async () => {
