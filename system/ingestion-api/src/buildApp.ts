@@ -7,6 +7,8 @@ import { createLogger } from './createLogger.ts';
 import { ProductCatalog } from './db/ProductCatalog.ts';
 import { SaleStore } from './db/SaleStore.ts';
 import { errorHandler } from './http/errorHandler.ts';
+import { frameworkErrors } from './http/frameworkErrors.ts';
+import { parseQuery } from './http/parseQuery.ts';
 import { sendError } from './http/sendError.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
@@ -134,14 +136,15 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 }
 
 async function fastifyApp(ctx: ApiContext, onClose: () => Promise<void>): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimitBytes,
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false } },
-    // A queue ticket carries its product id (up to 64 characters) in base64url.
-    routerOptions: { maxParamLength: 256 },
+    // Longer than any id the schemas take, so a long one gets the schema's 400 naming its field.
+    routerOptions: { maxParamLength: 4096, querystringParser: parseQuery },
+    frameworkErrors: frameworkErrors(() => app),
   });
   app.addHook('onClose', onClose);
   app.removeContentTypeParser('text/plain');

@@ -1,3 +1,4 @@
+import { idPattern, idRule } from '@flux-gate/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { sendError } from './sendError.ts';
@@ -18,7 +19,9 @@ export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (error.validation) {
       const field = offendingField(error);
-      return sendError(reply, 'invalid_request', { field, message: `${field} ${error.validation[0]?.message ?? 'is invalid'}` });
+      const first = error.validation[0];
+      const rule = first?.keyword === 'pattern' && first.params.pattern === idPattern ? idRule : (first?.message ?? 'is invalid');
+      return sendError(reply, 'invalid_request', { field, message: `${field} ${rule}` });
     }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from '../http/sendError.ts';
 import { type WaitingRoomParams, waitingRoomCsp, waitingRoomPage } from '../waitingRoom/waitingRoomPage.ts';
-import { idSchema } from './schemas.ts';
+import { idempotencyKeySchema, idSchema, ticketSchema } from './schemas.ts';
 
 const schema = {
   querystring: {
@@ -10,8 +10,8 @@ const schema = {
     properties: {
       productId: idSchema,
       userId: idSchema,
-      idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
-      ticket: { type: 'string', minLength: 1, maxLength: 256 },
+      idempotencyKey: idempotencyKeySchema,
+      ticket: ticketSchema,
     },
   },
   response: { '4xx': errorBodySchema },
