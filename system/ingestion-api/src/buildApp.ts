@@ -8,8 +8,10 @@ import { ProductCatalog } from './db/ProductCatalog.ts';
 import { SaleStore } from './db/SaleStore.ts';
 import { errorHandler } from './http/errorHandler.ts';
 import { frameworkErrors } from './http/frameworkErrors.ts';
+import { openApi } from './http/openApi.ts';
+import { notFoundHandler } from './http/notFoundHandler.ts';
 import { parseQuery } from './http/parseQuery.ts';
-import { sendError } from './http/sendError.ts';
+import { wellFormedRequest } from './http/wellFormedRequest.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
 import { connectRedis } from './redis/connectRedis.ts';
@@ -141,15 +143,19 @@ async function fastifyApp(ctx: ApiContext, onClose: () => Promise<void>): Promis
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimitBytes,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: false } },
+    // Extra body fields are refused (the schemas say additionalProperties: false), not silently dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Longer than any id the schemas take, so a long one gets the schema's 400 naming its field.
     routerOptions: { maxParamLength: 4096, querystringParser: parseQuery },
     frameworkErrors: frameworkErrors(() => app),
   });
   app.addHook('onClose', onClose);
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(errorHandler(ctx.log));
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found'));
+  const notFound = notFoundHandler(() => app);
+  app.setErrorHandler(errorHandler(ctx.log, notFound));
+  app.addHook('preValidation', wellFormedRequest);
+  app.setNotFoundHandler(notFound);
+  await openApi(app);
   orderRoute(app, ctx);
   orderStatusRoute(app, ctx);
   productRoute(app, ctx);

@@ -1,10 +1,15 @@
-import { idJsonSchema } from '@flux-gate/contracts';
+import { hasLoneSurrogate, idJsonSchema } from '@flux-gate/contracts';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { decodeOrderLine } from '../src/decodeOrderLine.ts';
 
-/** The API's validator: Fastify compiles route schemas with Ajv 8 and these options (coerceTypes off, as buildApp sets it). */
-const apiTakes = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: true, allErrors: false }).compile(idJsonSchema());
+/**
+ * What the API takes: the route schema, compiled as Fastify compiles it (Ajv 8; coerceTypes and
+ * removeAdditional off, as buildApp sets them), after the hook that refuses a lone surrogate anywhere
+ * in a request (wellFormedRequest).
+ */
+const schema = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false }).compile(idJsonSchema());
+const apiTakes = (id: string) => !hasLoneSurrogate(id) && schema(id);
 
 const line = (userId: string) =>
   JSON.stringify({ orderId: '3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69', userId, productId: 'sku-1', quantity: 1, acceptedAt: '2030-01-02T03:04:05.678Z' });

@@ -13,6 +13,7 @@ const schema = {
   body: {
     type: 'object',
     required: ['userId', 'productId'],
+    additionalProperties: false,
     properties: { userId: idSchema, productId: idSchema },
   },
   headers: {

@@ -14,7 +14,7 @@ const schema = {
       ticket: ticketSchema,
     },
   },
-  response: { '4xx': errorBodySchema },
+  response: { 200: { description: 'The waiting-room page', content: { 'text/html': { schema: { type: 'string' } } } }, '4xx': errorBodySchema },
 } as const;
 
 /** GET /waiting-room: the page the rate limiter redirects to. */
