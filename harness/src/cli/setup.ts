@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { composeTool, ensureBenchTools, ensureDockerEngine, ensureInfraImages, ensureTools, runOrThrow, ToolError } from '@flux-gate/stack';
+import { composeTool, ensureBenchTools, ensureDockerEngine, ensureInfraImages, ensureSchemathesis, ensureTools, runOrThrow, ToolError } from '@flux-gate/stack';
 import { composeImageEnv } from '../services/composeImageEnv.ts';
 import { buildSystemImages } from '../services/systemImages.ts';
 
 const program = new Command('setup')
   .description(
-    'Find, fetch or build every external tool at its pinned version (Redis, PostgreSQL, Java, Kafka, Toxiproxy, Chromium, wrk).\n' +
+    'Find, fetch or build every external tool at its pinned version (Redis, PostgreSQL, Java, Kafka, Toxiproxy, Chromium, wrk),\n' +
+      'and Schemathesis, the API fuzzer `npm test` runs (from PyPI into a Python venv under the cache; experiments never install it).\n' +
       'It never fetches k6: the k6 engine runs only on a k6 you installed ($K6_BIN or k6 on PATH).\n' +
       'Downloads and builds go to $FLUXGATE_CACHE (default: $XDG_CACHE_HOME/flux-gate or ~/.cache/flux-gate).',
   )
@@ -24,7 +25,11 @@ const program = new Command('setup')
   .option('--keep-engine', 'with --containers: leave a dockerd started here running after setup (stop it with: kill $(cat <cache>/dockerd/dockerd.pid))')
   .action(async (opts: { json?: boolean; bench?: boolean; containers?: boolean; composeEnv?: boolean; keepEngine?: boolean }) => {
     const started = performance.now();
-    const tools = { ...(await ensureTools()), ...(opts.bench ? await ensureBenchTools() : {}) };
+    const schemathesis = async () => {
+      const { command, prefix } = await ensureSchemathesis();
+      return { schemathesis: [command, ...prefix].join(' ') };
+    };
+    const tools = { ...(await ensureTools()), ...(await schemathesis()), ...(opts.bench ? await ensureBenchTools() : {}) };
     const images = opts.containers ? await ensureDockerEngine({ keep: opts.keepEngine }).then(() => ensureInfraImages()) : undefined;
     if (images && opts.composeEnv) await printComposeEnv(images.images);
     if (opts.json) process.stdout.write(`${JSON.stringify({ ...tools, ...(images ? { images: images.images } : {}) }, null, 2)}\n`);

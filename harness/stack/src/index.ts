@@ -6,6 +6,7 @@ export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOpt
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';
 export { ensureTools, ensureBenchTools, type Tools, type BenchTools } from './tools/ensureTools.ts';
+export { ensureSchemathesis, type Schemathesis } from './tools/ensureSchemathesis.ts';
 export { ToolError } from './tools/ToolError.ts';
 export { versions } from './tools/versions.ts';
 export { runCommand, runOrThrow, which } from './tools/runCommand.ts';

@@ -24,6 +24,8 @@ export const errorCodes = {
   /** A reseed while orders are still on their way to PostgreSQL (the worker has not stored them): retry once it has. */
   orders_in_flight: 409,
   not_found: 404,
+  /** The path exists, but not for this method; `Allow` lists the methods it takes. */
+  method_not_allowed: 405,
   /** Admission-Token: not made by this server (bad signature or shape). */
   token_forged: 403,
   /** Admission-Token: past its expiry, or from before the sale was re-armed. */

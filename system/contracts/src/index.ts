@@ -3,3 +3,4 @@ export * from './orderEvent.ts';
 export * from './redisKeys.ts';
 export * from './schema.ts';
 export * from './waitingRoom.ts';
+export * from './validId.ts';

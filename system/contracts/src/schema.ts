@@ -56,7 +56,7 @@ export interface OrderRow {
  * - malformed: the value or line is empty, not JSON, or not a JSON object;
  * - missing_field: a required field of OrderEvent is absent or empty (the detail names it);
  * - invalid_field: orderId is not a uuid, acceptedAt is not a time (years 1970-9999), userId or
- *   productId is not a string, holds a NUL character or is longer than 256 characters;
+ *   productId is not an id (idProblem: 1 to 64 characters, no control character, no lone surrogate);
  * - unknown_product: no such product in `products`;
  * - duplicate_order_id: the order id is stored, or appears earlier in the same batch, with another
  *   user or product (the same order again is a redelivery, stored once and never set aside).

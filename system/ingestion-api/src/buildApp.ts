@@ -7,7 +7,11 @@ import { createLogger } from './createLogger.ts';
 import { ProductCatalog } from './db/ProductCatalog.ts';
 import { SaleStore } from './db/SaleStore.ts';
 import { errorHandler } from './http/errorHandler.ts';
-import { sendError } from './http/sendError.ts';
+import { frameworkErrors } from './http/frameworkErrors.ts';
+import { openApi } from './http/openApi.ts';
+import { notFoundHandler } from './http/notFoundHandler.ts';
+import { parseQuery } from './http/parseQuery.ts';
+import { wellFormedRequest } from './http/wellFormedRequest.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
 import { ApiMetrics } from './metrics/ApiMetrics.ts';
@@ -144,19 +148,24 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 }
 
 async function fastifyApp(ctx: ApiContext, metrics: ApiMetrics, onClose: () => Promise<void>): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimitBytes,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: false } },
-    // A queue ticket carries its product id (up to 64 characters) in base64url.
-    routerOptions: { maxParamLength: 256 },
+    // Extra body fields are refused (the schemas say additionalProperties: false), not silently dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Longer than any id the schemas take, so a long one gets the schema's 400 naming its field.
+    routerOptions: { maxParamLength: 4096, querystringParser: parseQuery },
+    frameworkErrors: frameworkErrors(() => app),
   });
   app.addHook('onClose', onClose);
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(errorHandler(ctx.log));
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found'));
+  const notFound = notFoundHandler(() => app);
+  app.setErrorHandler(errorHandler(ctx.log, notFound));
+  app.addHook('preValidation', wellFormedRequest);
+  app.setNotFoundHandler(notFound);
+  await openApi(app);
   await metrics.register(app);
   orderRoute(app, ctx);
   orderStatusRoute(app, ctx);

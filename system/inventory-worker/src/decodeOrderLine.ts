@@ -1,4 +1,4 @@
-import type { DeadLetterReason, OrderEvent } from '@flux-gate/contracts';
+import { type DeadLetterReason, idProblem, type OrderEvent } from '@flux-gate/contracts';
 
 export type DecodedLine =
   | { ok: true; order: Pick<OrderEvent, 'orderId' | 'userId' | 'productId' | 'acceptedAt'> }
@@ -6,7 +6,6 @@ export type DecodedLine =
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const required = ['orderId', 'userId', 'productId', 'acceptedAt'] as const;
-const maxIdChars = 256;
 /** PostgreSQL's timestamptz and toISOString agree on these times (a 4-digit year). */
 const earliest = Date.UTC(1970, 0, 1);
 const latest = Date.UTC(10_000, 0, 1);
@@ -18,8 +17,8 @@ function invalidField(event: Record<string, unknown>): string | undefined {
   const at = Date.parse(acceptedAt);
   if (!(at >= earliest && at < latest)) return 'acceptedAt is not a time between 1970 and 9999';
   for (const [field, id] of [['userId', userId], ['productId', productId]] as const) {
-    if (id.includes('\u0000')) return `${field} contains a NUL character`;
-    if (id.length > maxIdChars) return `${field} is longer than ${maxIdChars} characters`;
+    const problem = idProblem(id);
+    if (problem) return `${field} ${problem}`;
   }
   return undefined;
 }

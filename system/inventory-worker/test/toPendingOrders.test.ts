@@ -52,9 +52,9 @@ describe('decodeOrderLine', () => {
     expect(verdict(line({ orderId: 'order-1' }))).toEqual(['invalid_field', 'orderId is not a uuid']);
     expect(verdict(line({ acceptedAt: 'yesterday' }))).toEqual(['invalid_field', 'acceptedAt is not a time between 1970 and 9999']);
     expect(verdict(line({ acceptedAt: '+275760-09-13T00:00:00.000Z' }))).toEqual(['invalid_field', 'acceptedAt is not a time between 1970 and 9999']);
-    expect(verdict(line({ userId: 'user\u00001' }))).toEqual(['invalid_field', 'userId contains a NUL character']);
-    expect(verdict(line({ productId: 'p'.repeat(257) }))).toEqual(['invalid_field', 'productId is longer than 256 characters']);
-    expect(verdict(line({ productId: 'p'.repeat(256) }))).toBe('ok');
+    expect(verdict(line({ userId: 'user\u00001' }))).toEqual(['invalid_field', 'userId must hold no control character (such as NUL)']);
+    expect(verdict(line({ productId: 'p'.repeat(65) }))).toEqual(['invalid_field', 'productId is longer than 64 characters']);
+    expect(verdict(line({ productId: 'p'.repeat(64) }))).toBe('ok');
   });
 });
 
@@ -72,7 +72,7 @@ describe('toPendingOrders', () => {
     expect(deadLetters.map((l) => [l.offset, l.line, l.reason, l.detail])).toEqual([
       ['10', 0, 'malformed', 'empty message'],
       ['11', 1, 'malformed', expect.stringMatching(/^not JSON: /)],
-      ['11', 3, 'invalid_field', 'userId contains a NUL character'],
+      ['11', 3, 'invalid_field', 'userId must hold no control character (such as NUL)'],
       ['12', 0, 'malformed', 'message without an order'],
       ['13', 0, 'malformed', expect.stringMatching(/^not JSON: /)],
     ]);
@@ -98,7 +98,7 @@ describe('toPendingOrders', () => {
         offset: '7',
         line: 0,
         reason: 'invalid_field',
-        detail: 'userId is longer than 256 characters',
+        detail: 'userId is longer than 64 characters',
         orderId: event.orderId,
         userId: 'u'.repeat(256),
         productId: 'sku-1',

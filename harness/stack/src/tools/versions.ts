@@ -19,6 +19,8 @@ export const versions = {
   toxiproxy: 'v2.12.0',
   /** oha, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its crate (crates.io). */
   oha: '1.16.0',
+  /** Schemathesis, the API fuzzer the OpenAPI test runs against the API (PyPI, in a venv of its own; needs Python 3.11+). */
+  schemathesis: '4.32.5',
   /** testcontainers-node, exactly (it needs Node 22.22 or newer). Pinned in @flux-gate/stack's package.json. */
   testcontainers: '12.2.0',
   /**

@@ -40,7 +40,8 @@ export class ApiMetrics {
   async register(app: FastifyInstance): Promise<void> {
     const registers = [this.registry];
     await app.register(fastifyMetrics.default, {
-      endpoint: '/metrics',
+      // The plugin puts its own handler on this route; `hide` keeps it out of the OpenAPI document, as Prometheus's format is not JSON.
+      endpoint: { url: '/metrics', method: 'GET', logLevel: 'fatal', exposeHeadRoute: false, schema: { hide: true }, handler: () => undefined },
       defaultMetrics: { enabled: true, register: this.registry },
       routeMetrics: {
         enabled: { histogram: true, summary: false },

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiContext } from '../ApiContext.ts';
 import { bearerAuth } from '../http/bearerAuth.ts';
 import { notArmed } from '../http/notArmed.ts';
+import { adminSecurity } from '../http/openApi.ts';
 import { errorBodySchema, sendError } from '../http/sendError.ts';
 import type { QueueAction } from '../redis/WaitingQueue.ts';
 import { idSchema, productStockSchema } from './schemas.ts';
@@ -12,9 +13,11 @@ const rateSchema = { type: 'number', exclusiveMinimum: 0, maximum: 10_000_000 } 
 const response = { 200: productStockSchema, '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
 
 const armSchema = {
+  security: adminSecurity,
   body: {
     type: 'object',
     required: ['productId', 'stock'],
+    additionalProperties: false,
     properties: {
       productId: idSchema,
       stock: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
@@ -25,7 +28,7 @@ const armSchema = {
 } as const;
 
 const params = { type: 'object', required: ['productId'], properties: { productId: idSchema } } as const;
-const reseedSchema = { params, response } as const;
+const reseedSchema = { security: adminSecurity, params, response } as const;
 
 const queueResponse = {
   200: {
@@ -44,8 +47,8 @@ const queueResponse = {
   '4xx': errorBodySchema,
   '5xx': errorBodySchema,
 } as const;
-const queueSchema = { params, response: queueResponse } as const;
-const rateRequestSchema = { params, body: { type: 'object', required: ['ratePerSec'], properties: { ratePerSec: rateSchema } }, response: queueResponse } as const;
+const queueSchema = { security: adminSecurity, params, response: queueResponse } as const;
+const rateRequestSchema = { security: adminSecurity, params, body: { type: 'object', required: ['ratePerSec'], additionalProperties: false, properties: { ratePerSec: rateSchema } }, response: queueResponse } as const;
 
 /**
  * Admin routes, behind `Authorization: Bearer <ADMIN_TOKEN>`.

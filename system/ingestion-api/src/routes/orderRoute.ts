@@ -7,19 +7,20 @@ import { newOrderId } from '../orderIds.ts';
 import type { Admission } from '../redis/SaleGate.ts';
 import type { QueueSigner } from '../waitingRoom/QueueSigner.ts';
 import { orderOutcomes } from './orderOutcomes.ts';
-import { idSchema } from './schemas.ts';
+import { admissionTokenSchema, idempotencyKeySchema, idSchema } from './schemas.ts';
 
 const schema = {
   body: {
     type: 'object',
     required: ['userId', 'productId'],
+    additionalProperties: false,
     properties: { userId: idSchema, productId: idSchema },
   },
   headers: {
     type: 'object',
     properties: {
-      [idempotencyHeader]: { type: 'string', minLength: 1, maxLength: 128 },
-      [admissionTokenHeader]: { type: 'string', minLength: 1, maxLength: 2048 },
+      [idempotencyHeader]: idempotencyKeySchema,
+      [admissionTokenHeader]: admissionTokenSchema,
     },
   },
   response: {

@@ -4,10 +4,11 @@ import { notArmed } from '../http/notArmed.ts';
 import { errorBodySchema, sendError } from '../http/sendError.ts';
 import { admissionRank } from '../waitingRoom/admissionOrder.ts';
 import { queueStatus } from '../waitingRoom/queueStatus.ts';
+import { ticketSchema } from './schemas.ts';
 
 const nullableInt = { type: ['integer', 'null'] } as const;
 const schema = {
-  params: { type: 'object', required: ['ticket'], properties: { ticket: { type: 'string', minLength: 1, maxLength: 256 } } },
+  params: { type: 'object', required: ['ticket'], properties: { ticket: ticketSchema } },
   response: {
     200: {
       type: 'object',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBodySchema } from '../http/sendError.ts';
 import { type WaitingRoomParams, waitingRoomCsp, waitingRoomPage } from '../waitingRoom/waitingRoomPage.ts';
-import { idSchema } from './schemas.ts';
+import { idempotencyKeySchema, idSchema, ticketSchema } from './schemas.ts';
 
 const schema = {
   querystring: {
@@ -10,11 +10,11 @@ const schema = {
     properties: {
       productId: idSchema,
       userId: idSchema,
-      idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
-      ticket: { type: 'string', minLength: 1, maxLength: 256 },
+      idempotencyKey: idempotencyKeySchema,
+      ticket: ticketSchema,
     },
   },
-  response: { '4xx': errorBodySchema },
+  response: { 200: { description: 'The waiting-room page', content: { 'text/html': { schema: { type: 'string' } } } }, '4xx': errorBodySchema },
 } as const;
 
 /** GET /waiting-room: the page the rate limiter redirects to. */
