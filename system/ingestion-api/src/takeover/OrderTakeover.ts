@@ -1,15 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeOrderEvent } from '@flux-gate/contracts';
 import type { Logger } from 'pino';
 import type { OrderBatcher, PendingSend } from '../kafka/OrderBatcher.ts';
 import type { ClaimedOrder } from '../redis/ClaimedOrder.ts';
 import type { SaleGate } from '../redis/SaleGate.ts';
 
+/** Pause between two produces of an order whose outcome is open. */
+const retryMs = 500;
+
 /**
- * Finishes an order another instance took but never settled: produces the same order again (the
+ * Finishes an order another instance took but never settled, or one of this instance whose send
+ * failed after the broker may have written it: produces the same order again (the
  * worker writes an order id once) and commits it on the ack. Never gives the unit back, since the
  * first produce may have reached Kafka: an order whose produce fails stays claimed for a later try.
  */
 export class OrderTakeover {
+  #finishing = 0;
+
   constructor(
     readonly batcher: OrderBatcher,
     readonly gate: SaleGate,
@@ -30,10 +37,32 @@ export class OrderTakeover {
     );
     if (acked) await this.#commit(order);
     else
-      void fate.settled.then(async (late) => {
-        if (late) await this.#commit(order);
+      void fate.settled.then(async (end) => {
+        if (end === 'acked') await this.#commit(order);
       });
     return acked;
+  }
+
+  /**
+   * Produces an order of this instance whose send failed after a request was written (its outcome
+   * open) until Kafka acks it, for at most forMs; past that, the order is left in flight and any
+   * instance's sweeper takes it over once its lease ran out. Resolves true once acked.
+   */
+  async finish(order: ClaimedOrder, forMs: number): Promise<boolean> {
+    this.#finishing++;
+    try {
+      for (const end = performance.now() + forMs; ; await sleep(retryMs)) {
+        if (await this.produce(order)) return true;
+        if (performance.now() + retryMs >= end) return false;
+      }
+    } finally {
+      this.#finishing--;
+    }
+  }
+
+  /** Orders being finished (see finish): in flight, though none may be in the batcher at the moment. */
+  get finishing(): number {
+    return this.#finishing;
   }
 
   #commit(order: ClaimedOrder): Promise<void> {
