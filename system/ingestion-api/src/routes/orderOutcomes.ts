@@ -40,7 +40,7 @@ export function orderOutcomes(ctx: ApiContext) {
         log.error({ productId, orderId }, 'BROKEN MODE: order acknowledged to the client but dropped by Kafka');
       } else if (end === 'refused') giveBack(productId, orderId, key);
       // The broker may have written the order: it keeps its unit, and is produced again until acked.
-      else void takeover.finish(order, config.takeover.leaseMs);
+      else takeover.finish(order, config.takeover.leaseMs);
     });
   };
 
