@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/index.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
-import { setApiKafkaLink } from './support/kafkaLink.ts';
+import { delayApiKafkaAnswers, setApiKafkaLink } from './support/kafkaLink.ts';
 import { queueClient } from './support/queueClient.ts';
 import { readOrderEvents } from './support/readOrderEvents.ts';
 
@@ -17,7 +17,10 @@ beforeAll(async () => {
   redis = new Redis(stack.endpoints.redisUrl);
 });
 
-afterEach(() => setApiKafkaLink(stack, true));
+afterEach(async () => {
+  await delayApiKafkaAnswers(stack, 0);
+  await setApiKafkaLink(stack, true);
+});
 
 afterAll(async () => {
   redis?.disconnect();
@@ -83,6 +86,35 @@ describe('Kafka does not ack', () => {
       expect(await redis.get(redisKeys.stock('cut'))).toBe('4');
       const events = await readOrderEvents(stack.endpoints.kafkaBrokers, 'cut');
       expect(events.map((e) => e.orderId)).toEqual([retry.json().orderId]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('the link to Kafka breaks after the broker wrote the order, before its ack came back', () => {
+  it('answers 503 with the order id, keeps the unit taken, and the retry learns the order was accepted', async () => {
+    const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '5000' }));
+    try {
+      await arm(api, 'cut-after-write', 5);
+      expect((await order(api, 'cut-after-write', 'warm-up', 'warm-up-key')).statusCode).toBe(200);
+      await delayApiKafkaAnswers(stack, 3_000);
+      const answering = order(api, 'cut-after-write', 'u1', 'k1');
+      await sleep(1_000);
+      await setApiKafkaLink(stack, false);
+      const answer = await answering;
+      const written = (await readOrderEvents(stack.endpoints.kafkaBrokers, 'cut-after-write')).filter((e) => e.userId === 'u1');
+      expect(written).toHaveLength(1);
+      expect([answer.statusCode, answer.json().error, answer.json().orderId]).toEqual([503, 'unavailable', written[0]!.orderId]);
+      await sleep(500);
+      expect(await redis.get(redisKeys.stock('cut-after-write'))).toBe('3');
+
+      await delayApiKafkaAnswers(stack, 0);
+      await setApiKafkaLink(stack, true);
+      expect(await eventually(async () => (await redis.hlen(redisKeys.pending('cut-after-write'))) === 0)).toBe(true);
+      const retry = await order(api, 'cut-after-write', 'u1', 'k1');
+      expect([retry.statusCode, retry.json().orderId]).toEqual([200, written[0]!.orderId]);
+      expect(await redis.get(redisKeys.stock('cut-after-write'))).toBe('3');
     } finally {
       await api.close();
     }

@@ -1,16 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Message } from 'kafkajs';
+import { KafkaNotSent } from '../src/kafka/KafkaNotSent.ts';
 import { OrderBatcher } from '../src/kafka/OrderBatcher.ts';
 
 /** A batcher whose sends are recorded and settle when the test says so. */
 function recordingBatcher(options: { lingerMs: number; maxBatch?: number; maxInFlight?: number }) {
-  const sends: Array<{ messages: Message[]; ack: () => void }> = [];
+  const sends: Array<{ messages: Message[]; ack: () => void; fail: (err: Error) => void }> = [];
   const batcher = new OrderBatcher({
     lingerMs: options.lingerMs,
     maxBatch: options.maxBatch ?? 1_000,
     maxInFlight: options.maxInFlight ?? 1,
     timeoutMs: 5_000,
-    send: (messages) => new Promise<void>((resolve) => sends.push({ messages, ack: resolve })),
+    send: (messages) => new Promise<void>((resolve, reject) => sends.push({ messages, ack: resolve, fail: reject })),
   });
   return { batcher, sends };
 }
@@ -26,7 +27,19 @@ describe('OrderBatcher', () => {
     expect(sends.map((s) => s.messages.length)).toEqual([3]);
     sends[0]!.ack();
     await Promise.all(fates.map((f) => f.answer));
-    expect(await fates[0]!.settled).toBe(true);
+    expect(await fates[0]!.settled).toBe('acked');
+  });
+
+  it('settles a send refused before any request left as refused, and any other failed send as open', async () => {
+    const { batcher, sends } = recordingBatcher({ lingerMs: 0, maxInFlight: 2 });
+    const refused = batcher.add(order(1));
+    await turn();
+    const open = batcher.add(order(2));
+    await turn();
+    sends[0]!.fail(new KafkaNotSent(new Error('connect ECONNREFUSED')));
+    sends[1]!.fail(new Error('Connection error: connect ECONNREFUSED'));
+    await expect(refused.answer).rejects.toBeInstanceOf(KafkaNotSent);
+    expect([await refused.settled, await open.settled]).toEqual(['refused', 'open']);
   });
 
   it('while every send slot is busy, gathers orders into the next batch and sends it when a slot frees', async () => {

@@ -1,11 +1,19 @@
 import type { Message } from 'kafkajs';
+import { KafkaNotSent } from './KafkaNotSent.ts';
+
+/**
+ * How a send ended: acked; refused (KafkaNotSent: no Produce request left this process, so the
+ * broker cannot have its orders); or open (it failed after a request was written: the broker may
+ * have stored the orders and only its answer was lost).
+ */
+export type SendEnd = 'acked' | 'refused' | 'open';
 
 /** The fate of one message handed to the batcher. Shared by every message of the same batch. */
 export interface PendingSend {
   /** Resolves when the broker acked; rejects when the send failed or the ack took longer than the timeout. */
   readonly answer: Promise<void>;
-  /** The final outcome however long it takes: true if acked, false if the send failed. Never rejects. */
-  readonly settled: Promise<boolean>;
+  /** How the send ended, however long it takes. Never rejects. */
+  readonly settled: Promise<SendEnd>;
 }
 
 export interface OrderBatcherOptions {
@@ -32,10 +40,10 @@ export class KafkaAckTimeout extends Error {
 class Batch implements PendingSend {
   readonly messages: Message[] = [];
   readonly answer: Promise<void>;
-  readonly settled: Promise<boolean>;
+  readonly settled: Promise<SendEnd>;
   resolveAnswer!: () => void;
   rejectAnswer!: (err: Error) => void;
-  resolveSettled!: (acked: boolean) => void;
+  resolveSettled!: (end: SendEnd) => void;
   readonly deadline: NodeJS.Timeout;
 
   constructor(timeoutMs: number) {
@@ -44,7 +52,7 @@ class Batch implements PendingSend {
       this.rejectAnswer = reject;
     });
     this.answer.catch(() => undefined);
-    this.settled = new Promise<boolean>((resolve) => (this.resolveSettled = resolve));
+    this.settled = new Promise<SendEnd>((resolve) => (this.resolveSettled = resolve));
     this.deadline = setTimeout(() => this.rejectAnswer(new KafkaAckTimeout(timeoutMs)), timeoutMs);
   }
 
@@ -52,7 +60,7 @@ class Batch implements PendingSend {
     clearTimeout(this.deadline);
     if (error) this.rejectAnswer(error);
     else this.resolveAnswer();
-    this.resolveSettled(!error);
+    this.resolveSettled(!error ? 'acked' : error instanceof KafkaNotSent ? 'refused' : 'open');
   }
 }
 

@@ -1,6 +1,8 @@
 import { orderMessage, ordersTopic } from '@flux-gate/contracts';
-import { type Admin, Kafka, type Message, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { type Admin, type ISocketFactory, Kafka, type Message, Partitioners, type Producer, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+import { KafkaNotSent } from './KafkaNotSent.ts';
+import { produceWatchingSockets } from './produceWatchingSockets.ts';
 
 export interface OrderProducerOptions {
   brokers: string[];
@@ -27,30 +29,36 @@ const kafkaLevels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * sequence numbers, and the broker takes it for a duplicate, acks it, and drops it. (Sends taken in
  * turn did that when a broker paused for 1.1 s answered a slow send after a faster one: orders
  * acked, never written; see docs/decisions.md.) After a send finally fails, its producer is
- * replaced: kafkajs rolls its sequence numbers back, with the same risk for the next batch.
+ * replaced: kafkajs rolls its sequence numbers back, with the same risk for the next batch. Each
+ * producer has a client of its own whose sockets count the Produce requests written, so a failed
+ * send tells a certain refusal (nothing written) from an open outcome.
  */
 export class OrderProducer {
   readonly #kafka: Kafka;
   readonly #probe: Admin;
-  /** `busy` while a send is in flight on the slot's producer. */
-  readonly #slots: Array<{ producer?: Promise<Producer>; connected?: Producer; busy?: boolean }>;
+  readonly #slots: Slot[];
 
   constructor(readonly options: OrderProducerOptions) {
-    const log = options.log;
-    this.#kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: options.brokers,
-      connectionTimeout: options.timeoutMs,
-      requestTimeout: options.timeoutMs,
+    this.#kafka = this.#client();
+    this.#probe = this.#kafka.admin({ retry: { retries: 0 } });
+    this.#slots = Array.from({ length: options.producers }, () => ({ produceWrites: 0 }));
+  }
+
+  #client(socketFactory?: ISocketFactory): Kafka {
+    const { log, clientId, brokers, timeoutMs } = this.options;
+    return new Kafka({
+      clientId,
+      brokers,
+      connectionTimeout: timeoutMs,
+      requestTimeout: timeoutMs,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => {
         const { message, timestamp: _t, ...extra } = entry.log;
         log[kafkaLevels[entry.level] ?? 'warn']({ ...extra, namespace: entry.namespace }, message);
       },
+      ...(socketFactory ? { socketFactory } : {}),
     });
-    this.#probe = this.#kafka.admin({ retry: { retries: 0 } });
-    this.#slots = Array.from({ length: options.producers }, () => ({}));
   }
 
   /** Creates the orders topic unless it exists. */
@@ -71,21 +79,26 @@ export class OrderProducer {
 
   /**
    * Produces one batch of encoded orders to `orders` with acks=all, the orders of one product packed
-   * into as few records as fit maxMessageBytes; resolves on the ack.
+   * into as few records as fit maxMessageBytes; resolves on the ack. Rejects with KafkaNotSent when
+   * no Produce request of the batch reached a socket; any other rejection leaves the batch's fate
+   * open, since the broker may have written it and only its answer was lost.
    */
   readonly send = async (orders: Message[]): Promise<void> => {
     // The batcher keeps at most `producers` sends in flight, so an idle producer is there.
     const slot = this.#slots.find((s) => !s.busy);
-    if (!slot) throw new Error(`all ${this.#slots.length} Kafka producers are busy; a send waits for one (OrderBatcher's maxInFlight)`);
+    if (!slot) throw new KafkaNotSent(new Error(`all ${this.#slots.length} Kafka producers are busy; a send waits for one (OrderBatcher's maxInFlight)`));
     slot.busy = true;
+    const writesBefore = slot.produceWrites;
     try {
-      const producer = await this.#producerOf(slot);
+      const producer = await this.#producerOf(slot).catch((err: unknown) => {
+        throw new KafkaNotSent(err);
+      });
       try {
         await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages: packByKey(orders) });
       } catch (err) {
         if (slot.connected === producer) slot.producer = slot.connected = undefined;
         producer.disconnect().catch(() => undefined);
-        throw err;
+        throw slot.produceWrites === writesBefore ? new KafkaNotSent(err) : err;
       }
     } finally {
       slot.busy = false;
@@ -115,9 +128,10 @@ export class OrderProducer {
     await Promise.allSettled([...producers.map((p) => p?.then((producer) => producer.disconnect())), this.#probe.disconnect()]);
   }
 
-  #producerOf(slot: { producer?: Promise<Producer>; connected?: Producer }): Promise<Producer> {
+  #producerOf(slot: Slot): Promise<Producer> {
     if (!slot.producer) {
-      const producer = this.#kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const kafka = this.#client(produceWatchingSockets(() => slot.produceWrites++));
+      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       const connecting = producer.connect().then(() => (slot.connected = producer));
       connecting.catch(() => {
         if (slot.producer === connecting) slot.producer = undefined;
@@ -126,6 +140,16 @@ export class OrderProducer {
     }
     return slot.producer;
   }
+}
+
+/** One producer and its state. */
+interface Slot {
+  producer?: Promise<Producer>;
+  connected?: Producer;
+  /** True while a send is in flight on the slot's producer. */
+  busy?: boolean;
+  /** Produce requests the slot's producers have written to a socket. */
+  produceWrites: number;
 }
 
 /** Below the broker's default message.max.bytes (1 MiB), with room for the record's overhead. */

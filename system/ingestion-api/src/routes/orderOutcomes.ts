@@ -3,13 +3,15 @@ import { encodeOrderEvent, type OrderRequest, type OrderResponse } from '@flux-g
 import type { FastifyReply } from 'fastify';
 import type { ApiContext } from '../ApiContext.ts';
 import { sendError } from '../http/sendError.ts';
+import { KafkaNotSent } from '../kafka/KafkaNotSent.ts';
 import { KafkaAckTimeout, type PendingSend } from '../kafka/OrderBatcher.ts';
+import type { ClaimedOrder } from '../redis/ClaimedOrder.ts';
 
 const acceptedPrefix = 'accepted:';
 const pendingPrefix = 'pending:';
 const replayPollMs = 10;
 
-const unknownMessage = 'Kafka did not acknowledge in time; the order may still be placed. Retry with the same Idempotency-Key to learn the outcome.';
+const unknownMessage = 'Kafka did not acknowledge the order; it may still be placed. Retry with the same Idempotency-Key to learn the outcome.';
 
 /**
  * What POST /order does after the Redis step: hand a taken unit to Kafka and answer once the broker
@@ -27,45 +29,48 @@ export function orderOutcomes(ctx: ApiContext) {
   const commit = (productId: string, orderId: string, key: string | undefined): void => {
     gate.commit(productId, orderId, key).catch((err: Error) => log.warn({ productId, orderId, err: err.message }, 'could not record an accepted order in Redis'));
   };
-  const settleLater = (fate: PendingSend, productId: string, orderId: string, key: string | undefined): void => {
-    fate.settled.then((acked) => {
-      if (acked) commit(productId, orderId, key);
+  const settleLater = (fate: PendingSend, order: ClaimedOrder): void => {
+    const { productId, orderId, idempotencyKey: key } = order;
+    fate.settled.then((end) => {
+      if (end === 'acked') commit(productId, orderId, key);
       else if (config.broken.ackBeforeKafka) {
         // The naive system believes the order done: it settles the in-flight record (so no takeover
         // resurrects the order) and the order is lost.
         commit(productId, orderId, key);
         log.error({ productId, orderId }, 'BROKEN MODE: order acknowledged to the client but dropped by Kafka');
-      }
-      else giveBack(productId, orderId, key);
+      } else if (end === 'refused') giveBack(productId, orderId, key);
+      // The broker may have written the order: it keeps its unit, and is produced again until acked.
+      else takeover.finish(order, config.takeover.leaseMs);
     });
   };
 
   const handOff = async (reply: FastifyReply, body: OrderRequest, orderId: string, key: string | undefined): Promise<OrderResponse | FastifyReply> => {
     const { userId, productId } = body;
+    const order: ClaimedOrder = { orderId, userId, productId, acceptedAt: new Date().toISOString(), ...(key === undefined ? {} : { idempotencyKey: key }) };
     let fate: PendingSend;
     try {
-      const event = { orderId, userId, productId, quantity: 1 as const, acceptedAt: new Date().toISOString(), ...(key === undefined ? {} : { idempotencyKey: key }) };
-      fate = batcher.add({ key: productId, value: encodeOrderEvent(event) });
+      fate = batcher.add({ key: productId, value: encodeOrderEvent({ ...order, quantity: 1 }) });
     } catch (err) {
       giveBack(productId, orderId, key);
       throw err;
     }
     if (config.broken.ackBeforeKafka) {
-      settleLater(fate, productId, orderId, key);
+      settleLater(fate, order);
       return { status: 'accepted', orderId };
     }
     try {
       await fate.answer;
     } catch (err) {
-      settleLater(fate, productId, orderId, key);
-      if (err instanceof KafkaAckTimeout) {
-        log.warn({ productId, orderId }, 'Kafka did not ack in time; answering 503 with the order id (outcome open)');
-        return sendError(reply, 'unavailable', { orderId, message: unknownMessage });
-      }
-      log.warn({ productId, orderId, err: (err as Error).message }, 'the Kafka send failed; answering 503');
+      settleLater(fate, order);
       // The naive system gives the unit back on the error as well as when the send settles.
-      if (config.broken.doubleGiveBack) giveBack(productId, orderId, key);
-      return sendError(reply, 'unavailable');
+      if (config.broken.doubleGiveBack && !(err instanceof KafkaAckTimeout)) giveBack(productId, orderId, key);
+      if (err instanceof KafkaNotSent) {
+        log.warn({ productId, orderId, err: err.message }, 'the Kafka send failed before reaching a broker; answering 503');
+        return sendError(reply, 'unavailable');
+      }
+      const late = err instanceof KafkaAckTimeout ? 'Kafka did not ack in time' : `the Kafka send failed after reaching a broker (${(err as Error).message})`;
+      log.warn({ productId, orderId }, `${late}; answering 503 with the order id (outcome open)`);
+      return sendError(reply, 'unavailable', { orderId, message: unknownMessage });
     }
     commit(productId, orderId, key);
     return { status: 'accepted', orderId };

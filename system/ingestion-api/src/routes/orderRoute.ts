@@ -55,9 +55,10 @@ const queuedPrefix = 'queued:';
 
 /**
  * POST /order: one atomic Redis step decides, then the order goes to Kafka; 200 only after the
- * broker acked (acks=all). When the send fails: 503, and the unit goes back. When the ack is late:
- * 503 with the order id, since the send may still succeed; the unit goes back only if it finally
- * fails, and a retry with the same Idempotency-Key learns which. A shed buyer gets 302 with a
+ * broker acked (acks=all). When the send fails before any request reached a broker: 503, and the
+ * unit goes back. When the ack is late, or the send failed after a request was written: 503 with the
+ * order id, since the order may still be placed, and a retry with the same Idempotency-Key learns
+ * whether it was (see orderOutcomes). A shed buyer gets 302 with a
  * ticket; an Admission-Token is checked here (signature, product, expiry) and spent in the Redis
  * step (epoch, single use).
  */
