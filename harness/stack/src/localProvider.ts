@@ -9,6 +9,7 @@ import { kafkaProcess } from './startKafka.ts';
 import { postgresDatabase, postgresProcess, postgresUser } from './startPostgres.ts';
 import { redisProcess } from './startRedis.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
+import { recordOwned, stopLeftovers } from './leftovers.ts';
 import { lostPortRace } from './lostPortRace.ts';
 import { StackPartError } from './StackPartError.ts';
 import { type Link, type LinkName, linkNames, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
@@ -22,6 +23,7 @@ export const localProvider: StackProvider = {
   async start(options: StackOptions = {}): Promise<StartedStack> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const tools = await ensureTools({ log });
+    await stopLeftovers({ log });
     for (let attempt = 1; ; attempt++) {
       try {
         return await startOnce(tools, options, log);
@@ -68,6 +70,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-stack-'));
+  const forgetDir = recordOwned({ kind: 'folder', name: 'stack', path: dir });
   chmodSync(dir, 0o755); // PostgreSQL runs as another user and must reach its folder.
   mkdirSync(join(dir, 'logs'), { recursive: true });
   chmodSync(join(dir, 'logs'), 0o777);
@@ -83,6 +86,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
         cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
       }
       rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      forgetDir();
     })());
 
   const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
