@@ -11,11 +11,11 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Live child processes of this test process (zombies excluded). */
-export async function childPids(): Promise<number[]> {
+/** Live child processes of a process, this one by default (zombies excluded). */
+export async function childPids(parent: number = process.pid): Promise<number[]> {
   let out = '';
   try {
-    out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(parent)], { encoding: 'utf8' });
   } catch {
     return []; // ps exits 1 when nothing matches
   }
