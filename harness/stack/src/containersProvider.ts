@@ -130,6 +130,7 @@ async function startOnce(images: InfraImages, options: StackOptions, log: (line:
         const proc = await new ContainerProcess(spec.part, running.getId(), logFile, docker, probes[spec.part], readyTimeoutMs, (performance.now() - begun) / 1000).refresh();
         processes[spec.part] = proc;
         log(`  ✓ ${spec.part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${since()}s since start)`);
+        options.onPartReady?.(spec.part);
         return proc;
       } catch (err) {
         if (err instanceof StackPartError) throw err;

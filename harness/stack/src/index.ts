@@ -5,7 +5,7 @@ export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';
-export { ensureTools, ensureBenchTools, type Tools, type BenchTools } from './tools/ensureTools.ts';
+export { ensureTools, ensureStackTools, ensureBenchTools, type StackTools, type Tools, type BenchTools } from './tools/ensureTools.ts';
 export { ToolError } from './tools/ToolError.ts';
 export { versions } from './tools/versions.ts';
 export { runCommand, runOrThrow, which } from './tools/runCommand.ts';

@@ -2,7 +2,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { ensureTools, type Tools } from './tools/ensureTools.ts';
+import { ensureStackTools, type StackTools } from './tools/ensureTools.ts';
 import type { ManagedProcess } from './ManagedProcess.ts';
 import { freePorts } from './freePort.ts';
 import { kafkaProcess } from './startKafka.ts';
@@ -22,7 +22,7 @@ export const localProvider: StackProvider = {
   name: 'local',
   async start(options: StackOptions = {}): Promise<StartedStack> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const tools = await ensureTools({ log });
+    const tools = await ensureStackTools({ log });
     await stopLeftovers({ log });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -66,7 +66,7 @@ function endpointsOf(direct: { redisPort: number; pgPort: number; kHarness: numb
   };
 }
 
-async function startOnce(tools: Tools, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
+async function startOnce(tools: StackTools, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-stack-'));
@@ -104,6 +104,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
       processes[part] = proc;
       await proc.start();
       log(`  ✓ ${part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${((performance.now() - started) / 1000).toFixed(1)}s since start)`);
+      options.onPartReady?.(part);
       return proc;
     };
     log(`stack (local, ${dir})`);
