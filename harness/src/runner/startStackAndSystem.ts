@@ -12,7 +12,7 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.startFailed = true;
   ctx.progress.phase('starting the stack');
   const starting = new Set<string>(['toxiproxy', 'redis', 'postgres', 'kafka']);
-  const waiting = () => ctx.progress.doing(`starting the stack: ${[...starting].join(', ')}`);
+  const waiting = () => ctx.progress.doing(`waiting for ${[...starting].join(', ')}`);
   waiting();
   const onPartReady = (part: string) => {
     starting.delete(part);

@@ -10,6 +10,7 @@ export { ToolError } from './tools/ToolError.ts';
 export { versions } from './tools/versions.ts';
 export { runCommand, runOrThrow, which } from './tools/runCommand.ts';
 export { alive, childPids, processStat, running } from './childProcesses.ts';
+export { diesWithParent } from './diesWithParent.ts';
 export { recordOwned, stopLeftovers, ownedRoot, type Leftover, type Owned } from './leftovers.ts';
 export { buildServiceImages, type BuiltServiceImage, type ServiceImages, type ServiceImageSpec } from './containers/images/buildServiceImages.ts';
 export { composeTool, type ComposeTool } from './containers/composeTool.ts';
