@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+/** The test files that need a Docker engine and the images built here (provisioned once, see below). */
+const containerTests = ['harness/test/compose.test.ts', 'harness/stack/test/containersStack.test.ts', 'harness/stack/test/dockerEngine.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['**/test/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     // Tests start real Redis, PostgreSQL, Kafka and Toxiproxy; give them room on a 2-core machine.
     testTimeout: 120_000,
@@ -10,5 +12,17 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     minWorkers: 1,
+    // Each project's global setup provisions what its files need once, before they run in parallel,
+    // and only when one of its files is selected: a run of local tests never starts a Docker engine.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'local', include: ['**/test/**/*.test.ts'], exclude: ['**/node_modules/**', ...containerTests], globalSetup: ['harness/test/support/provisionTools.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'containers', include: containerTests, globalSetup: ['harness/test/support/provisionContainers.ts'] },
+      },
+    ],
   },
 });

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeTool, type ComposeTool, ensureDockerEngine, ensureInfraImages, freePorts, runCommand, runOrThrow, waitFor } from '@flux-gate/stack';
-import { composeImageEnv } from '../src/services/composeImageEnv.ts';
-import { buildSystemImages } from '../src/services/systemImages.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type ComposeTool, freePorts, runCommand, runOrThrow, waitFor } from '@flux-gate/stack';
 
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
 const project = `fluxgate-compose-${randomBytes(4).toString('hex')}`;
@@ -51,16 +49,13 @@ async function serviceLogs(): Promise<string> {
 
 describe('docker-compose.yml with the images built here', () => {
   beforeAll(async () => {
-    const started = performance.now();
-    await ensureDockerEngine({ log });
-    tool = await composeTool(log);
-    const infra = (await ensureInfraImages({ log })).images;
-    const system = await buildSystemImages(log);
+    // The engine, the images and the Compose tool come from the global setup (provisionContainers.ts).
+    tool = inject('composeTool');
     const [api, redis, postgres, kafka, toxiproxy] = await freePorts(5);
     ports = { api: api!, redis: redis!, postgres: postgres!, kafka: kafka!, toxiproxy: toxiproxy! };
     env = {
       ...process.env,
-      ...composeImageEnv(infra, system),
+      ...inject('composeImageEnv'),
       FLUXGATE_ADMIN_TOKEN: randomBytes(16).toString('hex'),
       FLUXGATE_API_PORT: String(ports.api),
       FLUXGATE_REDIS_PORT: String(ports.redis),
@@ -68,8 +63,8 @@ describe('docker-compose.yml with the images built here', () => {
       FLUXGATE_KAFKA_PORT: String(ports.kafka),
       FLUXGATE_TOXIPROXY_PORT: String(ports.toxiproxy),
     };
-    log(`${[tool.command, ...tool.prefix].join(' ')} ${tool.version}; images ready in ${seconds(started)}s`);
-  }, 1_200_000);
+    log(`${[tool.command, ...tool.prefix].join(' ')} ${tool.version}`);
+  });
 
   afterAll(async () => {
     // A failed test still takes its stack down; the last test checks that down leaves nothing.

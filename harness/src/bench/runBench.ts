@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
-import { ensureBenchTools, ensureTools, freePort, localProvider, ManagedProcess, type StackProvider } from '@flux-gate/stack';
+import { ensureBenchTools, ensureStackTools, freePort, localProvider, ManagedProcess, type StackProvider } from '@flux-gate/stack';
 import { apiNodeFlags, startSystem } from '../services/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
@@ -49,7 +49,7 @@ export async function runBench(opts: {
   /** Where the stores run; the local provider when not given. */
   stack?: StackProvider;
 }): Promise<BenchResults> {
-  const tools = { ...(await ensureTools({ log: opts.log })), ...(await ensureBenchTools({ log: opts.log })) };
+  const tools = { ...(await ensureStackTools({ log: opts.log })), ...(await ensureBenchTools({ log: opts.log })) };
   const stack = await (opts.stack ?? localProvider).start({ log: opts.log });
   const port = await freePort();
   const baselineProcess = new ManagedProcess({

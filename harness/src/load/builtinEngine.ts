@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadSummary } from '@flux-gate/run-format';
+import { diesWithParent, recordOwned } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
 
 const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
@@ -17,11 +18,14 @@ export const builtinEngine: LoadEngine = {
   name: 'builtin',
   async run(plan, { historyFile, queueFile, signal, log, logFile }) {
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-load-'));
+    const forgetWork = recordOwned({ kind: 'folder', name: 'load', path: work });
     const planFile = join(work, 'plan.json');
     const summaryFile = join(work, 'summary.json');
     writeFileSync(planFile, JSON.stringify(plan));
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, planFile, historyFile, summaryFile, ...(queueFile ? [queueFile] : [])], { stdio: ['ignore', fd, fd] });
+    // Ends with the harness, however the harness ends.
+    const line = diesWithParent(process.execPath, ['--import', 'tsx', entry, planFile, historyFile, summaryFile, ...(queueFile ? [queueFile] : [])]);
+    const child = spawn(line.command, line.args, { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const stop = () => child.kill('SIGTERM');
     signal.addEventListener('abort', stop, { once: true });
@@ -36,6 +40,7 @@ export const builtinEngine: LoadEngine = {
       signal.removeEventListener('abort', stop);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(work, { recursive: true, force: true });
+      forgetWork();
     }
   },
 };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyAnswer, type HistoryEntry, type LoadSummary, NdjsonWriter, readNdjson, type TransportError } from '@flux-gate/run-format';
-import { which } from '@flux-gate/stack';
+import { diesWithParent, which } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
 
 const script = fileURLToPath(new URL('../../../scenarios/k6/flash-sale.js', import.meta.url));
@@ -56,7 +56,8 @@ export const k6Engine: LoadEngine = {
     for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
     args.push(script);
     const fd = openSync(logFile, 'a');
-    const child = spawn(k6, args, { stdio: ['ignore', fd, fd], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+    const line = diesWithParent(k6, args); // ends with the harness, however the harness ends
+    const child = spawn(line.command, line.args, { stdio: ['ignore', fd, fd], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
     closeSync(fd);
     log(`load: k6 at ${k6} (pid ${child.pid})`);
     const stop = () => child.kill('SIGINT');

@@ -1,6 +1,6 @@
 import type { FaultTimeline } from '@flux-gate/chaos';
 import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-format';
-import type { StackProvider, StartedStack, Tools } from '@flux-gate/stack';
+import type { StackProvider, StackTools, StartedStack } from '@flux-gate/stack';
 import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import type { GuardMonitor } from '../guards/GuardMonitor.ts';
 import type { MetricsScraper } from '../probes/MetricsScraper.ts';
@@ -28,7 +28,7 @@ export interface RunContext {
   runDir: string;
   progress: Progress;
   log: (line: string) => void;
-  tools: Tools;
+  tools: StackTools;
   manifest: Manifest;
   timeline: FaultTimeline;
   /** Units armed per product, over every round. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, platform } from 'node:os';
 import type { Manifest } from '@flux-gate/run-format';
-import { runCommand, type Tools, versions } from '@flux-gate/stack';
+import { runCommand, type StackTools, versions } from '@flux-gate/stack';
 import type { EngineName } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 
@@ -14,7 +14,7 @@ async function firstLine(command: string, args: string[]): Promise<string> {
 }
 
 /** What makes a run reproducible: seed, git state, command line and tool versions. */
-export async function buildManifest(opts: { experiment: string; seed: number; tools: Tools; cwd: string; engine: EngineName }): Promise<Manifest> {
+export async function buildManifest(opts: { experiment: string; seed: number; tools: StackTools; cwd: string; engine: EngineName }): Promise<Manifest> {
   const [sha, status, redis, java] = await Promise.all([
     firstLine('git', ['-C', opts.cwd, 'rev-parse', 'HEAD']),
     runCommand('git', ['-C', opts.cwd, 'status', '--porcelain']).catch(() => undefined),

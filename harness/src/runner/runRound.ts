@@ -30,14 +30,17 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const rounds = experiment.load.rounds;
   const products = roundProducts(experiment, round);
   progress.phase(rounds > 1 ? `round ${round + 1}/${rounds}: arming and steady state` : 'arming the sale and checking the steady state');
+  progress.doing(`arming ${products.length === 1 ? 'the sale' : `${products.length} sales`}`);
   for (const p of products) {
     await system.armSale(p.productId, p.stock);
     ctx.initialStock[p.productId] = p.stock;
   }
   ctx.sampler!.watch(products.map((p) => p.productId));
+  progress.doing('checking the steady state');
   await steadyState(system.apiUrls, products);
 
   progress.phase(rounds > 1 ? `round ${round + 1}: load and faults` : 'load and faults');
+  progress.loadStarted();
   const loadDone = new AbortController();
   const faultsCancel = new AbortController();
   const cancelFaults = () => faultsCancel.abort();

@@ -12,8 +12,17 @@ import type { RunContext } from './RunContext.ts';
 export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.startFailed = true;
   ctx.progress.phase('starting the stack');
-  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log });
+  const starting = new Set<string>(['toxiproxy', 'redis', 'postgres', 'kafka']);
+  const waiting = () => ctx.progress.doing(`waiting for ${[...starting].join(', ')}`);
+  waiting();
+  const onPartReady = (part: string) => {
+    starting.delete(part);
+    waiting();
+  };
+  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log, onPartReady });
   ctx.progress.phase('starting the system');
+  const { apiInstances = 1, workers = 1 } = ctx.experiment.system;
+  ctx.progress.doing(`starting ${apiInstances} ingestion API instance(s) and ${workers} inventory worker(s)`);
   ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
   ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);
   ctx.startFailed = false;

@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processStat } from './childProcesses.ts';
+import { diesWithParent } from './diesWithParent.ts';
+import { recordOwned } from './leftovers.ts';
 import { logTail } from './logTail.ts';
 import type { ProcessHandle } from './ProcessHandle.ts';
 import { StackPartError } from './StackPartError.ts';
@@ -29,7 +32,10 @@ export interface ProcessSpec {
   stopGraceMs?: number;
 }
 
-/** A child process with start, readiness, kill, pause and restart. Each runs in its own process group. */
+/**
+ * A child process with start, readiness, kill, pause and restart. Each runs in its own process
+ * group, is killed by the kernel when the harness dies, and is recorded (recordOwned) while it runs.
+ */
 export class ManagedProcess implements ProcessHandle {
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
@@ -55,8 +61,10 @@ export class ManagedProcess implements ProcessHandle {
     this.spec.beforeSpawn?.();
     const fd = openSync(this.spec.logFile, 'a');
     let child: ChildProcess;
+    // Killed with the harness however it dies; recorded, so the next start stops it should that fail.
+    const line = diesWithParent(this.spec.command, this.spec.args);
     try {
-      child = spawn(this.spec.command, this.spec.args, {
+      child = spawn(line.command, line.args, {
         cwd: this.spec.cwd,
         env: this.spec.env ?? process.env,
         stdio: ['ignore', fd, fd],
@@ -70,7 +78,9 @@ export class ManagedProcess implements ProcessHandle {
     this.#paused = false;
     let spawnError: Error | undefined;
     child.on('error', (err) => (spawnError = err));
-    this.#exited = once(child, 'exit').then(() => undefined, () => undefined);
+    const start = child.pid ? processStat(child.pid)?.start : undefined;
+    const forget = child.pid && start !== undefined ? recordOwned({ kind: 'process', name: this.name, pid: child.pid, start }) : () => {};
+    this.#exited = once(child, 'exit').then(forget, forget);
     const started = performance.now();
     try {
       await waitFor(this.spec.ready, {

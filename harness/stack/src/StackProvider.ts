@@ -57,6 +57,8 @@ export interface StackOptions {
   signal?: AbortSignal;
   /** Progress lines. Defaults to stderr. */
   log?: (line: string) => void;
+  /** Called as each part answers, e.g. to show which are still starting. */
+  onPartReady?: (part: StackPart) => void;
 }
 
 /** Starts a stack. The local provider runs native processes; a containers provider fits the same shape. */

@@ -8,6 +8,7 @@ import { appendLog, ContainerProcess } from './containers/ContainerProcess.ts';
 import { ensureDockerEngine } from './containers/dockerEngine.ts';
 import { ensureInfraImages, type InfraImages } from './containers/images/index.ts';
 import { LoopbackContainer } from './containers/LoopbackContainer.ts';
+import { stopLeftovers } from './leftovers.ts';
 import { labelKeys, removeLabelled, removeLeftovers, runLabels } from './containers/runLabels.ts';
 import { type ContainerSpec, type HostPorts, inside, storeContainers } from './containers/storeContainers.ts';
 import { freePorts } from './freePort.ts';
@@ -37,6 +38,8 @@ export const containersProvider: StackProvider = {
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     // With a /.dockerenv, testcontainers would otherwise pull an image to find the gateway.
     process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+    // The services a killed run started on its stack are local processes, whatever the stack.
+    await stopLeftovers({ log });
     await ensureDockerEngine({ log });
     const { images } = await ensureInfraImages({ log });
     for (let attempt = 1; ; attempt++) {
@@ -127,6 +130,7 @@ async function startOnce(images: InfraImages, options: StackOptions, log: (line:
         const proc = await new ContainerProcess(spec.part, running.getId(), logFile, docker, probes[spec.part], readyTimeoutMs, (performance.now() - begun) / 1000).refresh();
         processes[spec.part] = proc;
         log(`  ✓ ${spec.part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${since()}s since start)`);
+        options.onPartReady?.(spec.part);
         return proc;
       } catch (err) {
         if (err instanceof StackPartError) throw err;

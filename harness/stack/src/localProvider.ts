@@ -2,13 +2,14 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { ensureTools, type Tools } from './tools/ensureTools.ts';
+import { ensureStackTools, type StackTools } from './tools/ensureTools.ts';
 import type { ManagedProcess } from './ManagedProcess.ts';
 import { freePorts } from './freePort.ts';
 import { kafkaProcess } from './startKafka.ts';
 import { postgresDatabase, postgresProcess, postgresUser } from './startPostgres.ts';
 import { redisProcess } from './startRedis.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
+import { recordOwned, stopLeftovers } from './leftovers.ts';
 import { lostPortRace } from './lostPortRace.ts';
 import { StackPartError } from './StackPartError.ts';
 import { type Link, type LinkName, linkNames, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
@@ -21,7 +22,8 @@ export const localProvider: StackProvider = {
   name: 'local',
   async start(options: StackOptions = {}): Promise<StartedStack> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const tools = await ensureTools({ log });
+    const tools = await ensureStackTools({ log });
+    await stopLeftovers({ log });
     for (let attempt = 1; ; attempt++) {
       try {
         return await startOnce(tools, options, log);
@@ -64,10 +66,11 @@ function endpointsOf(direct: { redisPort: number; pgPort: number; kHarness: numb
   };
 }
 
-async function startOnce(tools: Tools, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
+async function startOnce(tools: StackTools, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'flux-gate-stack-'));
+  const forgetDir = recordOwned({ kind: 'folder', name: 'stack', path: dir });
   chmodSync(dir, 0o755); // PostgreSQL runs as another user and must reach its folder.
   mkdirSync(join(dir, 'logs'), { recursive: true });
   chmodSync(join(dir, 'logs'), 0o777);
@@ -83,6 +86,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
         cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
       }
       rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      forgetDir();
     })());
 
   const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
@@ -100,6 +104,7 @@ async function startOnce(tools: Tools, options: StackOptions, log: (line: string
       processes[part] = proc;
       await proc.start();
       log(`  ✓ ${part.padEnd(10)} ready in ${proc.readySeconds.toFixed(1)}s (${((performance.now() - started) / 1000).toFixed(1)}s since start)`);
+      options.onPartReady?.(part);
       return proc;
     };
     log(`stack (local, ${dir})`);

@@ -4,12 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ContainerProcess } from '../src/containers/ContainerProcess.ts';
-import { containersProvider, ensureDockerEngine, ensureInfraImages, type ProcessHandle, runOrThrow, StackPartError, type StartedStack } from '../src/index.ts';
+import { containersProvider, type ProcessHandle, runOrThrow, StackPartError, type StartedStack } from '../src/index.ts';
 
-// Real Docker: the engine at DOCKER_HOST or /var/run/docker.sock (or one started as root), and the
-// images of `npm run setup -- --containers` (built here on the first start if missing).
+// Real Docker: the engine and the images the global setup provisioned (provisionContainers.ts).
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const quiet = () => {};
 const docker = (...args: string[]) => runOrThrow('docker', args);
@@ -27,8 +26,7 @@ describe('containers stack', () => {
     // A container left by a killed run (its owner process is gone) and one that is not ours.
     const gone = spawn('true');
     await once(gone, 'exit');
-    await ensureDockerEngine({ log: quiet });
-    const { images } = await ensureInfraImages({ log: quiet });
+    const images = inject('infraImages'); // built by the global setup (provisionContainers.ts)
     leftover = (await docker('create', '--label', 'dev.flux-gate.stack=containers', '--label', `dev.flux-gate.owner-pid=${gone.pid}`, images.redis, 'redis-server')).trim();
     unlabelled = (await docker('create', images.redis, 'redis-server')).trim();
     stack = await containersProvider.start({ log: quiet });

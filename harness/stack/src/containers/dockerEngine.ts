@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { childPids, processStat, running } from '../childProcesses.ts';
+import { diesWithParent } from '../diesWithParent.ts';
 import { logTail } from '../logTail.ts';
 import { waitFor } from '../waitFor.ts';
 import { aptInstall } from '../tools/aptInstall.ts';
@@ -18,7 +20,7 @@ export interface DockerEngine {
   startedHere: boolean;
   /** Where the engine started here logs. */
   logFile?: string;
-  /** Stops dockerd if this process started it; otherwise nothing. */
+  /** Stops dockerd if this process started it, and what it started (containerd); otherwise nothing. */
   stop(): Promise<void>;
 }
 
@@ -56,8 +58,8 @@ export function ensureDockerEngine(options: EngineOptions = {}): Promise<DockerE
 async function findOrStart(options: EngineOptions): Promise<DockerEngine> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const running = (await which('docker')) ? await answers(env) : undefined;
-  if (running) return { version: running, startedHere: false, stop: async () => {} };
+  const answering = (await which('docker')) ? await answers(env) : undefined;
+  if (answering) return { version: answering, startedHere: false, stop: async () => {} };
   if (env.DOCKER_HOST) throw new ToolError('docker', `no engine answers at DOCKER_HOST=${env.DOCKER_HOST}`, `docker -H ${env.DOCKER_HOST} info   (or unset DOCKER_HOST to use /var/run/docker.sock)`);
   if (process.getuid?.() !== 0) throw new ToolError('docker', 'no Docker engine answers at /var/run/docker.sock, and starting one needs root', `sudo sh -c '${manual}'`);
   if (!(await which('dockerd')) || !(await which('docker'))) await aptInstall('docker', ['docker.io'], log);
@@ -70,7 +72,11 @@ async function findOrStart(options: EngineOptions): Promise<DockerEngine> {
   const pidFile = join(dir, 'dockerd.pid');
   log(`starting dockerd ${dockerdFlags.join(' ')} (log: ${logFile})`);
   const fd = openSync(logFile, 'a');
-  const child = spawn('dockerd', [...dockerdFlags, `--pidfile=${pidFile}`], { stdio: ['ignore', fd, fd], detached: true, env });
+  // Unless kept, it gets SIGTERM from the kernel when this process dies, however it dies, and then
+  // stops the containerd it started.
+  const args = [...dockerdFlags, `--pidfile=${pidFile}`];
+  const line = options.keep ? { command: 'dockerd', args } : diesWithParent('dockerd', args, 'TERM');
+  const child = spawn(line.command, line.args, { stdio: ['ignore', fd, fd], detached: true, env });
   closeSync(fd);
   child.unref();
   const pid = child.pid!;
@@ -101,10 +107,18 @@ async function findOrStart(options: EngineOptions): Promise<DockerEngine> {
     logFile,
     stop: async () => {
       process.removeListener('exit', stopNow);
+      // What dockerd started (its containerd), with start times, to end any that outlive it.
+      const helpers = (await childPids(pid)).map((p) => ({ pid: p, start: processStat(p)?.start }));
       stopNow();
       await waitFor(async () => {
         if (!exited) throw new Error('dockerd still stopping');
-      }, { timeoutMs: 20_000 }).catch(() => {});
+      }, { timeoutMs: 30_000 }).catch(() => {});
+      for (const helper of helpers.filter((h) => running(h.pid, h.start))) {
+        process.kill(helper.pid, 'SIGTERM');
+        await waitFor(async () => {
+          if (running(helper.pid, helper.start)) throw new Error('still stopping');
+        }, { timeoutMs: 10_000 }).catch(() => running(helper.pid, helper.start) && process.kill(helper.pid, 'SIGKILL'));
+      }
     },
   };
 }

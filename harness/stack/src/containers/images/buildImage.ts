@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomically } from '../../tools/publishAtomically.ts';
 import { runCommand, runOrThrow } from '../../tools/runCommand.ts';
 import { ToolError } from '../../tools/ToolError.ts';
 
@@ -57,7 +58,7 @@ export async function recipeHash(recipe: ImageRecipe, workDir: string): Promise<
     hash.update(`${f.to}\0${st.mode & 0o777}\0${content}\0`);
   }
   mkdirSync(workDir, { recursive: true });
-  writeFileSync(join(workDir, fingerprints), JSON.stringify({ ...Object.fromEntries(known), ...seen }));
+  writeFileAtomically(join(workDir, fingerprints), JSON.stringify({ ...Object.fromEntries(known), ...seen }));
   return hash.digest('hex').slice(0, 12);
 }
 

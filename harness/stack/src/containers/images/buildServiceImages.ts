@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../../tools/cacheDir.ts';
+import { writeFileAtomically } from '../../tools/publishAtomically.ts';
 import { runOrThrow } from '../../tools/runCommand.ts';
 import { imageBytes } from './buildImage.ts';
 import { bundleService } from './bundleService.ts';
@@ -58,21 +59,25 @@ async function buildOnce(name: string, tag: string, context: string, log: (line:
 export async function buildServiceImages(specs: ServiceImageSpec[], log: (line: string) => void, cache: string = cacheDir()): Promise<ServiceImages> {
   const node = await nodeRuntime(cache);
   const runtimeDockerfile = 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin\nUSER 1000:1000\nWORKDIR /home/node\n';
-  writeFileSync(join(node.dir, 'Dockerfile'), runtimeDockerfile);
+  writeFileAtomically(join(node.dir, 'Dockerfile'), runtimeDockerfile);
   const runtimeTag = `flux-gate/node:${node.nodeVersion}-${shortHash(node.hash + runtimeDockerfile)}`;
   const runtime = await buildOnce('node', runtimeTag, node.dir, log);
 
   const services: BuiltServiceImage[] = [];
   for (const spec of specs) {
-    const context = join(cache, 'images', spec.name);
-    mkdirSync(context, { recursive: true });
-    const bundle = join(context, 'main.mjs');
-    await bundleService(spec.entry, bundle);
-    const entrypoint = JSON.stringify(['/usr/local/bin/node', ...(spec.nodeFlags ?? []), '/app/main.mjs']);
-    const dockerfile = `FROM ${runtimeTag}\nCOPY main.mjs /app/main.mjs\nENTRYPOINT ${entrypoint}\n`;
-    writeFileSync(join(context, 'Dockerfile'), dockerfile);
-    const tag = `flux-gate/${spec.name}:${spec.version}-${shortHash(Buffer.concat([Buffer.from(dockerfile), readFileSync(bundle)]))}`;
-    services.push(await buildOnce(spec.name, tag, context, log));
+    // A context of this build's own: a second builder at the same time bundles into another.
+    const context = mkdtempSync(join(cache, 'images', `${spec.name}-`));
+    try {
+      const bundle = join(context, 'main.mjs');
+      await bundleService(spec.entry, bundle);
+      const entrypoint = JSON.stringify(['/usr/local/bin/node', ...(spec.nodeFlags ?? []), '/app/main.mjs']);
+      const dockerfile = `FROM ${runtimeTag}\nCOPY main.mjs /app/main.mjs\nENTRYPOINT ${entrypoint}\n`;
+      writeFileSync(join(context, 'Dockerfile'), dockerfile);
+      const tag = `flux-gate/${spec.name}:${spec.version}-${shortHash(Buffer.concat([Buffer.from(dockerfile), readFileSync(bundle)]))}`;
+      services.push(await buildOnce(spec.name, tag, context, log));
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
   }
   return { runtime, services };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ensureTools } from '../../tools/ensureTools.ts';
+import { ensureStackTools } from '../../tools/ensureTools.ts';
 import { versions } from '../../tools/versions.ts';
 import { type BuiltImage, buildImage, type ImageRecipe } from './buildImage.ts';
 import { kafkaImage } from './kafkaImage.ts';
@@ -59,7 +59,7 @@ async function resolveImages(options: { log?: (line: string) => void; env?: Node
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (imageSource(env) === 'official') return { images: { source: 'official', ...versions.officialImages }, builds: [] };
-  const tools = await ensureTools({ log, env });
+  const tools = await ensureStackTools({ log, env });
   const sub = (line: string) => log(`    … ${line}`);
   log(`images (local builds; FLUXGATE_IMAGES=official uses ${Object.values(versions.officialImages).join(', ')})`);
   const recipes: Record<ImagePart, () => Promise<ImageRecipe>> = {

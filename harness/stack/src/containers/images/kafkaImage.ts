@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishFolder, stagingFolderFor } from '../../tools/publishAtomically.ts';
 import { runOrThrow } from '../../tools/runCommand.ts';
 import { versions } from '../../tools/versions.ts';
 import { brokerJvmOptions, kafkaLog4j } from '../../startKafka.ts';
@@ -29,11 +30,19 @@ async function ensureJre(javaHome: string, cache: string, log: (line: string) =>
   const key = createHash('sha256').update(readFileSync(join(javaHome, 'release'))).update(modules.join(',')).update(jlinkFlags.join(' ')).digest('hex').slice(0, 12);
   const jre = join(cache, 'images', `jre-${key}`);
   if (existsSync(join(jre, '.complete'))) return jre;
-  rmSync(jre, { recursive: true, force: true });
+  if (existsSync(jre) && !existsSync(join(jre, '.complete'))) rmSync(jre, { recursive: true, force: true }); // left unfinished by an older layout
   mkdirSync(dirname(jre), { recursive: true });
-  log(`jlink a JRE from ${javaHome} (${modules.length} modules)`);
-  await runOrThrow(join(javaHome, 'bin', 'jlink'), ['--add-modules', modules.join(','), ...jlinkFlags, '--output', jre]);
-  writeFileSync(join(jre, '.complete'), new Date().toISOString());
+  // jlink makes its own output folder: it goes inside a staging folder of this builder's own, which
+  // is then renamed into place, so a second builder at the same time never sees a half-made JRE.
+  const staging = stagingFolderFor(jre);
+  try {
+    log(`jlink a JRE from ${javaHome} (${modules.length} modules)`);
+    await runOrThrow(join(javaHome, 'bin', 'jlink'), ['--add-modules', modules.join(','), ...jlinkFlags, '--output', join(staging, 'jre')]);
+    writeFileSync(join(staging, 'jre', '.complete'), new Date().toISOString());
+    publishFolder(join(staging, 'jre'), jre);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return jre;
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishFolder, stagingFolderFor } from '../../tools/publishAtomically.ts';
 import { runOrThrow, which } from '../../tools/runCommand.ts';
 import { sharedLibraries } from './sharedLibraries.ts';
 
@@ -46,9 +47,9 @@ export async function nodeRuntime(cache: string, node: string = process.execPath
   const dir = join(cache, 'images', `node-${nodeVersion}-${digest.slice(0, 12)}`);
   if (existsSync(join(dir, '.complete'))) return { dir, nodeVersion, hash: digest };
 
-  rmSync(dir, { recursive: true, force: true });
-  const staging = `${dir}.partial`;
-  rmSync(staging, { recursive: true, force: true });
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true }); // left unfinished by an older layout (no .complete)
+  mkdirSync(dirname(dir), { recursive: true });
+  const staging = stagingFolderFor(dir);
   const rootfs = join(staging, 'rootfs');
   for (const [target, source] of files) {
     mkdirSync(dirname(join(rootfs, target)), { recursive: true });
@@ -63,6 +64,6 @@ export async function nodeRuntime(cache: string, node: string = process.execPath
   chmodSync(join(rootfs, 'tmp'), 0o1777);
   mkdirSync(join(rootfs, 'home/node'), { recursive: true });
   writeFileSync(join(staging, '.complete'), `${digest}\n`);
-  renameSync(staging, dir);
+  publishFolder(staging, dir);
   return { dir, nodeVersion, hash: digest };
 }
