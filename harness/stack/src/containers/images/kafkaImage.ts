@@ -12,8 +12,9 @@ const uid = 999;
 const launcherSource = fileURLToPath(new URL('./KafkaEnvLauncher.java', import.meta.url));
 
 /**
- * The JRE's modules. java.desktop is there for reload4j (the broker's log binding), which fails
- * to load without it; the rest is what the broker, its metrics and SASL reach.
+ * The JRE's modules. java.desktop is there for Log4j 2 (the broker's logging), whose LoggerContext
+ * fails on java.beans.PropertyChangeEvent without it; the rest is what the broker, its metrics and
+ * SASL reach.
  */
 const modules = [
   'java.base', 'java.desktop', 'java.instrument', 'java.logging', 'java.management', 'java.management.rmi', 'java.naming',
