@@ -22,15 +22,21 @@ export interface KafkaPorts {
 /** Largest record batch the broker takes: 2 MiB of values plus headroom for the batch's overhead. */
 const maxRecordBatchBytes = 2 * 1024 * 1024 + 64 * 1024;
 
-/** The broker's logging: warnings, and the lines that say it started. */
-export const kafkaLog4j = `log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka=WARN
-log4j.logger.org.apache.kafka=WARN
-log4j.logger.kafka.server.KafkaRaftServer=INFO
-log4j.logger.kafka.server.BrokerServer=INFO
+/** The broker's logging (Log4j 2, properties format): warnings, and the lines that say it started. */
+export const kafkaLog4j2 = `appender.stdout.type=Console
+appender.stdout.name=STDOUT
+appender.stdout.layout.type=PatternLayout
+appender.stdout.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=INFO
+rootLogger.appenderRef.stdout.ref=STDOUT
+logger.kafka.name=kafka
+logger.kafka.level=WARN
+logger.apache.name=org.apache.kafka
+logger.apache.level=WARN
+logger.raftServer.name=kafka.server.KafkaRaftServer
+logger.raftServer.level=INFO
+logger.brokerServer.name=kafka.server.BrokerServer
+logger.brokerServer.level=INFO
 `;
 
 /** The broker's settings beyond its listeners, for the local and the containers stack alike. */
@@ -84,9 +90,9 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
       '',
     ].join('\n'),
   );
-  writeFileSync(join(home, 'log4j.properties'), kafkaLog4j);
+  writeFileSync(join(home, 'log4j2.properties'), kafkaLog4j2);
   const classpath = `${opts.libs}/*`;
-  const jvm = [`-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`, '-Djava.awt.headless=true', '-cp', classpath];
+  const jvm = [`-Dlog4j2.configurationFile=${join(home, 'log4j2.properties')}`, '-Djava.awt.headless=true', '-cp', classpath];
   let clusterId = randomBytes(16).toString('base64url');
   // The storage tool's argument parser would read a leading '-' as an option.
   while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');

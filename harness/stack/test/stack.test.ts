@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -33,6 +34,12 @@ describe('local stack', () => {
     }
     const res = await fetch(`${e.toxiproxyUrl}/proxies`);
     expect(Object.keys((await res.json()) as object).sort()).toEqual(['api-kafka', 'api-redis', 'worker-kafka', 'worker-postgres']);
+  });
+
+  it('the broker logs through its own config: the start line at INFO, and no complaint from Log4j or SLF4J', () => {
+    const log = readFileSync(join(stack.dir, 'logs', 'kafka.log'), 'utf8');
+    expect(log).toMatch(/INFO \[KafkaRaftServer nodeId=1\] Kafka Server started/);
+    expect(log).not.toMatch(/StatusLogger|SLF4J:/);
   });
 
   it('advertises each Kafka link at its proxy, so cutting api→kafka leaves worker→kafka up', async () => {

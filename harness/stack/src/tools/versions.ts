@@ -11,10 +11,16 @@ export const versions = {
   node: '24.22.3',
   /** The next LTS line, on which CI runs `npm test` a second time (FLUXGATE_NODE=…). */
   nodeNext: '26.12.1',
-  /** Apache Kafka broker jars from Maven Central (org.apache.kafka:kafka_2.13), run in KRaft mode. */
-  kafka: '3.9.1',
-  /** SLF4J binding the broker logs through. */
-  slf4jReload4j: '1.7.36',
+  /**
+   * Apache Kafka broker jars from Maven Central (org.apache.kafka:kafka_2.13), run in KRaft mode: the
+   * newest patch of 4.2, the newest line @platformatic/kafka is tested against (its CI: Confluent 8.2.0).
+   */
+  kafka: '4.2.2',
+  /**
+   * log4j-slf4j-impl, the binding from the broker's SLF4J 1.7 API to Log4j 2: the version of the
+   * log4j-core that kafka-server brings (see `mvn dependency:tree` in the cached pom).
+   */
+  log4jSlf4jBinding: '2.25.5',
   /** Toxiproxy server, built from its Go module. */
   toxiproxy: 'v2.12.0',
   /** oha, the constant-rate HTTP load generator of the benchmark's fixed-rate phase, built from its crate (crates.io). */
@@ -30,7 +36,7 @@ export const versions = {
   officialImages: {
     redis: 'redis:7.0.15',
     postgres: 'postgres:15.14',
-    kafka: 'apache/kafka:3.9.1',
+    kafka: 'apache/kafka:4.2.2',
     toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
   },
 } as const;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomically } from '../../tools/publishAtomically.ts';
@@ -90,7 +90,9 @@ export async function buildImage(recipe: ImageRecipe, workDir: string, log: (lin
     for (const f of recipe.files) {
       const target = join(context, f.to);
       mkdirSync(dirname(target), { recursive: true });
-      cpSync(f.from, target, { dereference: true });
+      // copyFileSync follows a link to its file; Node 24's cpSync with dereference takes a link
+      // such as /usr/share/zoneinfo/Cuba for a folder and throws.
+      copyFileSync(f.from, target);
       chmodSync(target, statSync(f.from).mode & 0o777);
     }
     await recipe.generate?.(context, log);

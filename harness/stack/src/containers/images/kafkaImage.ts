@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { publishFolder, stagingFolderFor } from '../../tools/publishAtomically.ts';
 import { runOrThrow } from '../../tools/runCommand.ts';
 import { versions } from '../../tools/versions.ts';
-import { brokerJvmOptions, kafkaLog4j } from '../../startKafka.ts';
+import { brokerJvmOptions, kafkaLog4j2 } from '../../startKafka.ts';
 import type { ImageRecipe } from './buildImage.ts';
 import { sharedLibraries } from './sharedLibraries.ts';
 
@@ -13,8 +13,9 @@ const uid = 999;
 const launcherSource = fileURLToPath(new URL('./KafkaEnvLauncher.java', import.meta.url));
 
 /**
- * The JRE's modules. java.desktop is there for reload4j (the broker's log binding), which fails
- * to load without it; the rest is what the broker, its metrics and SASL reach.
+ * The JRE's modules. java.desktop is there for Log4j 2 (the broker's logging), whose LoggerContext
+ * fails on java.beans.PropertyChangeEvent without it; the rest is what the broker, its metrics and
+ * SASL reach.
  */
 const modules = [
   'java.base', 'java.desktop', 'java.instrument', 'java.logging', 'java.management', 'java.management.rmi', 'java.naming',
@@ -66,7 +67,7 @@ export async function kafkaImage(opts: { java: string; kafkaLibs: string; cache:
     '/opt/java/bin/java',
     ...brokerJvmOptions,
     '-Djava.awt.headless=true',
-    '-Dlog4j.configuration=file:/opt/kafka/log4j.properties',
+    '-Dlog4j2.configurationFile=/opt/kafka/log4j2.properties',
     '-cp',
     '/opt/kafka/launcher:/opt/kafka/libs/*',
     'KafkaEnvLauncher',
@@ -86,7 +87,7 @@ export async function kafkaImage(opts: { java: string; kafkaLibs: string; cache:
       mkdirSync(join(context, 'rootfs/etc'), { recursive: true });
       writeFileSync(join(context, 'rootfs/etc/passwd'), `root:x:0:0:root:/root:/sbin/nologin\nkafka:x:${uid}:${uid}:Kafka:/var/lib/kafka:/sbin/nologin\n`);
       writeFileSync(join(context, 'rootfs/etc/group'), `root:x:0:\nkafka:x:${uid}:\n`);
-      writeFileSync(join(context, 'log4j.properties'), kafkaLog4j);
+      writeFileSync(join(context, 'log4j2.properties'), kafkaLog4j2);
       await runOrThrow(javac, ['-d', join(context, 'launcher'), '-cp', join(context, 'libs', '*'), join(context, 'launcher-src', 'KafkaEnvLauncher.java')]);
       mkdirSync(join(context, 'var', 'data'), { recursive: true });
       mkdirSync(join(context, 'tmp'));
@@ -97,7 +98,7 @@ export async function kafkaImage(opts: { java: string; kafkaLibs: string; cache:
       'COPY jre/ /opt/java/',
       'COPY libs/ /opt/kafka/libs/',
       'COPY launcher/ /opt/kafka/launcher/',
-      'COPY log4j.properties /opt/kafka/',
+      'COPY log4j2.properties /opt/kafka/',
       `COPY --chown=${uid}:${uid} var/ /var/lib/kafka/`,
       `COPY --chown=${uid}:${uid} tmp/ /tmp/`,
       'ENV JAVA_HOME=/opt/java',
