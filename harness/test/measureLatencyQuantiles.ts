@@ -1,0 +1,79 @@
+// What the latency quantiles of a 1,000,000-request run cost, and how far they are from the exact
+// nearest-rank values: the report's digest (summarizeRun) and the thresholds checker.
+//
+//   node harness/bin/withPinnedNode.mjs --expose-gc harness/test/measureLatencyQuantiles.ts [requests]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summarizeRun } from '@flux-gate/reports';
+import { type HistoryEntry, nearestRankQuantile, readNdjson } from '@flux-gate/run-format';
+import { writeSyntheticRun } from '../../reports/test/writeSyntheticRun.ts';
+import type { CheckInput } from '../src/checkers/CheckInput.ts';
+import { thresholds } from '../src/checkers/thresholds.ts';
+import { LatencyHistogram } from '../../reports/src/LatencyHistogram.ts';
+
+const timeBucketArgs: ConstructorParameters<typeof LatencyHistogram> = [];
+
+const requests = Number(process.argv[2] ?? 1_000_000);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const relErr = (got: number, exact: number) => `${(((got - exact) / exact) * 100).toFixed(3)}%`;
+const qs = [0.5, 0.95, 0.99] as const;
+
+const dir = await writeSyntheticRun(await mkdtemp(join(tmpdir(), 'latency-quantiles-')), { seed: 1, requests, complete: false });
+try {
+  gc();
+  const before = process.memoryUsage();
+  let t = performance.now();
+  const summary = await summarizeRun(dir);
+  const digestMs = performance.now() - t;
+  gc();
+  const after = process.memoryUsage();
+  console.log(`summarizeRun of ${requests.toLocaleString('en-US')} requests: ${digestMs.toFixed(0)} ms, retained rss +${mb(after.rss - before.rss)}, heap+external +${mb(after.heapUsed + after.external - before.heapUsed - before.external)}`);
+
+  const history: HistoryEntry[] = [];
+  for await (const e of readNdjson<HistoryEntry>(join(dir, 'history.ndjson'))) history.push(e);
+  const exact = Float64Array.from(history.filter((e) => e.status > 0).map((e) => e.latencyMs)).sort();
+  const figures = { 0.5: summary.figures.p50Ms, 0.95: summary.figures.p95Ms, 0.99: summary.figures.p99Ms };
+  for (const q of qs) console.log(`  p${q * 100}: ${figures[q]} ms, exact ${nearestRankQuantile(exact, q)} ms, error ${relErr(figures[q], nearestRankQuantile(exact, q))}`);
+
+  // Each time bucket's p99 against the exact p99 of the same requests.
+  const { widthMs, originMs } = summary.digest.buckets;
+  const byBucket = new Map<number, number[]>();
+  for (const e of history) {
+    if (e.status <= 0) continue;
+    const i = Math.floor((e.ts - originMs) / widthMs);
+    byBucket.set(i, byBucket.get(i) ?? []).get(i)!.push(e.latencyMs);
+  }
+  let worst = 0;
+  for (const { startMs, bucket } of summary.digest.buckets.list()) {
+    const values = byBucket.get(startMs / widthMs);
+    if (!values?.length) continue;
+    const want = nearestRankQuantile(values.sort((a, b) => a - b), 0.99);
+    worst = Math.max(worst, Math.abs(bucket.latency.quantile(0.99)! - want) / want);
+  }
+  console.log(`  per-bucket p99 (${summary.digest.buckets.list().length} buckets of ${widthMs} ms): worst error ${(worst * 100).toFixed(3)}%`);
+
+  // What one time bucket's histogram holds, from 1,000 of them (the digest keeps up to 300).
+  gc();
+  const m0 = process.memoryUsage();
+  const held = Array.from({ length: 1000 }, () => new LatencyHistogram(...timeBucketArgs));
+  gc();
+  const m1 = process.memoryUsage();
+  const kb = (bytes: number) => `${(bytes / held.length / 1024).toFixed(1)} KB`;
+  console.log(`  one time bucket's histogram: rss +${kb(m1.rss - m0.rss)}, heap+external +${kb(m1.heapUsed + m1.external - m0.heapUsed - m0.external)}`);
+
+  const input = { history, dropped: 0, records: [], thresholds: { errorRate: 1, p99Ms: 1e9, dropped: 0 } } as unknown as CheckInput;
+  let checkerMs = Infinity;
+  let result = thresholds(input);
+  for (let i = 0; i < 3; i++) {
+    t = performance.now();
+    result = thresholds(input);
+    checkerMs = Math.min(checkerMs, performance.now() - t);
+  }
+  const p99 = Number(result.counts.p99Ms);
+  console.log(`thresholds over ${history.length.toLocaleString('en-US')} entries: ${checkerMs.toFixed(0)} ms (best of 3), p99 ${p99} ms, exact ${nearestRankQuantile(exact, 0.99)} ms`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
