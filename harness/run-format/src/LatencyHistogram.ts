@@ -10,6 +10,8 @@ const highestUs = 3_600_000_000;
  */
 export class LatencyHistogram {
   private readonly hdr: RecordableHistogram;
+  /** The largest value recorded, in µs: HDR's own max is its bucket's upper end. */
+  private maxUs = 0;
 
   constructor(readonly figures: 2 | 3 = 3) {
     this.hdr = createHistogram({ lowest: 1, highest: highestUs, figures });
@@ -18,7 +20,8 @@ export class LatencyHistogram {
   /**
    * How far above the exact nearest-rank value a quantile may be, as a fraction of it: the width of
    * one HDR sub-bucket (1/1024 for 3 figures, 1/128 for 2). A quantile is never below the exact value
-   * rounded to the microsecond, and values under 2,048 µs (3 figures) or 256 µs (2) are exact.
+   * rounded to the microsecond, nor above the largest value; values under 2,048 µs (3 figures) or
+   * 256 µs (2) are exact.
    */
   get precision(): number {
     return 2 / 2 ** Math.ceil(Math.log2(2 * 10 ** this.figures));
@@ -29,13 +32,16 @@ export class LatencyHistogram {
   }
 
   add(ms: number): void {
-    this.hdr.record(Math.min(highestUs, Math.max(1, Math.round(ms * 1000))));
+    const us = Math.min(highestUs, Math.max(1, Math.round(ms * 1000)));
+    this.hdr.record(us);
+    if (us > this.maxUs) this.maxUs = us;
   }
 
   /** Adds another histogram's counts; both must have the same figures, or merged quantiles could fall below the exact ones. */
   merge(other: LatencyHistogram): void {
     if (other.figures !== this.figures) throw new Error(`cannot merge a ${other.figures}-figure latency histogram into a ${this.figures}-figure one`);
     this.hdr.add(other.hdr);
+    this.maxUs = Math.max(this.maxUs, other.maxUs);
   }
 
   /** The nearest-rank q-quantile (0 < q ≤ 1) in ms, within `precision` above the exact value, or null when nothing was counted. */
@@ -45,6 +51,7 @@ export class LatencyHistogram {
     // HdrHistogram_c takes the count at a percentile rounded to the nearest integer, not up: asking for
     // exactly rank/n of the count makes it the nearest rank.
     const rank = Math.min(n, Math.max(1, Math.ceil(q * n)));
-    return this.hdr.percentile((100 * rank) / n) / 1000;
+    // The answer is its sub-bucket's upper end, which may be above every value recorded.
+    return Math.min(this.hdr.percentile((100 * rank) / n), this.maxUs) / 1000;
   }
 }
