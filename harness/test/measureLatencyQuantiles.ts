@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarizeRun } from '@flux-gate/reports';
-import { type HistoryEntry, LatencyHistogram, nearestRankQuantile, readNdjson } from '@flux-gate/run-format';
+import { type HistoryEntry, nearestRankQuantile, readNdjson } from '@flux-gate/run-format';
+import { TimeBuckets } from '../../reports/src/TimeBuckets.ts';
 import { writeSyntheticRun } from '../../reports/test/writeSyntheticRun.ts';
 import type { CheckInput } from '../src/checkers/CheckInput.ts';
 import { thresholds } from '../src/checkers/thresholds.ts';
@@ -24,10 +25,15 @@ try {
   const before = process.memoryUsage();
   let t = performance.now();
   const summary = await summarizeRun(dir);
-  const digestMs = performance.now() - t;
+  let digestMs = performance.now() - t;
+  for (let i = 0; i < 2; i++) {
+    t = performance.now();
+    await summarizeRun(dir);
+    digestMs = Math.min(digestMs, performance.now() - t);
+  }
   gc();
   const after = process.memoryUsage();
-  console.log(`summarizeRun of ${requests.toLocaleString('en-US')} requests: ${digestMs.toFixed(0)} ms, retained rss +${mb(after.rss - before.rss)}, heap+external +${mb(after.heapUsed + after.external - before.heapUsed - before.external)}`);
+  console.log(`summarizeRun of ${requests.toLocaleString('en-US')} requests: ${digestMs.toFixed(0)} ms (best of 3), retained rss +${mb(after.rss - before.rss)}, heap+external +${mb(after.heapUsed + after.external - before.heapUsed - before.external)}`);
 
   const history: HistoryEntry[] = [];
   for await (const e of readNdjson<HistoryEntry>(join(dir, 'history.ndjson'))) history.push(e);
@@ -52,10 +58,14 @@ try {
   }
   console.log(`  per-bucket p99 (${summary.digest.buckets.list().length} buckets of ${widthMs} ms): worst error ${(worst * 100).toFixed(3)}%`);
 
-  // What one time bucket's histogram holds, from 1,000 of them (the digest keeps up to 300).
+  // What one time bucket's latency histogram takes, from 1,000 of them each given 1,000 of the run's latencies (the digest keeps up to 300).
   gc();
   const m0 = process.memoryUsage();
-  const held = Array.from({ length: 1000 }, () => new LatencyHistogram(2));
+  const held = Array.from({ length: 1000 }, (_, k) => {
+    const h = new TimeBuckets(0).at(0).latency;
+    for (let i = 0; i < 1000; i++) h.add(exact[(k * 1000 + i * 7919) % exact.length]!);
+    return h;
+  });
   gc();
   const m1 = process.memoryUsage();
   const kb = (bytes: number) => `${(bytes / held.length / 1024).toFixed(1)} KB`;
