@@ -2,16 +2,14 @@
 // nearest-rank values: the report's digest (summarizeRun), a time bucket's histogram, and the p99 of
 // every answered request, sorted or in LatencyHistogram.
 //
-//   node harness/bin/withPinnedNode.mjs --expose-gc harness/test/measureLatencyQuantiles.ts [requests]
+//   node harness/bin/withPinnedNode.mjs --expose-gc reports/test/measureLatencyQuantiles.ts [requests]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summarizeRun } from '@flux-gate/reports';
 import { type HistoryEntry, LatencyHistogram, nearestRankQuantile, readNdjson, seededRandom } from '@flux-gate/run-format';
-import { TimeBuckets } from '../../reports/src/TimeBuckets.ts';
-import { writeSyntheticRun } from '../../reports/test/writeSyntheticRun.ts';
-import type { CheckInput } from '../src/checkers/CheckInput.ts';
-import { thresholds } from '../src/checkers/thresholds.ts';
+import { summarizeRun } from '../src/summarizeRun.ts';
+import { TimeBuckets } from '../src/TimeBuckets.ts';
+import { writeSyntheticRun } from './writeSyntheticRun.ts';
 
 const requests = Number(process.argv[2] ?? 1_000_000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -69,7 +67,7 @@ try {
   }
   console.log(`  per-bucket p99 (${summary.digest.buckets.list().length} buckets of ${widthMs} ms): worst error ${(worst * 100).toFixed(3)}%`);
 
-  // The p99 of every answered latency: sorted, as the checkers did, against LatencyHistogram; best of 3 each.
+  // The p99 of every answered latency: sorted, as the thresholds checker did, against LatencyHistogram; best of 3 each.
   const answered = history.filter((e) => e.status > 0);
   const best = (f: () => number) => {
     let ms = Infinity;
@@ -88,8 +86,6 @@ try {
     for (const e of answered) h.add(e.latencyMs);
     return h.quantile(0.99)!;
   })}`);
-  const input = { history, dropped: 0, records: [], thresholds: { errorRate: 1, p99Ms: 1e9, dropped: 0 } } as unknown as CheckInput;
-  console.log(`thresholds checker: ${best(() => Number(thresholds(input).counts.p99Ms))}`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
