@@ -1,5 +1,4 @@
-import { LatencyHistogram } from './LatencyHistogram.ts';
-import { outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
+import { LatencyHistogram, outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
 
 export interface TimeBucket {
   counts: Record<OutcomeClass, number>;
@@ -9,7 +8,7 @@ export interface TimeBucket {
 
 function emptyBucket(): TimeBucket {
   const counts = Object.fromEntries(outcomeClasses.map((c) => [c, 0])) as Record<OutcomeClass, number>;
-  return { counts, errors: 0, latency: new LatencyHistogram() };
+  return { counts, errors: 0, latency: new LatencyHistogram(2) };
 }
 
 function mergeInto(into: TimeBucket, from: TimeBucket): void {

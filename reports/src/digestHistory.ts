@@ -1,5 +1,4 @@
-import { LatencyHistogram } from './LatencyHistogram.ts';
-import { ErrorRate, isError, outcomeClass, type OutcomeClass, outcomeClasses, type Run, wasSent } from '@flux-gate/run-format';
+import { ErrorRate, LatencyHistogram, isError, outcomeClass, type OutcomeClass, outcomeClasses, type Run, wasSent } from '@flux-gate/run-format';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 

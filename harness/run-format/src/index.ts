@@ -6,4 +6,5 @@ export { NdjsonWriter } from './NdjsonWriter.ts';
 export { writeRunFile } from './writeRunFile.ts';
 export { RunFolderError } from './RunFolderError.ts';
 export { nearestRankQuantile } from './nearestRankQuantile.ts';
+export { LatencyHistogram } from './LatencyHistogram.ts';
 export { seededRandom } from './seededRandom.ts';

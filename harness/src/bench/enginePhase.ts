@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HistoryEntry, nearestRankQuantile } from '@flux-gate/run-format';
+import { type HistoryEntry, LatencyHistogram } from '@flux-gate/run-format';
 import { builtinEngine } from '../load/builtinEngine.ts';
 import { cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
 import { pacedLoad } from './pacedLoad.ts';
@@ -69,15 +69,16 @@ export async function enginePhase(opts: EnginePhaseOptions): Promise<EngineRun[]
       const first = lines.reduce((min, l) => Math.min(min, l.intendedTs!), Infinity);
       const measured = lines.filter((l) => l.intendedTs! - first >= opts.warmupS * 1000);
       const answered = measured.filter((l) => l.status > 0);
-      const latency = answered.map((l) => l.latencyMs).sort((a, b) => a - b);
+      const latency = new LatencyHistogram();
+      for (const l of answered) latency.add(l.latencyMs);
       runs.push({
         generator: 'builtin',
         rate,
         achievedPerSec: answered.length / opts.durationS,
         dropped: summary.dropped,
         unanswered: measured.filter((l) => l.outcome !== 'dropped' && l.status === 0).length,
-        p50Ms: nearestRankQuantile(latency, 0.5),
-        p99Ms: nearestRankQuantile(latency, 0.99),
+        p50Ms: latency.quantile(0.5) ?? Number.NaN,
+        p99Ms: latency.quantile(0.99) ?? Number.NaN,
         cpuMsPer1000: (summary.cpuMs / Math.max(1, summary.started)) * 1000,
       });
 

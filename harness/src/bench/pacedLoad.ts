@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nearestRankQuantile } from '@flux-gate/run-format';
+import { LatencyHistogram } from '@flux-gate/run-format';
 import { runOrThrow } from '@flux-gate/stack';
 import { type CpuUse, cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
 import type { LoadResult } from './wrkLoad.ts';
@@ -98,19 +98,22 @@ export function summarizeOhaCsv(label: string, csv: string, run: { due: number; 
       return { startS: Number(f[0]), latencyMs: Number(f[4]) * 1000, status: f[6]! };
     });
   const measured = rows.filter((r) => r.startS >= run.warmupS);
-  const latencies = measured.map((r) => r.latencyMs).sort((a, b) => a - b);
+  const latency = new LatencyHistogram();
   const statuses: Record<string, number> = {};
-  for (const r of measured) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  const seconds: number[][] = Array.from({ length: Math.ceil(run.durationS) }, () => []);
-  for (const r of measured) seconds[Math.min(seconds.length - 1, Math.floor(r.startS - run.warmupS))]!.push(r.latencyMs);
+  const seconds = Array.from({ length: Math.ceil(run.durationS) }, () => new LatencyHistogram());
+  for (const r of measured) {
+    latency.add(r.latencyMs);
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    seconds[Math.min(seconds.length - 1, Math.floor(r.startS - run.warmupS))]!.add(r.latencyMs);
+  }
   return {
     label,
     reqPerSec: measured.length / run.durationS,
     okPerSec: (statuses['200'] ?? 0) / run.durationS,
-    p50Ms: nearestRankQuantile(latencies, 0.5),
-    p99Ms: nearestRankQuantile(latencies, 0.99),
+    p50Ms: latency.quantile(0.5) ?? Number.NaN,
+    p99Ms: latency.quantile(0.99) ?? Number.NaN,
     statuses,
     errors: run.due - rows.length,
-    perSecondP99Ms: seconds.map((l) => nearestRankQuantile(l.sort((a, b) => a - b), 0.99)),
+    perSecondP99Ms: seconds.map((h) => h.quantile(0.99) ?? Number.NaN),
   };
 }

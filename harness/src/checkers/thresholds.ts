@@ -1,4 +1,4 @@
-import { type CheckResult, errorRate, nearestRankQuantile, type Verdict } from '@flux-gate/run-format';
+import { type CheckResult, errorRate, LatencyHistogram, type Verdict } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 
 /**
@@ -13,14 +13,15 @@ export function thresholds(input: CheckInput): CheckResult {
   const sentRecords = input.records.filter((r) => r.outcome !== 'dropped');
   const dropped = http ? input.dropped : input.records.length - sentRecords.length;
   const rate = http ? errorRate(input.history) : sentRecords.length ? sentRecords.filter((r) => r.outcome !== 'ok').length / sentRecords.length : 0;
-  const answered = (http ? input.history.filter((e) => e.status > 0) : sentRecords.filter((r) => r.outcome === 'ok')).map((e) => e.latencyMs).sort((a, b) => a - b);
-  const p99 = nearestRankQuantile(answered, 0.99);
+  const answered = new LatencyHistogram();
+  for (const e of http ? input.history.filter((e) => e.status > 0) : sentRecords.filter((r) => r.outcome === 'ok')) answered.add(e.latencyMs);
+  const p99 = answered.quantile(0.99) ?? Number.NaN;
   const broken = [
     ...(rate > t.errorRate ? [`error rate ${(rate * 100).toFixed(2)}% > ${(t.errorRate * 100).toFixed(2)}%`] : []),
     ...(p99 >= t.p99Ms ? [`p99 ${p99.toFixed(1)} ms ≥ ${t.p99Ms} ms`] : []),
     ...(dropped > t.dropped ? [`${dropped} arrival(s) dropped at the in-flight cap > ${t.dropped} allowed`] : []),
   ];
-  const verdict: Verdict = answered.length === 0 ? 'unknown' : broken.length ? 'fail' : 'pass';
+  const verdict: Verdict = answered.count === 0 ? 'unknown' : broken.length ? 'fail' : 'pass';
   const what = http ? 'answered request(s)' : 'acked record(s)';
   return {
     name: 'thresholds',
@@ -30,8 +31,8 @@ export function thresholds(input: CheckInput): CheckResult {
         ? `No ${what}: nothing to hold the thresholds against.`
         : verdict === 'fail'
           ? `Crossed: ${broken.join('; ')}.`
-          : `Error rate ${(rate * 100).toFixed(2)}% ≤ ${(t.errorRate * 100).toFixed(2)}%, p99 ${p99.toFixed(1)} ms < ${t.p99Ms} ms, ${dropped} dropped ≤ ${t.dropped}, over ${answered.length} ${what}.`,
-    counts: { answered: answered.length, errorRatePpm: Math.round(rate * 1e6), p99Ms: Number.isNaN(p99) ? -1 : Math.round(p99 * 10) / 10, dropped },
+          : `Error rate ${(rate * 100).toFixed(2)}% ≤ ${(t.errorRate * 100).toFixed(2)}%, p99 ${p99.toFixed(1)} ms < ${t.p99Ms} ms, ${dropped} dropped ≤ ${t.dropped}, over ${answered.count} ${what}.`,
+    counts: { answered: answered.count, errorRatePpm: Math.round(rate * 1e6), p99Ms: Number.isNaN(p99) ? -1 : Math.round(p99 * 10) / 10, dropped },
     witnesses: [],
   };
 }

@@ -1,5 +1,5 @@
 import { summarizeRun } from '@flux-gate/reports';
-import { type KeyFigures, nearestRankQuantile, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
+import { type KeyFigures, LatencyHistogram, type RecordEntry, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
 import { observeAfterHeal } from '../probes/observeAfterHeal.ts';
 import { snapshot } from '../probes/snapshot.ts';
 import { checkStoredRun } from './checkStoredRun.ts';
@@ -9,16 +9,17 @@ import type { RunContext } from './RunContext.ts';
 function recordFigures(records: RecordEntry[], ctx: RunContext): Partial<KeyFigures> {
   if (records.length === 0) return {};
   const acked = records.filter((r) => r.outcome === 'ok');
-  const latency = acked.map((r) => r.latencyMs).sort((a, b) => a - b);
+  const latency = new LatencyHistogram();
+  for (const r of acked) latency.add(r.latencyMs);
   const dropped = records.filter((r) => r.outcome === 'dropped').length;
   const span = (records.reduce((max, r) => Math.max(max, r.ts), 0) - records.reduce((min, r) => Math.min(min, r.intendedTs), Infinity)) / 1000;
   const { backlog, drainSeconds } = ctx;
   return {
     requests: records.length - dropped,
     reqPerSec: span > 0 ? records.length / span : records.length,
-    p50Ms: nearestRankQuantile(latency, 0.5),
-    p95Ms: nearestRankQuantile(latency, 0.95),
-    p99Ms: nearestRankQuantile(latency, 0.99),
+    p50Ms: latency.quantile(0.5) ?? Number.NaN,
+    p95Ms: latency.quantile(0.95) ?? Number.NaN,
+    p99Ms: latency.quantile(0.99) ?? Number.NaN,
     recordsAcked: acked.length,
     dropped,
     backlogAtDrain: backlog,
