@@ -24,13 +24,11 @@ export async function remainingOf(record: NetworkRecord): Promise<string[]> {
  */
 export async function removeNetwork(record: NetworkRecord): Promise<string[]> {
   const found = await remainingOf(record);
-  for (const namespace of record.namespaces) {
-    for (const pid of await pidsIn(namespace)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone already */
-      }
+  for (const pid of (await Promise.all(record.namespaces.map(pidsIn))).flat()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone already */
     }
   }
   // Deleting the host's end of a veth deletes both ends at once; force goes on past what is already gone.
