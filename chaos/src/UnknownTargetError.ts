@@ -1,7 +1,9 @@
-/** A fault names a process or link that does not exist; the message lists the ones that do. */
+const plural = { process: 'processes', link: 'links', node: 'nodes' } as const;
+
+/** A fault names a process, link or node that does not exist; the message lists the ones that do. */
 export class UnknownTargetError extends Error {
-  constructor(what: 'process' | 'link', name: string, known: readonly string[]) {
-    super(`unknown ${what} "${name}"; known ${what === 'process' ? 'processes' : 'links'}: ${known.length ? known.join(', ') : '(none)'}`);
+  constructor(what: keyof typeof plural, name: string, known: readonly string[]) {
+    super(`unknown ${what} "${name}"; known ${plural[what]}: ${known.length ? known.join(', ') : '(none)'}`);
     this.name = 'UnknownTargetError';
   }
 }

@@ -1,7 +1,9 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { describeFault } from './describeFault.ts';
 import type { Fault, FaultContext } from './Fault.ts';
-import { parseFaultSpec, type FaultSpecInput } from './faultSpec.ts';
+import { parseFaultSpec, type FaultSpecInput, type NodeFaultSpec } from './faultSpec.ts';
+import { nodeFault } from './nodeFault.ts';
+import { byNodeName } from './NodeResolver.ts';
 import { processFault } from './processFault.ts';
 import { proxyDownFault } from './proxyDownFault.ts';
 import { toxicFault } from './toxicFault.ts';
@@ -9,12 +11,23 @@ import { UnknownTargetError } from './UnknownTargetError.ts';
 
 /**
  * Validates a fault spec and binds it to the stack. An unknown process is an error here; an
- * unknown link is an error at the first inject or heal (only Toxiproxy knows its proxies).
+ * unknown link is an error at the first inject or heal (only Toxiproxy knows its proxies); an unknown
+ * node is an error here with node names (byNodeName), at inject with a resolver of roles.
  */
 export function createFault(input: FaultSpecInput, context: FaultContext): Fault {
   const spec = parseFaultSpec(input);
   const identity = describeFault(spec);
   switch (spec.kind) {
+    case 'isolate':
+    case 'split':
+    case 'bridge':
+    case 'netem':
+    case 'loss': {
+      if (!context.nodes) throw new Error(`${identity.label}: this stack has no nodes with network namespaces of their own (node faults need them)`);
+      const names = Object.keys(context.nodes);
+      if (!context.resolveNodes) for (const target of nodeTargets(spec)) byNodeName(target, names);
+      return nodeFault(spec, identity, context.nodes, context.resolveNodes ?? byNodeName);
+    }
     case 'kill':
     case 'pause':
     case 'redis-restart': {
@@ -28,3 +41,6 @@ export function createFault(input: FaultSpecInput, context: FaultContext): Fault
       return toxicFault(spec, identity, new Toxiproxy(context.toxiproxyUrl));
   }
 }
+
+const nodeTargets = (spec: NodeFaultSpec): string[] =>
+  spec.kind === 'split' ? spec.minority : spec.kind === 'bridge' ? [spec.node, ...spec.side] : [spec.node];

@@ -24,11 +24,27 @@ function label(spec: FaultSpec): string {
       return `reset_peer after ${spec.timeoutMs}ms${where(spec)}`;
     case 'slicer':
       return `slicer ${spec.averageSize}±${spec.sizeVariation}B every ${spec.delayUs}µs${where(spec)}`;
+    case 'isolate':
+      return `isolate ${spec.node} from every other node`;
+    case 'split':
+      return `split ${spec.minority.join(', ')} (minority) from the rest`;
+    case 'bridge':
+      return `cut ${spec.side.join(', ')} from the rest but ${spec.node} (bridge)`;
+    case 'netem':
+      return `netem${spec.delayMs ? ` delay ${spec.delayMs}ms±${spec.jitterMs}` : ''}${spec.lossPercent ? ` loss ${spec.lossPercent}%` : ''} on ${spec.node}`;
+    case 'loss':
+      return `loss ${spec.percent}% into ${spec.node}`;
   }
+}
+
+function targetOf(spec: FaultSpec): string {
+  if ('process' in spec) return spec.process;
+  if ('link' in spec) return spec.link;
+  return spec.kind === 'split' ? spec.minority.join('+') : spec.node;
 }
 
 /** The id (spec.id, else `<kind>-<target>`), kind, target and human label of a fault spec. */
 export function describeFault(spec: FaultSpec): FaultIdentity {
-  const target = 'process' in spec ? spec.process : spec.link;
+  const target = targetOf(spec);
   return { id: spec.id ?? `${spec.kind}-${target}`, kind: spec.kind, target, label: label(spec) };
 }

@@ -32,23 +32,56 @@ const slicer = toxicBase
 const down = z.object({ id, kind: z.literal('down'), link: name('Toxiproxy link') });
 const redisRestart = z.object({ id, kind: z.literal('redis-restart'), process: name('process').default('redis') });
 
+/** A node: its name, or (once the topology resolves roles) a role such as the orders leader. */
+const node = name('node');
+const nodes = z.array(node, { error: 'must be a list of node names' }).min(1, 'must name at least one node');
+const isolate = z.object({ id, kind: z.literal('isolate'), node });
+const split = z.object({ id, kind: z.literal('split'), minority: nodes });
+const bridge = z
+  .object({ id, kind: z.literal('bridge'), node, side: nodes })
+  .refine((s) => !s.side.includes(s.node), { message: 'must not hold the bridge node itself', path: ['side'] });
+const netem = z
+  .object({
+    id,
+    kind: z.literal('netem'),
+    node,
+    delayMs: amount('milliseconds').default(0),
+    jitterMs: amount('milliseconds').default(0),
+    lossPercent: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(100, 'must be ≤ 100').default(0),
+  })
+  .refine((s) => s.delayMs > 0 || s.lossPercent > 0, { message: 'must be > 0 when lossPercent is 0 (netem with neither delay nor loss does nothing)', path: ['delayMs'] })
+  .refine((s) => s.jitterMs <= s.delayMs, { message: 'must be ≤ delayMs', path: ['jitterMs'] });
+const loss = z.object({
+  id,
+  kind: z.literal('loss'),
+  node,
+  percent: z.number({ error: 'must be a number' }).gt(0, 'must be > 0').max(100, 'must be ≤ 100'),
+});
+
+/** The kinds generated schedules draw from on today's single-node stack: process faults and Toxiproxy links. */
 export const faultKinds = ['kill', 'pause', 'redis-restart', 'latency', 'timeout', 'down', 'bandwidth', 'reset_peer', 'slicer'] as const;
+/** Faults between nodes with network namespaces of their own: partitions (iptables), netem, loss. */
+export const nodeFaultKinds = ['isolate', 'split', 'bridge', 'netem', 'loss'] as const;
 
 /**
  * A fault as plain data, discriminated on `kind`. Process faults name a `process`; network faults
- * name a Toxiproxy `link`. Unknown extra keys (e.g. a schedule) are ignored.
+ * name a Toxiproxy `link`; node faults name nodes. Unknown extra keys (e.g. a schedule) are ignored.
  */
 export const faultSpecSchema = z.discriminatedUnion(
   'kind',
-  [processFault('kill'), processFault('pause'), redisRestart, latency, timeout, down, bandwidth, resetPeer, slicer],
-  { error: `must be one of ${faultKinds.join(', ')}` },
+  [processFault('kill'), processFault('pause'), redisRestart, latency, timeout, down, bandwidth, resetPeer, slicer, isolate, split, bridge, netem, loss],
+  { error: `must be one of ${[...faultKinds, ...nodeFaultKinds].join(', ')}` },
 );
 
 export type FaultSpec = z.output<typeof faultSpecSchema>;
 export type FaultSpecInput = z.input<typeof faultSpecSchema>;
-export type FaultKind = FaultSpec['kind'];
+export type FaultKind = (typeof faultKinds)[number];
+export type NodeFaultKind = (typeof nodeFaultKinds)[number];
 export type ToxicSpec = Extract<FaultSpec, { kind: 'latency' | 'timeout' | 'bandwidth' | 'reset_peer' | 'slicer' }>;
 export type ProcessFaultSpec = Extract<FaultSpec, { kind: 'kill' | 'pause' | 'redis-restart' }>;
+export type NodeFaultSpec = Extract<FaultSpec, { kind: NodeFaultKind }>;
+export type PartitionSpec = Extract<FaultSpec, { kind: 'isolate' | 'split' | 'bridge' }>;
+export type NetemSpec = Extract<FaultSpec, { kind: 'netem' }>;
 
 /** Validates a fault spec; throws one Error naming every bad field as `field: problem`. */
 export function parseFaultSpec(input: unknown): FaultSpec {

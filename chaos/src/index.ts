@@ -1,7 +1,26 @@
 export type { ControllableProcess } from './ControllableProcess.ts';
 export { createFault } from './createFault.ts';
 export type { Fault, FaultContext } from './Fault.ts';
-export { faultKinds, faultSpecSchema, parseFaultSpec, type FaultKind, type FaultSpec, type FaultSpecInput, type ProcessFaultSpec, type ToxicSpec } from './faultSpec.ts';
+export {
+  faultKinds,
+  faultSpecSchema,
+  nodeFaultKinds,
+  parseFaultSpec,
+  type FaultKind,
+  type FaultSpec,
+  type FaultSpecInput,
+  type NetemSpec,
+  type NodeFaultKind,
+  type NodeFaultSpec,
+  type PartitionSpec,
+  type ProcessFaultSpec,
+  type ToxicSpec,
+} from './faultSpec.ts';
+export { healNetwork } from './healNetwork.ts';
+export type { NetworkNode } from './NetworkNode.ts';
+export { byNodeName, type NodeResolver } from './NodeResolver.ts';
+export { partitionChain } from './partitionChain.ts';
+export { partitionGrudge, type Grudge, type PartitionShape } from './partitionGrudge.ts';
 export { FaultTimeline, type FaultEntry } from './FaultTimeline.ts';
 export { healAll } from './healAll.ts';
 export { runFault } from './runFault.ts';

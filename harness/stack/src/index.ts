@@ -19,3 +19,8 @@ export { ensureDockerEngine, dockerdFlags, type DockerEngine } from './container
 export { ensureInfraImages, imageParts, imageSource, type ImageBuildReport, type ImagePart, type InfraImages } from './containers/images/index.ts';
 export { containersProvider } from './containersProvider.ts';
 export { stackProviderNames, stackProviders, type StackProviderName } from './stackProviders.ts';
+export { NodeNetworks } from './netns/NodeNetworks.ts';
+export { StartedNodeNetworks } from './netns/StartedNodeNetworks.ts';
+export type { NamespacedNode } from './netns/NamespacedNode.ts';
+export type { NetworkRecord } from './netns/NetworkRecord.ts';
+export { inNamespace, namespacedCommand } from './netns/inNamespace.ts';

@@ -54,3 +54,9 @@ export const findWrk = (log: Log) => findOrInstall('wrk', ['wrk'], ['wrk'], log)
 
 /** Debian's Chromium, for the report's browser tests (never a browser download of a test tool's own). */
 export const findChromium = (log: Log) => findOrInstall('chromium', ['chromium', 'chromium-browser'], ['chromium'], log);
+
+/** ip from iproute2: network namespaces, veth pairs, bridges (`ip netns`, `ip link`). */
+export const findIp = (log: Log) => findOrInstall('ip', ['ip'], ['iproute2'], log);
+
+/** iptables (Debian 12: the nftables back end), for the accept in Docker's DOCKER-USER and the partitions inside namespaces. */
+export const findIptables = (log: Log) => findOrInstall('iptables', ['iptables'], ['iptables'], log);
