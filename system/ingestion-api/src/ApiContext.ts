@@ -21,7 +21,7 @@ export interface ApiContext {
   take: TakeFn;
   /** The gate's once-only give-back, or the broken unguarded one when that mode is on. */
   release: ReleaseFn;
-  producer: OrderProducer;
+  producer: Pick<OrderProducer, 'ping' | 'groupLag'>;
   batcher: OrderBatcher;
   takeover: OrderTakeover;
   store: SaleStore;

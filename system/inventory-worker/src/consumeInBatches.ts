@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConsumeOptions, Consumer, Message, MessagesStream } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { PartitionBatch } from './orderBatchHandler.ts';
+
+type OrdersConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
+type OrdersStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+export interface ConsumeInBatchesOptions {
+  consumer: OrdersConsumer;
+  /** What consume() is given (topics, fetch sizes, group timings); offsets are always committed by hand. */
+  consume: ConsumeOptions<Buffer, Buffer, Buffer, Buffer>;
+  /** Partitions handled at once. */
+  concurrency: number;
+  handle: (batch: PartitionBatch) => Promise<void>;
+  logger: Logger;
+}
+
+export interface ConsumingInBatches {
+  /** Lets the batches being handled finish (each stops after its current chunk), then stops reading. */
+  stop(): Promise<void>;
+}
+
+/** How long a consumer whose stream failed waits before it reads again. */
+const restartDelayMs = 1_000;
+
+/**
+ * Reads the consumer's stream in batches: whatever it has fetched, split by partition, each
+ * partition's messages handed over in offset order, up to `concurrency` partitions at once; the next
+ * batch is read once these are handled. A stream that fails (a lost broker, a commit refused after a
+ * rebalance) is replaced by a new one, which reads on from the group's committed offsets. Resolves
+ * once the first stream is open, so that a bad configuration fails the start.
+ */
+export async function consumeInBatches(options: ConsumeInBatchesOptions): Promise<ConsumingInBatches> {
+  const { consumer, concurrency, handle, logger } = options;
+  let running = true;
+  let stream: OrdersStream = await consumer.consume({ ...options.consume, autocommit: false, mode: 'committed', fallbackMode: 'earliest' });
+  const assigned = (topic: string, partition: number) => consumer.assignments?.some((a) => a.topic === topic && a.partitions.includes(partition)) ?? false;
+
+  const handleBatch = async (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => {
+    const byPartition = new Map<string, Message<Buffer, Buffer, Buffer, Buffer>[]>();
+    for (const m of messages) {
+      const key = `${m.topic}:${m.partition}`;
+      let list = byPartition.get(key);
+      if (!list) byPartition.set(key, (list = []));
+      list.push(m);
+    }
+    const queue = [...byPartition.values()];
+    const worker = async () => {
+      for (let list = queue.shift(); list; list = queue.shift()) {
+        const { topic, partition } = list[0]!;
+        await handle({
+          topic,
+          partition,
+          messages: list.map((m) => ({ offset: String(m.offset), value: m.value ?? null, commit: () => Promise.resolve(m.commit()) })),
+          isRunning: () => running,
+          isStale: () => !assigned(topic, partition),
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  };
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        for await (const messages of batchesOf(stream)) {
+          await handleBatch(messages);
+          if (!running) break;
+        }
+        if (running) throw new Error('the message stream ended');
+      } catch (err) {
+        if (!running) break;
+        logger.error({ err, restart: true }, 'consumer crashed');
+        stream.destroy();
+        await sleep(restartDelayMs);
+        while (running) {
+          try {
+            stream = await consumer.consume({ ...options.consume, autocommit: false, mode: 'committed', fallbackMode: 'earliest' });
+            break;
+          } catch (consumeErr) {
+            logger.error({ err: consumeErr }, 'consumer could not read again; retrying');
+            await sleep(restartDelayMs);
+          }
+        }
+      }
+    }
+  })();
+
+  return {
+    stop: async () => {
+      if (!running) return loop;
+      running = false;
+      // Wakes a loop that waits for messages; a batch being handled finishes its chunk first.
+      await stream.close().catch((err: Error) => logger.warn({ err }, 'message stream close failed'));
+      await loop;
+    },
+  };
+}
+
+/** Yields everything the stream holds each time it holds something, until it ends. */
+async function* batchesOf(stream: OrdersStream): AsyncGenerator<Message<Buffer, Buffer, Buffer, Buffer>[]> {
+  for (;;) {
+    const batch: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
+    for (let m = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null; m !== null; m = stream.read() as typeof m) batch.push(m);
+    if (batch.length > 0) yield batch;
+    else if (stream.readableEnded || stream.destroyed) {
+      if (stream.errored) throw stream.errored;
+      return;
+    } else {
+      // A stream destroyed without an error only closes.
+      const waiting = new AbortController();
+      await Promise.race([once(stream, 'readable', { signal: waiting.signal }), once(stream, 'close', { signal: waiting.signal })]).finally(() => waiting.abort());
+    }
+  }
+}
