@@ -5,6 +5,7 @@ export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';
+export { committedOffsets, readTopicToEnd, setCommittedOffsets, topicOffsets, type PartitionOffsets } from './kafkaOffsets.ts';
 export { ensureTools, ensureBenchTools, type Tools, type BenchTools } from './tools/ensureTools.ts';
 export { ToolError } from './tools/ToolError.ts';
 export { versions } from './tools/versions.ts';
