@@ -9,22 +9,39 @@ import { enginePhase, type EngineRun } from './enginePhase.ts';
 import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
+/** The bench's phases, by their letters. */
+export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export type BenchPhase = (typeof benchPhases)[number];
+
+/** Temporary: the Kafka clients (c) and (d) are run with, in turn, when comparing them. */
+export type KafkaClientName = 'platformatic' | 'kafkajs';
+
+export interface ClientRun {
+  client: KafkaClientName;
+  accepted?: LoadResult;
+  drain?: DrainResult;
+}
+
 export interface BenchResults {
   at: string;
+  phases: BenchPhase[];
   durationS: number;
   connections: number;
   /** Requests per second of phase (e). */
   pacedRate: number;
   /** Seconds of phase (e) at its rate before the measured ones. */
   pacedWarmupS: number;
-  baseline: LoadResult;
-  soldOut: LoadResult;
-  accepted: LoadResult;
-  paced: PacedResult;
-  drain: DrainResult;
+  baseline?: LoadResult;
+  soldOut?: LoadResult;
+  accepted?: LoadResult;
+  paced?: PacedResult;
+  drain?: DrainResult;
   /** (f) the built-in load engine against oha, at each fixed rate, in turns. */
-  engines: EngineRun[];
-  ratios: { soldOutVsBaseline: number; acceptedVsBaseline: number };
+  engines?: EngineRun[];
+  /** Against (a), when both phases ran. */
+  ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
+  /** Temporary: (c) and (d) again with each further Kafka client, on the same stack. */
+  clients: ClientRun[];
 }
 
 /** (e) comes right after (c) at full speed: its first second, left out, is at the same rate. */
@@ -37,7 +54,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
  * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
  * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed rate (5,000 req/s unless told), and (d) the
  * worker's drain rate. Services talk to the stores directly: no Toxiproxy in the way. The worker is
- * stopped during the API's phases, so that they measure the API.
+ * stopped during the API's phases, so that they measure the API. `phases` runs only those.
  */
 export async function runBench(opts: {
   durationS: number;
@@ -45,11 +62,18 @@ export async function runBench(opts: {
   pacedRate: number;
   drainOrders: number;
   engineRates: number[];
+  phases?: BenchPhase[];
+  /** Temporary: after the run, (c) and (d) again on a fresh system with each of these Kafka clients. */
+  compareClients?: KafkaClientName[];
   log: (line: string) => void;
   /** Where the stores run; the local provider when not given. */
   stack?: StackProvider;
 }): Promise<BenchResults> {
-  const tools = { ...(await ensureTools({ log: opts.log })), ...(await ensureBenchTools({ log: opts.log })) };
+  const phases = new Set(opts.phases ?? benchPhases);
+  const runs = (phase: BenchPhase) => phases.has(phase);
+  // oha, a cargo build on first use, only for the phases that use it.
+  const oha = runs('e') || runs('f') ? (await ensureBenchTools({ log: opts.log })).oha : undefined;
+  const tools = await ensureTools({ log: opts.log });
   const stack = await (opts.stack ?? localProvider).start({ log: opts.log });
   const port = await freePort();
   const baselineProcess = new ManagedProcess({
@@ -69,20 +93,24 @@ export async function runBench(opts: {
   // (e)'s generator picks each request's buyer at random from a list, so a buyer can come twice; a
   // high per-user limit keeps every (e) request on the accepted path. The limit is checked the same
   // way whatever its value, and (a)-(c) buy as a new user every time.
-  const system = await startSystem(stack, { direct: true, perUserLimit: 1_000_000, rateLimit: { perSec: 10_000_000, burst: 10_000_000 } }).catch(async (err: unknown) => {
+  const systemOptions = { direct: true, perUserLimit: 1_000_000, rateLimit: { perSec: 10_000_000, burst: 10_000_000 } };
+  let system = await startSystem(stack, systemOptions).catch(async (err: unknown) => {
     await stack.stop();
     throw err;
   });
   const redis = new Redis(stack.endpoints.redisUrl);
   try {
     await redis.set(redisKeys.stock('baseline'), 0);
-    await baselineProcess.start();
+    if (runs('a')) await baselineProcess.start();
     const run = { durationS: opts.durationS, connections: opts.connections };
     const user = (n: number) => `bench-${n}`;
     const load = (label: string, url: string, productId: string) => wrkLoad({ ...run, label, wrk: tools.wrk, url, productId, userPrefix: `bench-${productId}-` });
 
-    opts.log('(a) baseline: bare Fastify + ioredis running the gate script (sold-out path)');
-    const baseline = await load('baseline', `http://127.0.0.1:${port}`, 'baseline');
+    let baseline: LoadResult | undefined;
+    if (runs('a')) {
+      opts.log('(a) baseline: bare Fastify + ioredis running the gate script (sold-out path)');
+      baseline = await load('baseline', `http://127.0.0.1:${port}`, 'baseline');
+    }
     await baselineProcess.stop();
 
     const api = system.apiUrls[0]!;
@@ -90,37 +118,72 @@ export async function runBench(opts: {
     // compete for the same two cores. It comes back for its own phase, (d).
     await system.processes.worker!.stop();
     await system.armSale('soldout', 0);
-    opts.log('(b) full API, sold-out path');
-    const soldOut = await load('sold out', api, 'soldout');
+    let soldOut: LoadResult | undefined;
+    if (runs('b')) {
+      opts.log('(b) full API, sold-out path');
+      soldOut = await load('sold out', api, 'soldout');
+    }
 
-    await system.armSale('bulk', 10_000_000);
-    opts.log('(c) full API, accepted path (large stock, real Kafka acks=all)');
-    const accepted = await load('accepted', api, 'bulk');
+    const acceptedPhase = async (apiUrl: string, label: string) => {
+      await system.armSale('bulk', 10_000_000);
+      opts.log(`(c) full API, accepted path (large stock, real Kafka acks=all)${label}`);
+      return load('accepted', apiUrl, 'bulk');
+    };
+    const accepted = runs('c') ? await acceptedPhase(api, '') : undefined;
 
-    await system.armSale('paced', 10_000_000);
-    opts.log(`(e) full API, accepted path at a fixed ${opts.pacedRate.toLocaleString('en-US')} req/s (oha, requests evenly spaced)`);
-    const paced = await pacedLoad({
-      label: `accepted @${opts.pacedRate}/s`,
-      oha: tools.oha,
-      url: api,
-      rate: opts.pacedRate,
-      durationS: opts.durationS,
-      warmupS: pacedWarmupS,
-      // Enough for the rate at up to 12.8 ms each on average (64 at 5,000 req/s); (e) is about
-      // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
-      connections: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
-      body: (n) => ({ userId: user(n), productId: 'paced' }),
-      // Where (e)'s CPU goes: on two cores the generator and the stores compete with the API.
-      watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
-    });
+    let paced: PacedResult | undefined;
+    if (runs('e')) {
+      await system.armSale('paced', 10_000_000);
+      opts.log(`(e) full API, accepted path at a fixed ${opts.pacedRate.toLocaleString('en-US')} req/s (oha, requests evenly spaced)`);
+      paced = await pacedLoad({
+        label: `accepted @${opts.pacedRate}/s`,
+        oha: oha!,
+        url: api,
+        rate: opts.pacedRate,
+        durationS: opts.durationS,
+        warmupS: pacedWarmupS,
+        // Enough for the rate at up to 12.8 ms each on average (64 at 5,000 req/s); (e) is about
+        // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
+        connections: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
+        body: (n) => ({ userId: user(n), productId: 'paced' }),
+        // Where (e)'s CPU goes: on two cores the generator and the stores compete with the API.
+        watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
+      });
+    }
 
-    opts.log(`(f) the built-in load engine against oha, on the sold-out path at ${opts.engineRates.join(', ')} req/s`);
-    const engines = await enginePhase({ url: api, productId: 'soldout', oha: tools.oha, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
+    let engines: EngineRun[] | undefined;
+    if (runs('f')) {
+      opts.log(`(f) the built-in load engine against oha, on the sold-out path at ${opts.engineRates.join(', ')} req/s`);
+      engines = await enginePhase({ url: api, productId: 'soldout', oha: oha!, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
+    }
 
-    opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
-    const drain = await drainRate(stack, system, opts.drainOrders);
+    // Each drain its own products, so that its row count is its own.
+    let drains = 0;
+    const drainPhase = async (label: string) => {
+      opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog${label}`);
+      return drainRate(stack, system, opts.drainOrders, 8, drains++ === 0 ? 'drain' : `drain${drains}`);
+    };
+    const drain = runs('d') ? await drainPhase('') : undefined;
+
+    // Temporary: the same phases on a fresh system whose API and worker use another Kafka client.
+    const clients: ClientRun[] = [];
+    for (const client of opts.compareClients ?? []) {
+      await system.stop();
+      process.env.FLUXGATE_KAFKA_CLIENT = client;
+      try {
+        system = await startSystem(stack, systemOptions);
+      } finally {
+        delete process.env.FLUXGATE_KAFKA_CLIENT;
+      }
+      await system.processes.worker!.stop();
+      const clientRun: ClientRun = { client };
+      if (runs('c')) clientRun.accepted = await acceptedPhase(system.apiUrls[0]!, ` with ${client}`);
+      if (runs('d')) clientRun.drain = await drainPhase(` with ${client}`);
+      clients.push(clientRun);
+    }
     return {
       at: new Date().toISOString(),
+      phases: [...phases],
       ...run,
       pacedRate: opts.pacedRate,
       pacedWarmupS,
@@ -130,7 +193,11 @@ export async function runBench(opts: {
       paced,
       drain,
       engines,
-      ratios: { soldOutVsBaseline: soldOut.reqPerSec / baseline.reqPerSec, acceptedVsBaseline: accepted.okPerSec / baseline.reqPerSec },
+      ratios: {
+        soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
+        acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,
+      },
+      clients,
     };
   } finally {
     redis.disconnect();
