@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumeOptions, Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import type { Logger } from 'pino';
@@ -59,7 +58,9 @@ export async function consumeInBatches(options: ConsumeInBatchesOptions): Promis
         });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    // Every partition's handler ends before a failure is thrown, so that a restart never runs two at once.
+    const failed = (await Promise.allSettled(Array.from({ length: Math.min(concurrency, queue.length) }, worker))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 
   const loop = (async () => {
@@ -99,19 +100,34 @@ export async function consumeInBatches(options: ConsumeInBatchesOptions): Promis
   };
 }
 
-/** Yields everything the stream holds each time it holds something, until it ends. */
+/**
+ * Yields everything the stream holds each time it holds something, until it ends. Its 'readable'
+ * listener stays on throughout: a stream with no 'readable' (or 'data') listener is neither flowing
+ * nor paused, and @platformatic/kafka does not fetch for such a stream, so a listener taken off while
+ * a batch is handled could leave the stream waiting for a read that waits for it.
+ */
 async function* batchesOf(stream: OrdersStream): AsyncGenerator<Message<Buffer, Buffer, Buffer, Buffer>[]> {
-  for (;;) {
-    const batch: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
-    for (let m = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null; m !== null; m = stream.read() as typeof m) batch.push(m);
-    if (batch.length > 0) yield batch;
-    else if (stream.readableEnded || stream.destroyed) {
-      if (stream.errored) throw stream.errored;
-      return;
-    } else {
-      // A stream destroyed without an error only closes.
-      const waiting = new AbortController();
-      await Promise.race([once(stream, 'readable', { signal: waiting.signal }), once(stream, 'close', { signal: waiting.signal })]).finally(() => waiting.abort());
+  let signalled = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    signalled = true;
+    wake?.();
+  };
+  // 'close' too: a stream destroyed without an error only closes, and close() takes 'readable' listeners off.
+  stream.on('readable', notify).on('close', notify).on('error', notify);
+  try {
+    for (;;) {
+      signalled = false;
+      const batch: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
+      for (let m = stream.read() as Message<Buffer, Buffer, Buffer, Buffer> | null; m !== null; m = stream.read() as typeof m) batch.push(m);
+      if (batch.length > 0) yield batch;
+      else if (stream.readableEnded || stream.destroyed) {
+        if (stream.errored) throw stream.errored;
+        return;
+      } else if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
+  } finally {
+    stream.off('readable', notify).off('close', notify).off('error', notify);
   }
 }
