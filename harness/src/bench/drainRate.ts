@@ -27,8 +27,8 @@ const fastestDrainPerSec = 250_000;
  * process and time it until every order is a row in PostgreSQL. The rate counts from the group join,
  * so that it is not the process's boot, and the backlog timed is exactly these orders.
  */
-export async function drainRate(stack: StartedStack, system: StartedSystem, orders = 100_000, products = 8, productPrefix = 'drain'): Promise<DrainResult> {
-  const ids = Array.from({ length: products }, (_, i) => `${productPrefix}-${i + 1}`);
+export async function drainRate(stack: StartedStack, system: StartedSystem, orders = 100_000, products = 8): Promise<DrainResult> {
+  const ids = Array.from({ length: products }, (_, i) => `drain-${i + 1}`);
   for (const id of ids) await system.armSale(id, Math.ceil(orders / products) + 1);
   const worker = system.processes.worker!;
   const db = new pg.Pool({ connectionString: stack.endpoints.postgresUrl, max: 1 });

@@ -13,15 +13,6 @@ import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
 export type BenchPhase = (typeof benchPhases)[number];
 
-/** Temporary: the Kafka clients (c) and (d) are run with, in turn, when comparing them. */
-export type KafkaClientName = 'platformatic' | 'kafkajs';
-
-export interface ClientRun {
-  client: KafkaClientName;
-  accepted?: LoadResult;
-  drain?: DrainResult;
-}
-
 export interface BenchResults {
   at: string;
   phases: BenchPhase[];
@@ -40,8 +31,6 @@ export interface BenchResults {
   engines?: EngineRun[];
   /** Against (a), when both phases ran. */
   ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
-  /** Temporary: (c) and (d) again with each further Kafka client, on the same stack. */
-  clients: ClientRun[];
 }
 
 /** (e) comes right after (c) at full speed: its first second, left out, is at the same rate. */
@@ -63,8 +52,6 @@ export async function runBench(opts: {
   drainOrders: number;
   engineRates: number[];
   phases?: BenchPhase[];
-  /** Temporary: after the run, (c) and (d) again on a fresh system with each of these Kafka clients. */
-  compareClients?: KafkaClientName[];
   log: (line: string) => void;
   /** Where the stores run; the local provider when not given. */
   stack?: StackProvider;
@@ -93,8 +80,7 @@ export async function runBench(opts: {
   // (e)'s generator picks each request's buyer at random from a list, so a buyer can come twice; a
   // high per-user limit keeps every (e) request on the accepted path. The limit is checked the same
   // way whatever its value, and (a)-(c) buy as a new user every time.
-  const systemOptions = { direct: true, perUserLimit: 1_000_000, rateLimit: { perSec: 10_000_000, burst: 10_000_000 } };
-  let system = await startSystem(stack, systemOptions).catch(async (err: unknown) => {
+  const system = await startSystem(stack, { direct: true, perUserLimit: 1_000_000, rateLimit: { perSec: 10_000_000, burst: 10_000_000 } }).catch(async (err: unknown) => {
     await stack.stop();
     throw err;
   });
@@ -124,12 +110,12 @@ export async function runBench(opts: {
       soldOut = await load('sold out', api, 'soldout');
     }
 
-    const acceptedPhase = async (apiUrl: string, label: string) => {
+    let accepted: LoadResult | undefined;
+    if (runs('c')) {
       await system.armSale('bulk', 10_000_000);
-      opts.log(`(c) full API, accepted path (large stock, real Kafka acks=all)${label}`);
-      return load('accepted', apiUrl, 'bulk');
-    };
-    const accepted = runs('c') ? await acceptedPhase(api, '') : undefined;
+      opts.log('(c) full API, accepted path (large stock, real Kafka acks=all)');
+      accepted = await load('accepted', api, 'bulk');
+    }
 
     let paced: PacedResult | undefined;
     if (runs('e')) {
@@ -157,30 +143,12 @@ export async function runBench(opts: {
       engines = await enginePhase({ url: api, productId: 'soldout', oha: oha!, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
     }
 
-    // Each drain its own products, so that its row count is its own.
-    let drains = 0;
-    const drainPhase = async (label: string) => {
-      opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog${label}`);
-      return drainRate(stack, system, opts.drainOrders, 8, drains++ === 0 ? 'drain' : `drain${drains}`);
-    };
-    const drain = runs('d') ? await drainPhase('') : undefined;
-
-    // Temporary: the same phases on a fresh system whose API and worker use another Kafka client.
-    const clients: ClientRun[] = [];
-    for (const client of opts.compareClients ?? []) {
-      await system.stop();
-      process.env.FLUXGATE_KAFKA_CLIENT = client;
-      try {
-        system = await startSystem(stack, systemOptions);
-      } finally {
-        delete process.env.FLUXGATE_KAFKA_CLIENT;
-      }
-      await system.processes.worker!.stop();
-      const clientRun: ClientRun = { client };
-      if (runs('c')) clientRun.accepted = await acceptedPhase(system.apiUrls[0]!, ` with ${client}`);
-      if (runs('d')) clientRun.drain = await drainPhase(` with ${client}`);
-      clients.push(clientRun);
+    let drain: DrainResult | undefined;
+    if (runs('d')) {
+      opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
+      drain = await drainRate(stack, system, opts.drainOrders);
     }
+
     return {
       at: new Date().toISOString(),
       phases: [...phases],
@@ -197,7 +165,6 @@ export async function runBench(opts: {
         soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
         acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,
       },
-      clients,
     };
   } finally {
     redis.disconnect();

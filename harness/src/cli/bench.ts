@@ -6,7 +6,7 @@ import type { CpuUse } from '../bench/cpuUse.ts';
 import type { DrainResult } from '../bench/drainRate.ts';
 import type { EngineRun } from '../bench/enginePhase.ts';
 import type { LoadResult } from '../bench/wrkLoad.ts';
-import { benchPhases, type BenchPhase, type KafkaClientName, runBench } from '../bench/runBench.ts';
+import { benchPhases, type BenchPhase, runBench } from '../bench/runBench.ts';
 import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
@@ -21,11 +21,6 @@ const phaseList = (value: string): BenchPhase[] => {
   const bad = list.filter((p) => !(benchPhases as readonly string[]).includes(p));
   if (bad.length || list.length === 0) throw new InvalidArgumentError(`--phases takes letters of ${benchPhases.join(',')}, comma-separated, got '${value}'`);
   return list as BenchPhase[];
-};
-const clientList = (value: string): KafkaClientName[] => {
-  const list = value.split(',').map((c) => c.trim());
-  if (list.some((c) => c !== 'kafkajs' && c !== 'platformatic')) throw new InvalidArgumentError(`--compare-kafka-clients takes kafkajs and/or platformatic, got '${value}'`);
-  return list as KafkaClientName[];
 };
 const whole = (name: string) => (value: string) => {
   const n = Number(value);
@@ -45,10 +40,9 @@ const program = new Command('bench')
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .option('--engine-rates <list>', 'fixed rates of the engine phase (f), comma-separated', rates, [2000, 5000, 10_000])
   .option('--phases <list>', `the phases to run, comma-separated letters of ${benchPhases.join(',')} (all by default; only (e) and (f) need oha)`, phaseList)
-  .option('--compare-kafka-clients <list>', 'temporary: after the run, (c) and (d) again on a fresh system with each of these Kafka clients (kafkajs, platformatic)', clientList)
   .addOption(stackOption())
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
-  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; phases?: BenchPhase[]; compareKafkaClients?: KafkaClientName[]; stack: string }) => {
+  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; phases?: BenchPhase[]; stack: string }) => {
     const r = await runBench({
       durationS: opts.duration,
       connections: opts.connections,
@@ -56,7 +50,6 @@ const program = new Command('bench')
       drainOrders: opts.drainOrders,
       engineRates: opts.engineRates,
       phases: opts.phases,
-      compareClients: opts.compareKafkaClients,
       log: (l) => process.stderr.write(`${l}\n`),
       stack: providerOf(opts.stack),
     });
@@ -65,10 +58,6 @@ const program = new Command('bench')
     const ratio = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed(2)}×`);
     const row = (name: string, l: LoadResult | undefined, figure: (l: LoadResult) => number, vs: string) => (l ? [[name, fmt(figure(l)), ms(l.p50Ms), ms(l.p99Ms), vs]] : []);
     const drainRow = (name: string, d: DrainResult | undefined) => (d ? [[name, fmt(d.ordersPerSec), '—', '—', `${fmt(d.orders)} in ${d.seconds.toFixed(2)} s from spawn`]] : []);
-    const clientRows = r.clients.flatMap((c) => [
-      ...row(`(c) with ${c.client} (accepted orders/s)`, c.accepted, (l) => l.okPerSec, ratio(r.accepted && c.accepted ? r.accepted.okPerSec / c.accepted.okPerSec : undefined) + ' (this run\'s (c) / it)'),
-      ...drainRow(`(d) with ${c.client} (orders/s)`, c.drain),
-    ]);
     const statuses = [r.soldOut && `(b) ${JSON.stringify(r.soldOut.statuses)}`, r.accepted && `(c) ${JSON.stringify(r.accepted.statuses)}`, r.paced && `(e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered`]
       .filter(Boolean)
       .join(' ');
@@ -80,7 +69,6 @@ const program = new Command('bench')
         ...row('(c) API, accepted path (accepted orders/s)', r.accepted, (l) => l.okPerSec, ratio(r.ratios.acceptedVsBaseline)),
         ...row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, (l) => l.reqPerSec, '—'),
         ...drainRow('(d) worker drain of a Kafka backlog (orders/s)', r.drain),
-        ...clientRows,
       ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ${statuses}\n` +
         (r.paced ? `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` + pacedCpuLine(r.paced.cpu) : '') +
         (r.engines ? `\n${engineTable(r.engines)}\n` : ''),

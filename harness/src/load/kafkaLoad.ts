@@ -21,7 +21,7 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
   const producer = new Producer({ ...client, acks: -1, autocreateTopics: false, maxInflights: 64, serializers: { key: stringSerializer } });
   const admin = new Admin(client);
   const { partitionsCount } = (await admin.metadata({ topics: [plan.topic] }).finally(() => admin.close())).topics.get(plan.topic)!;
-  // Java's and kafkajs's partitioner, as the API uses: a product's records go to its orders' partition.
+  // Java's partitioner, as the API uses: a product's records go to its orders' partition.
   const partitionOf = (key: string) => compatibilityPartitioner({ topic: plan.topic }, Buffer.from(key)) % partitionsCount;
 
   let inFlight = 0;

@@ -21,7 +21,7 @@ export interface ApiContext {
   take: TakeFn;
   /** The gate's once-only give-back, or the broken unguarded one when that mode is on. */
   release: ReleaseFn;
-  producer: Pick<OrderProducer, 'ping' | 'groupLag'>;
+  producer: OrderProducer;
   batcher: OrderBatcher;
   takeover: OrderTakeover;
   store: SaleStore;

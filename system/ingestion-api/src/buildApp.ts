@@ -10,7 +10,6 @@ import { errorHandler } from './http/errorHandler.ts';
 import { sendError } from './http/sendError.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
-import { OrderProducerKafkajs } from './kafka/OrderProducerKafkajs.ts';
 import { connectRedis } from './redis/connectRedis.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
@@ -72,8 +71,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       throw new StartupError('PostgreSQL', hostOf(config.databaseUrl), 'DATABASE_URL', err);
     });
 
-    // Temporary: the bench compares the two Kafka clients in one run.
-    const producer = new (process.env.FLUXGATE_KAFKA_CLIENT === 'kafkajs' ? OrderProducerKafkajs : OrderProducer)({
+    const producer = new OrderProducer({
       brokers: config.kafkaBrokers,
       clientId: `ingestion-api-${config.instanceId}`,
       timeoutMs: config.timeouts.kafkaMs,

@@ -34,8 +34,8 @@ const batch = (productId: string, n: number) => {
 const landed = async (productId: string) => (await readOrderEvents(stack.endpoints.kafkaBrokers, productId)).map((e) => e.orderId).sort();
 
 describe('one idempotent producer', () => {
-  // kafkajs numbered a send from the sequence its last acked send left: the second of two sends in
-  // flight reused the first one's sequence numbers, was acked as a duplicate and dropped.
+  // The earlier Kafka client numbered a send from the sequence its last acked send left: the second
+  // of two sends in flight could reuse the first one's sequence numbers and be dropped as a duplicate.
   it('lands every one of several sends in flight at once, on one partition and on several', async () => {
     const p = `concurrent-${randomUUID().slice(0, 8)}`;
     const q = `concurrent-${randomUUID().slice(0, 8)}`;
@@ -45,7 +45,7 @@ describe('one idempotent producer', () => {
     expect(await landed(q)).toEqual([...sends[2]!.ids].sort());
   });
 
-  // What chaos-mix seed 3 found on kafkajs: a send that timed out while the broker was paused was
+  // What chaos-mix seed 3 found on the earlier client: a send that timed out while the broker was paused was
   // retried, a later send took its sequence numbers, and the broker acked the later one as a duplicate.
   it('lands every acked send when the broker pauses for longer than the ack timeout with sends in flight', async () => {
     const p = `paused-${randomUUID().slice(0, 8)}`;
@@ -69,7 +69,7 @@ describe('one idempotent producer', () => {
     expect(acked.filter((id) => !inTopic.has(id))).toEqual([]);
   });
 
-  // kafkajs rolled its sequence numbers back after a failed send, so the producer was replaced.
+  // The earlier client rolled its sequence numbers back after a failed send, so the producer was replaced.
   it('after a send failed, lands the next sends on the same producer', async () => {
     const p = `after-failure-${randomUUID().slice(0, 8)}`;
     await setApiKafkaLink(stack, false);

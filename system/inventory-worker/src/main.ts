@@ -1,6 +1,5 @@
 import { loadConfig, type WorkerConfig } from './loadConfig.ts';
 import { startWorker } from './startWorker.ts';
-import { startWorkerKafkajs } from './startWorkerKafkajs.ts';
 
 let config: WorkerConfig;
 try {
@@ -10,8 +9,7 @@ try {
   process.exit(1);
 }
 // Handlers first: a signal that arrives while the worker starts stops it as soon as it has started.
-// Temporary: the bench compares the two Kafka clients in one run.
-const worker = (process.env.FLUXGATE_KAFKA_CLIENT === 'kafkajs' ? startWorkerKafkajs : startWorker)(config);
+const worker = startWorker(config);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void worker.then((w) => w.stop()).then(

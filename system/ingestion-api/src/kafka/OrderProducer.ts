@@ -49,7 +49,7 @@ export class OrderProducer {
           idempotent: true,
           acks: -1,
           autocreateTopics: false,
-          // Java's and kafkajs's partitioner: a product's orders go to the partition they always went to.
+          // Java's partitioner: a product's orders go to the partition they always went to.
           partitioner: compatibilityPartitioner,
           serializers: { key: stringSerializer },
         }),
