@@ -34,7 +34,9 @@ const restartDelayMs = 1_000;
 export async function consumeInBatches(options: ConsumeInBatchesOptions): Promise<ConsumingInBatches> {
   const { consumer, concurrency, handle, logger } = options;
   let running = true;
-  let stream: OrdersStream = await consumer.consume({ ...options.consume, autocommit: false, mode: 'committed', fallbackMode: 'earliest' });
+  // From the group's committed offsets, or from the start of a partition it has none for.
+  const open = () => consumer.consume({ ...options.consume, autocommit: false, mode: 'committed', fallbackMode: 'earliest' });
+  let stream: OrdersStream = await open();
   const assigned = (topic: string, partition: number) => consumer.assignments?.some((a) => a.topic === topic && a.partitions.includes(partition)) ?? false;
 
   const handleBatch = async (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => {
@@ -78,7 +80,7 @@ export async function consumeInBatches(options: ConsumeInBatchesOptions): Promis
         await sleep(restartDelayMs);
         while (running) {
           try {
-            stream = await consumer.consume({ ...options.consume, autocommit: false, mode: 'committed', fallbackMode: 'earliest' });
+            stream = await open();
             break;
           } catch (consumeErr) {
             logger.error({ err: consumeErr }, 'consumer could not read again; retrying');
