@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, compatibilityPartitioner, Producer, stringSerializer } from '@platformatic/kafka';
 import pg from 'pg';
 import { encodeOrderEvent, ordersTopic } from '@flux-gate/contracts';
-import type { StartedStack } from '@flux-gate/stack';
+import { committedOffsets, type StartedStack, topicOffsets } from '@flux-gate/stack';
 import { kafkaLag } from '../probes/kafkaLag.ts';
 import type { StartedSystem } from '../services/startSystem.ts';
 
@@ -32,8 +32,7 @@ export async function drainRate(stack: StartedStack, system: StartedSystem, orde
   for (const id of ids) await system.armSale(id, Math.ceil(orders / products) + 1);
   const worker = system.processes.worker!;
   const db = new pg.Pool({ connectionString: stack.endpoints.postgresUrl, max: 1 });
-  const admin = new Kafka({ clientId: 'bench-drain', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'bench-drain', bootstrapBrokers: stack.endpoints.kafkaBrokers });
   // The group commits only after each batch's DB commit: no lag means every order is a row.
   const lag = async () => (await kafkaLag(admin, system.workerGroupId, ordersTopic)).lag;
   // Polled every 20 ms near the end, and less often while the remainder cannot possibly drain that
@@ -59,11 +58,10 @@ export async function drainRate(stack: StartedStack, system: StartedSystem, orde
     await fillBacklog(stack, ids, orders);
     // The backlog's end is fixed once it is written, so the poll asks only for the group's
     // committed offsets (kafkaLag asks for the topic's end offsets too).
-    const ends = await admin.fetchTopicOffsets(ordersTopic);
+    const ends = await topicOffsets(admin, ordersTopic);
     const backlogLeft = async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: system.workerGroupId, topics: [ordersTopic] });
-      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      return ends.reduce((left, p) => left + Math.max(0, Number(p.high) - Math.max(at.get(p.partition) ?? -1, Number(p.low))), 0);
+      const at = await committedOffsets(admin, system.workerGroupId, ordersTopic);
+      return ends.reduce((left, p) => left + Math.max(0, Number(p.high - (at.get(p.partition) ?? p.low))), 0);
     };
 
     const written = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE product_id = ANY($1)', [ids])).rows[0]!.n);
@@ -80,7 +78,7 @@ export async function drainRate(stack: StartedStack, system: StartedSystem, orde
     if (rows !== orders) throw new Error(`drained, but ${rows} of ${orders} orders are rows`);
     return { orders, seconds: (done - started) / 1000, ordersPerSec: orders / ((doneAt - joinedAt) / 1000), drainedBefore };
   } finally {
-    await Promise.allSettled([db.end(), admin.disconnect()]);
+    await Promise.allSettled([db.end(), admin.close()]);
   }
 }
 
@@ -95,23 +93,21 @@ function loggedJoinTime(logFile: string, from: number): number {
 
 /** Sends `orders` orders spread evenly over the products, acks=all. */
 async function fillBacklog(stack: StartedStack, ids: string[], orders: number): Promise<void> {
-  const producer = new Kafka({ clientId: 'bench-backlog', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
-  await producer.connect();
+  const producer = new Producer({ clientId: 'bench-backlog', bootstrapBrokers: stack.endpoints.kafkaBrokers, partitioner: compatibilityPartitioner, serializers: { key: stringSerializer } });
   try {
     const acceptedAt = new Date().toISOString();
     for (let sent = 0; sent < orders; ) {
       const batch = Math.min(10_000, orders - sent);
       await producer.send({
-        topic: ordersTopic,
         acks: -1,
         messages: Array.from({ length: batch }, (_, i) => {
           const productId = ids[(sent + i) % ids.length]!;
-          return { key: productId, value: encodeOrderEvent({ orderId: randomUUID(), userId: `d${sent + i}`, productId, quantity: 1, acceptedAt }) };
+          return { topic: ordersTopic, key: productId, value: encodeOrderEvent({ orderId: randomUUID(), userId: `d${sent + i}`, productId, quantity: 1, acceptedAt }) };
         }),
       });
       sent += batch;
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }

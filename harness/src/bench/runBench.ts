@@ -2,29 +2,35 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { redisKeys } from '@flux-gate/contracts';
-import { ensureBenchTools, ensureStackTools, freePort, localProvider, ManagedProcess, type StackProvider } from '@flux-gate/stack';
+import { ensureBenchTools, ensureTools, freePort, localProvider, ManagedProcess, type StackProvider } from '@flux-gate/stack';
 import { apiNodeFlags, startSystem } from '../services/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
 import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
+/** The bench's phases, by their letters. */
+export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export type BenchPhase = (typeof benchPhases)[number];
+
 export interface BenchResults {
   at: string;
+  phases: BenchPhase[];
   durationS: number;
   connections: number;
   /** Requests per second of phase (e). */
   pacedRate: number;
   /** Seconds of phase (e) at its rate before the measured ones. */
   pacedWarmupS: number;
-  baseline: LoadResult;
-  soldOut: LoadResult;
-  accepted: LoadResult;
-  paced: PacedResult;
-  drain: DrainResult;
+  baseline?: LoadResult;
+  soldOut?: LoadResult;
+  accepted?: LoadResult;
+  paced?: PacedResult;
+  drain?: DrainResult;
   /** (f) the built-in load engine against oha, at each fixed rate, in turns. */
-  engines: EngineRun[];
-  ratios: { soldOutVsBaseline: number; acceptedVsBaseline: number };
+  engines?: EngineRun[];
+  /** Against (a), when both phases ran. */
+  ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
 }
 
 /** (e) comes right after (c) at full speed: its first second, left out, is at the same rate. */
@@ -37,7 +43,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
  * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
  * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed rate (5,000 req/s unless told), and (d) the
  * worker's drain rate. Services talk to the stores directly: no Toxiproxy in the way. The worker is
- * stopped during the API's phases, so that they measure the API.
+ * stopped during the API's phases, so that they measure the API. `phases` runs only those.
  */
 export async function runBench(opts: {
   durationS: number;
@@ -45,11 +51,16 @@ export async function runBench(opts: {
   pacedRate: number;
   drainOrders: number;
   engineRates: number[];
+  phases?: BenchPhase[];
   log: (line: string) => void;
   /** Where the stores run; the local provider when not given. */
   stack?: StackProvider;
 }): Promise<BenchResults> {
-  const tools = { ...(await ensureStackTools({ log: opts.log })), ...(await ensureBenchTools({ log: opts.log })) };
+  const phases = new Set(opts.phases ?? benchPhases);
+  const runs = (phase: BenchPhase) => phases.has(phase);
+  // oha, a cargo build on first use, only for the phases that use it.
+  const oha = runs('e') || runs('f') ? (await ensureBenchTools({ log: opts.log })).oha : undefined;
+  const tools = await ensureTools({ log: opts.log });
   const stack = await (opts.stack ?? localProvider).start({ log: opts.log });
   const port = await freePort();
   const baselineProcess = new ManagedProcess({
@@ -76,13 +87,16 @@ export async function runBench(opts: {
   const redis = new Redis(stack.endpoints.redisUrl);
   try {
     await redis.set(redisKeys.stock('baseline'), 0);
-    await baselineProcess.start();
+    if (runs('a')) await baselineProcess.start();
     const run = { durationS: opts.durationS, connections: opts.connections };
     const user = (n: number) => `bench-${n}`;
     const load = (label: string, url: string, productId: string) => wrkLoad({ ...run, label, wrk: tools.wrk, url, productId, userPrefix: `bench-${productId}-` });
 
-    opts.log('(a) baseline: bare Fastify + ioredis running the gate script (sold-out path)');
-    const baseline = await load('baseline', `http://127.0.0.1:${port}`, 'baseline');
+    let baseline: LoadResult | undefined;
+    if (runs('a')) {
+      opts.log('(a) baseline: bare Fastify + ioredis running the gate script (sold-out path)');
+      baseline = await load('baseline', `http://127.0.0.1:${port}`, 'baseline');
+    }
     await baselineProcess.stop();
 
     const api = system.apiUrls[0]!;
@@ -90,37 +104,54 @@ export async function runBench(opts: {
     // compete for the same two cores. It comes back for its own phase, (d).
     await system.processes.worker!.stop();
     await system.armSale('soldout', 0);
-    opts.log('(b) full API, sold-out path');
-    const soldOut = await load('sold out', api, 'soldout');
+    let soldOut: LoadResult | undefined;
+    if (runs('b')) {
+      opts.log('(b) full API, sold-out path');
+      soldOut = await load('sold out', api, 'soldout');
+    }
 
-    await system.armSale('bulk', 10_000_000);
-    opts.log('(c) full API, accepted path (large stock, real Kafka acks=all)');
-    const accepted = await load('accepted', api, 'bulk');
+    let accepted: LoadResult | undefined;
+    if (runs('c')) {
+      await system.armSale('bulk', 10_000_000);
+      opts.log('(c) full API, accepted path (large stock, real Kafka acks=all)');
+      accepted = await load('accepted', api, 'bulk');
+    }
 
-    await system.armSale('paced', 10_000_000);
-    opts.log(`(e) full API, accepted path at a fixed ${opts.pacedRate.toLocaleString('en-US')} req/s (oha, requests evenly spaced)`);
-    const paced = await pacedLoad({
-      label: `accepted @${opts.pacedRate}/s`,
-      oha: tools.oha,
-      url: api,
-      rate: opts.pacedRate,
-      durationS: opts.durationS,
-      warmupS: pacedWarmupS,
-      // Enough for the rate at up to 12.8 ms each on average (64 at 5,000 req/s); (e) is about
-      // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
-      connections: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
-      body: (n) => ({ userId: user(n), productId: 'paced' }),
-      // Where (e)'s CPU goes: on two cores the generator and the stores compete with the API.
-      watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
-    });
+    let paced: PacedResult | undefined;
+    if (runs('e')) {
+      await system.armSale('paced', 10_000_000);
+      opts.log(`(e) full API, accepted path at a fixed ${opts.pacedRate.toLocaleString('en-US')} req/s (oha, requests evenly spaced)`);
+      paced = await pacedLoad({
+        label: `accepted @${opts.pacedRate}/s`,
+        oha: oha!,
+        url: api,
+        rate: opts.pacedRate,
+        durationS: opts.durationS,
+        warmupS: pacedWarmupS,
+        // Enough for the rate at up to 12.8 ms each on average (64 at 5,000 req/s); (e) is about
+        // latency, not the connection count of (a)-(c), and more idle connections only cost the generator.
+        connections: Math.max(64, Math.ceil((opts.pacedRate * 12.8) / 1000)),
+        body: (n) => ({ userId: user(n), productId: 'paced' }),
+        // Where (e)'s CPU goes: on two cores the generator and the stores compete with the API.
+        watch: { api: system.processes.api?.pid, kafka: stack.processes.kafka.pid, redis: stack.processes.redis.pid },
+      });
+    }
 
-    opts.log(`(f) the built-in load engine against oha, on the sold-out path at ${opts.engineRates.join(', ')} req/s`);
-    const engines = await enginePhase({ url: api, productId: 'soldout', oha: tools.oha, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
+    let engines: EngineRun[] | undefined;
+    if (runs('f')) {
+      opts.log(`(f) the built-in load engine against oha, on the sold-out path at ${opts.engineRates.join(', ')} req/s`);
+      engines = await enginePhase({ url: api, productId: 'soldout', oha: oha!, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
+    }
 
-    opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
-    const drain = await drainRate(stack, system, opts.drainOrders);
+    let drain: DrainResult | undefined;
+    if (runs('d')) {
+      opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
+      drain = await drainRate(stack, system, opts.drainOrders);
+    }
+
     return {
       at: new Date().toISOString(),
+      phases: [...phases],
       ...run,
       pacedRate: opts.pacedRate,
       pacedWarmupS,
@@ -130,7 +161,10 @@ export async function runBench(opts: {
       paced,
       drain,
       engines,
-      ratios: { soldOutVsBaseline: soldOut.reqPerSec / baseline.reqPerSec, acceptedVsBaseline: accepted.okPerSec / baseline.reqPerSec },
+      ratios: {
+        soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
+        acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,
+      },
     };
   } finally {
     redis.disconnect();

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CpuUse } from '../bench/cpuUse.ts';
+import type { DrainResult } from '../bench/drainRate.ts';
 import type { EngineRun } from '../bench/enginePhase.ts';
-import { runBench } from '../bench/runBench.ts';
+import type { LoadResult } from '../bench/wrkLoad.ts';
+import { benchPhases, type BenchPhase, runBench } from '../bench/runBench.ts';
 import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
@@ -13,6 +15,12 @@ const rates = (value: string): number[] => {
   const list = value.split(',').map(Number);
   if (list.some((n) => !Number.isInteger(n) || n <= 0 || n > 50_000)) throw new InvalidArgumentError(`--engine-rates must be whole numbers from 1 to 50000, comma-separated, got '${value}'`);
   return list;
+};
+const phaseList = (value: string): BenchPhase[] => {
+  const list = value.split(',').map((p) => p.trim());
+  const bad = list.filter((p) => !(benchPhases as readonly string[]).includes(p));
+  if (bad.length || list.length === 0) throw new InvalidArgumentError(`--phases takes letters of ${benchPhases.join(',')}, comma-separated, got '${value}'`);
+  return list as BenchPhase[];
 };
 const whole = (name: string) => (value: string) => {
   const n = Number(value);
@@ -31,34 +39,39 @@ const program = new Command('bench')
   .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .option('--engine-rates <list>', 'fixed rates of the engine phase (f), comma-separated', rates, [2000, 5000, 10_000])
+  .option('--phases <list>', `the phases to run, comma-separated letters of ${benchPhases.join(',')} (all by default; only (e) and (f) need oha)`, phaseList)
   .addOption(stackOption())
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
-  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; stack: string }) => {
+  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; phases?: BenchPhase[]; stack: string }) => {
     const r = await runBench({
       durationS: opts.duration,
       connections: opts.connections,
       pacedRate: opts.rate,
       drainOrders: opts.drainOrders,
       engineRates: opts.engineRates,
+      phases: opts.phases,
       log: (l) => process.stderr.write(`${l}\n`),
       stack: providerOf(opts.stack),
     });
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const ms = (n: number) => `${n.toFixed(1)} ms`;
-    const row = (name: string, l: typeof r.baseline, figure: number, ratio: string) => [name, fmt(figure), ms(l.p50Ms), ms(l.p99Ms), ratio];
+    const ratio = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed(2)}×`);
+    const row = (name: string, l: LoadResult | undefined, figure: (l: LoadResult) => number, vs: string) => (l ? [[name, fmt(figure(l)), ms(l.p50Ms), ms(l.p99Ms), vs]] : []);
+    const drainRow = (name: string, d: DrainResult | undefined) => (d ? [[name, fmt(d.ordersPerSec), '—', '—', `${fmt(d.orders)} in ${d.seconds.toFixed(2)} s from spawn`]] : []);
+    const statuses = [r.soldOut && `(b) ${JSON.stringify(r.soldOut.statuses)}`, r.accepted && `(c) ${JSON.stringify(r.accepted.statuses)}`, r.paced && `(e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered`]
+      .filter(Boolean)
+      .join(' ');
     process.stdout.write(
       `\n${table([
         ['phase', 'per second', 'p50', 'p99', 'vs (a)'],
-        row('(a) bare Fastify+ioredis, gate script (req/s)', r.baseline, r.baseline.reqPerSec, '1.00×'),
-        row('(b) API, sold-out path (req/s)', r.soldOut, r.soldOut.reqPerSec, `${r.ratios.soldOutVsBaseline.toFixed(2)}×`),
-        row('(c) API, accepted path (accepted orders/s)', r.accepted, r.accepted.okPerSec, `${r.ratios.acceptedVsBaseline.toFixed(2)}×`),
-        row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, r.paced.reqPerSec, '—'),
-        ['(d) worker drain of a Kafka backlog (orders/s)', fmt(r.drain.ordersPerSec), '—', '—', `${fmt(r.drain.orders)} in ${r.drain.seconds.toFixed(2)} s from spawn`],
-      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ` +
-        `(b) ${JSON.stringify(r.soldOut.statuses)} (c) ${JSON.stringify(r.accepted.statuses)} (e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered\n` +
-        `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` +
-        pacedCpuLine(r.paced.cpu) +
-        `\n${engineTable(r.engines)}\n`,
+        ...row('(a) bare Fastify+ioredis, gate script (req/s)', r.baseline, (l) => l.reqPerSec, '1.00×'),
+        ...row('(b) API, sold-out path (req/s)', r.soldOut, (l) => l.reqPerSec, ratio(r.ratios.soldOutVsBaseline)),
+        ...row('(c) API, accepted path (accepted orders/s)', r.accepted, (l) => l.okPerSec, ratio(r.ratios.acceptedVsBaseline)),
+        ...row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, (l) => l.reqPerSec, '—'),
+        ...drainRow('(d) worker drain of a Kafka backlog (orders/s)', r.drain),
+      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ${statuses}\n` +
+        (r.paced ? `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` + pacedCpuLine(r.paced.cpu) : '') +
+        (r.engines ? `\n${engineTable(r.engines)}\n` : ''),
     );
     const dir = join(repo, 'runs', 'bench');
     mkdirSync(dir, { recursive: true });

@@ -11,7 +11,7 @@ import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
 const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
 
 /**
- * The default engine: an open-model generator on undici (HTTP) or kafkajs (records), in a process
+ * The default engine: an open-model generator on undici (HTTP) or @platformatic/kafka (records), in a process
  * of its own, so that its CPU is its own and it never shares an event loop with the harness.
  */
 export const builtinEngine: LoadEngine = {

@@ -1,5 +1,5 @@
 import type { NdjsonWriter, RecordEntry } from '@flux-gate/run-format';
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { Admin, compatibilityPartitioner, Producer, stringSerializer } from '@platformatic/kafka';
 import { arrivalTimes } from './arrivalTimes.ts';
 import type { WorkloadResult } from './httpLoad.ts';
 import type { KafkaPlan } from './LoadPlan.ts';
@@ -17,14 +17,12 @@ const lingerMs = 10;
 export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: AbortSignal): Promise<WorkloadResult> {
   const times = arrivalTimes(plan.startRate, plan.stages);
   const record = plannedRecords(plan);
-  const kafka = new Kafka({ clientId: 'flux-gate-load', brokers: plan.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, maxInFlightRequests: 64 });
-  await producer.connect();
-  const admin = kafka.admin();
-  await admin.connect();
-  const partitions = (await admin.fetchTopicMetadata({ topics: [plan.topic] })).topics[0]!.partitions;
-  await admin.disconnect();
-  const partitionOf = Partitioners.DefaultPartitioner();
+  const client = { clientId: 'flux-gate-load', bootstrapBrokers: plan.brokers, retries: 0, timeout: plan.timeoutMs };
+  const producer = new Producer({ ...client, acks: -1, autocreateTopics: false, maxInflights: 64, serializers: { key: stringSerializer } });
+  const admin = new Admin(client);
+  const { partitionsCount } = (await admin.metadata({ topics: [plan.topic] }).finally(() => admin.close())).topics.get(plan.topic)!;
+  // Java's partitioner, as the API uses: a product's records go to its orders' partition.
+  const partitionOf = (key: string) => compatibilityPartitioner({ topic: plan.topic }, Buffer.from(key)) % partitionsCount;
 
   let inFlight = 0;
   let started = 0;
@@ -51,12 +49,12 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
     batch = [];
     if (sending.length === 0) return;
     const sentMono = performance.now();
-    const messages: Message[] = sending.map((b) => ({ key: b.r.key, value: b.r.value, partition: b.partition }));
+    const messages = sending.map((b) => ({ topic: plan.topic, key: b.r.key, value: b.r.value, partition: b.partition }));
     const done = producer
-      .send({ topic: plan.topic, acks: -1, timeout: plan.timeoutMs, compression: CompressionTypes.None, messages })
-      .then((metadata) => {
+      .send({ messages })
+      .then((result) => {
         const endMono = performance.now();
-        const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
+        const base = new Map((result.offsets ?? []).map((m) => [m.partition, m.offset]));
         const seen = new Map<number, bigint>();
         for (const b of sending) {
           const index = seen.get(b.partition) ?? 0n;
@@ -65,11 +63,11 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
           out.write(line(b, sentMono, endMono, { outcome: 'ok', partition: b.partition, ...(first !== undefined && first >= 0n ? { offset: String(first + index) } : {}) }));
         }
       })
-      .catch((err: { name?: string; type?: string; message?: string }) => {
+      .catch((err: Error) => {
         const endMono = performance.now();
-        // A request that timed out may still have been written; one the broker refused was not.
-        const unknown = err.name === 'KafkaJSRequestTimeoutError' || /timeout|disconnected|closed/i.test(err.message ?? '');
-        for (const b of sending) out.write(line(b, sentMono, endMono, { outcome: unknown ? 'unknown' : 'fail', partition: b.partition, error: err.type ?? err.message ?? 'error' }));
+        // A request that timed out, or whose connection went, may still have been written; one the broker refused was not.
+        const unknown = unknownOutcome(err);
+        for (const b of sending) out.write(line(b, sentMono, endMono, { outcome: unknown ? 'unknown' : 'fail', partition: b.partition, error: errorName(err) }));
       })
       .finally(() => {
         inFlight -= sending.length;
@@ -90,7 +88,7 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
       }
       started++;
       inFlight++;
-      const partition = partitionOf({ topic: plan.topic, partitionMetadata: partitions, message: { key: r.key, value: null } });
+      const partition = partitionOf(r.key);
       batch.push({ dueMono, r, partition });
       flushTimer ??= setTimeout(flush, lingerMs);
     },
@@ -99,6 +97,24 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
   if (flushTimer) clearTimeout(flushTimer);
   flush();
   while (sends.size > 0) await Promise.race(sends);
-  await producer.disconnect().catch(() => {});
+  await producer.close().catch(() => {});
   return { offered, started, dropped, retries: 0, wallMs: Math.max(0, (lastEnd || startMono) - startMono) };
+}
+
+/** The error and every error it wraps (@platformatic/kafka nests them in `errors` and `cause`). */
+function errorChain(err: unknown): Array<Error & { code?: string; apiId?: string }> {
+  if (!(err instanceof Error)) return [];
+  const nested = [...((err as { errors?: unknown[] }).errors ?? []), err.cause];
+  return [err, ...nested.flatMap(errorChain)];
+}
+
+/** A request that timed out, or whose connection closed under it, may still have been written. */
+function unknownOutcome(err: unknown): boolean {
+  return errorChain(err).some((e) => e.code === 'PLT_KFK_TIMEOUT' || /timed out|closed/i.test(e.message));
+}
+
+/** The broker's error code if it gave one, else the client's. */
+function errorName(err: unknown): string {
+  const chain = errorChain(err);
+  return chain.find((e) => e.apiId)?.apiId ?? chain.at(-1)?.code ?? chain[0]?.message ?? 'error';
 }

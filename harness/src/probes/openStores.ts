@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { StackEndpoints } from '@flux-gate/stack';
@@ -10,8 +10,8 @@ export async function openStores(e: StackEndpoints, groupId: string): Promise<St
   redis.on('error', () => {});
   const pool = new pg.Pool({ connectionString: e.postgresUrl, max: 2, connectionTimeoutMillis: 2000 });
   pool.on('error', () => {});
-  const admin = new Kafka({ clientId: 'flux-gate-harness', brokers: e.kafkaBrokers, logLevel: logLevel.NOTHING, requestTimeout: 2000 }).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'flux-gate-harness', bootstrapBrokers: e.kafkaBrokers, timeout: 2000 });
+  await admin.metadata({ topics: [] });
   return {
     redis,
     pg: pool,
@@ -19,7 +19,7 @@ export async function openStores(e: StackEndpoints, groupId: string): Promise<St
     groupId,
     close: async () => {
       redis.disconnect();
-      await Promise.allSettled([pool.end(), admin.disconnect()]);
+      await Promise.allSettled([pool.end(), admin.close()]);
     },
   };
 }

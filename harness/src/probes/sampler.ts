@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@platformatic/kafka';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { ordersTopic, redisKeys } from '@flux-gate/contracts';

@@ -5,6 +5,7 @@ export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';
+export { committedOffsets, readTopicToEnd, setCommittedOffsets, topicOffsets, type PartitionOffsets } from './kafkaOffsets.ts';
 export { ensureTools, ensureStackTools, ensureBenchTools, type StackTools, type Tools, type BenchTools } from './tools/ensureTools.ts';
 export { ensureSchemathesis, type Schemathesis } from './tools/ensureSchemathesis.ts';
 export { ToolError } from './tools/ToolError.ts';

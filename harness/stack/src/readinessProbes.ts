@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -37,14 +37,13 @@ export async function postgresAnswers(port: number, user: string, database: stri
 
 /** A probe that passes once the broker at `broker` names at least one broker in its metadata. */
 export function kafkaAnswers(broker: string): () => Promise<void> {
-  const admin = new Kafka({ clientId: 'flux-gate-ready', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
   return async () => {
+    const admin = new Admin({ clientId: 'flux-gate-ready', bootstrapBrokers: [broker], retries: 0, connectTimeout: 1000, timeout: 2000 });
     try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length === 0) throw new Error('no broker in metadata yet');
+      const cluster = await admin.metadata({ topics: [], forceUpdate: true });
+      if (cluster.brokers.size === 0) throw new Error('no broker in metadata yet');
     } finally {
-      await admin.disconnect().catch(() => {});
+      await admin.close().catch(() => {});
     }
   };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Message } from 'kafkajs';
 import { KafkaNotSent } from '../src/kafka/KafkaNotSent.ts';
+import type { OrderRecord } from '../src/kafka/OrderBatcher.ts';
 import { OrderBatcher } from '../src/kafka/OrderBatcher.ts';
 
 /** A batcher whose sends are recorded and settle when the test says so. */
 function recordingBatcher(options: { lingerMs: number; maxBatch?: number; maxInFlight?: number }) {
-  const sends: Array<{ messages: Message[]; ack: () => void; fail: (err: Error) => void }> = [];
+  const sends: Array<{ messages: OrderRecord[]; ack: () => void; fail: (err: Error) => void }> = [];
   const batcher = new OrderBatcher({
     lingerMs: options.lingerMs,
     maxBatch: options.maxBatch ?? 1_000,
@@ -15,7 +15,7 @@ function recordingBatcher(options: { lingerMs: number; maxBatch?: number; maxInF
   });
   return { batcher, sends };
 }
-const order = (n: number): Message => ({ key: 'p', value: Buffer.from(String(n)) });
+const order = (n: number): OrderRecord => ({ key: 'p', value: Buffer.from(String(n)) });
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('OrderBatcher', () => {

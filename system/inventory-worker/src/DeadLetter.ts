@@ -3,7 +3,7 @@ import type { DeadLetterReason } from '@flux-gate/contracts';
 /** A record the worker sets aside in `dead_letters` instead of storing it as an order. */
 export interface DeadLetter {
   partition: number;
-  /** Kafka offset, as kafkajs gives it (a decimal string). */
+  /** Kafka offset, as a decimal string. */
   offset: string;
   /** Index of the line inside the message value; 0 for a problem of the whole value. */
   line: number;

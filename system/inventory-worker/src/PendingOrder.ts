@@ -4,7 +4,7 @@ export interface PendingOrder {
   userId: string;
   productId: string;
   partition: number;
-  /** Kafka offset, as kafkajs gives it (a decimal string). */
+  /** Kafka offset, as a decimal string. */
   offset: string;
   /** Index of its line inside the message value. */
   line: number;

@@ -1,15 +1,11 @@
 import { ordersTopic } from '@flux-gate/contracts';
-import type { Kafka } from 'kafkajs';
+import type { Admin } from '@platformatic/kafka';
 
 /** Creates the `orders` topic with this many partitions unless it exists (created by anyone, at any time). */
-export async function ensureOrdersTopic(kafka: Kafka, partitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if ((await admin.listTopics()).includes(ordersTopic)) return;
-    // A concurrent creator makes this answer false rather than throw.
-    await admin.createTopics({ topics: [{ topic: ordersTopic, numPartitions: partitions }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
+export async function ensureOrdersTopic(admin: Admin, partitions: number): Promise<void> {
+  if ((await admin.listTopics()).includes(ordersTopic)) return;
+  await admin.createTopics({ topics: [ordersTopic], partitions, replicas: 1 }).catch(async (err: Error) => {
+    // A concurrent creator got there first.
+    if (!(await admin.listTopics()).includes(ordersTopic)) throw err;
+  });
 }

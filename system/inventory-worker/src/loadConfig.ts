@@ -15,8 +15,8 @@ const envSchema = z.object({
   ORDERS_PARTITIONS: integer(1).default(4),
   BATCH_MAX: integer(1).max(50_000).default(5000),
   PARTITIONS_CONSUMED_CONCURRENTLY: integer(1).default(4),
-  // kafkajs fetches again only once every batch of the last fetch is handled, and decodes a fetch
-  // before handing out any batch: with a backlog, fewer and larger fetches leave fewer such pauses.
+  // The worker reads the next batch only once every partition of the last one is handled: with a
+  // backlog, fewer and larger fetches leave fewer such pauses.
   FETCH_MAX_BYTES: integer(1024).default(32 * 1024 * 1024),
   FETCH_MAX_BYTES_PER_PARTITION: integer(1024).default(8 * 1024 * 1024),
   FETCH_MIN_BYTES: integer(1).default(1),

@@ -1,10 +1,20 @@
-import type { EachBatchPayload } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { offsetCommitPolicy } from './offsetCommitPolicy.ts';
-import { toPendingOrders } from './toPendingOrders.ts';
+import { toPendingOrders, type OrderMessage } from './toPendingOrders.ts';
 import type { WorkerStats } from './WorkerStats.ts';
 import { writeOrderBatch } from './writeOrderBatch.ts';
+
+/** The messages of one partition read in one go, in offset order. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  messages: Array<OrderMessage & { commit(): Promise<void> }>;
+  /** False once the worker is stopping. */
+  isRunning(): boolean;
+  /** True once the partition is no longer assigned to this worker (a rebalance took it). */
+  isStale(): boolean;
+}
 
 export interface BatchHandlerDeps {
   pool: pg.Pool;
@@ -17,24 +27,20 @@ export interface BatchHandlerDeps {
 }
 
 /**
- * The kafkajs eachBatch handler. Splits a partition's batch into chunks of at most batchMax
- * messages; each chunk is one PostgreSQL transaction, and its offset is committed only after the
- * DB commit. On stop or rebalance it finishes the current chunk and returns.
+ * Handles a partition's batch: splits it into chunks of at most batchMax messages; each chunk is one
+ * PostgreSQL transaction, and its offset is committed only after the DB commit. On stop or
+ * rebalance it finishes the current chunk and returns.
  */
-export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPayload) => Promise<void> {
+export function orderBatchHandler(deps: BatchHandlerDeps): (batch: PartitionBatch) => Promise<void> {
   const { pool, batchMax, idempotent, offsetFirst = false, stats, logger } = deps;
   const commits = offsetCommitPolicy({ lazy: !idempotent });
-  return async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
-    const { topic, partition } = batch;
-    for (let start = 0; start < batch.messages.length; start += batchMax) {
+  return async ({ topic, partition, messages: all, isRunning, isStale }) => {
+    for (let start = 0; start < all.length; start += batchMax) {
       if (!isRunning() || isStale()) return;
-      const messages = batch.messages.slice(start, start + batchMax);
-      const lastOffset = messages[messages.length - 1]!.offset;
-      const commitOffset = () => commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] });
-      if (offsetFirst) {
-        resolveOffset(lastOffset);
-        await commitOffset();
-      }
+      const messages = all.slice(start, start + batchMax);
+      const last = messages[messages.length - 1]!;
+      // Commits the offset after the chunk's last message.
+      if (offsetFirst) await last.commit();
       const decoded = toPendingOrders(partition, messages);
       const started = performance.now();
       const written = await writeOrderBatch(pool, decoded, { idempotent });
@@ -48,15 +54,12 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
       stats.rejected += written.rejected;
       stats.deadLettered += written.deadLetters.length;
       stats.batches += 1;
-      if (!offsetFirst) {
-        resolveOffset(lastOffset);
-        if (commits.due(partition)) await commitOffset();
-      }
+      if (!offsetFirst && commits.due(partition)) await last.commit();
       logger.debug(
         {
           partition,
           firstOffset: messages[0]!.offset,
-          lastOffset,
+          lastOffset: last.offset,
           messages: messages.length,
           inserted: written.inserted,
           confirmed: written.confirmed,
@@ -66,7 +69,6 @@ export function orderBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPa
         },
         'batch written',
       );
-      await heartbeat();
     }
   };
 }

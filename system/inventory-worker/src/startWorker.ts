@@ -1,11 +1,12 @@
 import { ordersTopic } from '@flux-gate/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer } from '@platformatic/kafka';
 import pg from 'pg';
 import { createLogger } from './createLogger.ts';
+import { consumeInBatches, type ConsumingInBatches } from './consumeInBatches.ts';
 import { ensureOrdersTopic } from './ensureOrdersTopic.ts';
-import { kafkaLogCreator } from './kafkaLogCreator.ts';
 import type { WorkerConfig } from './loadConfig.ts';
 import { migrate } from './migrate.ts';
+import { logKafkaEvents } from './logKafkaEvents.ts';
 import { orderBatchHandler } from './orderBatchHandler.ts';
 import { type MetricsServer, serveMetrics } from './serveMetrics.ts';
 import { throughputReporter } from './throughputReporter.ts';
@@ -46,35 +47,26 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
     connectionTimeoutMillis: config.pgQueryTimeoutMs,
   });
   pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL connection failed'));
-  const kafka = new Kafka({
-    clientId: config.kafkaClientId,
-    brokers: config.kafkaBrokers,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-    retry: { initialRetryTime: 200, maxRetryTime: 5000 },
-  });
-  const consumer = kafka.consumer({
-    groupId: config.groupId,
-    sessionTimeout: config.sessionTimeoutMs,
-    maxBytes: config.fetchMaxBytes,
-    maxBytesPerPartition: config.fetchMaxBytesPerPartition,
-    minBytes: config.fetchMinBytes,
-    maxWaitTimeInMs: config.fetchMaxWaitMs,
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-    logger.info({ groupId: payload.groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group'),
+  const client = { clientId: config.kafkaClientId, bootstrapBrokers: config.kafkaBrokers, retries: 5, retryDelay: (_c: unknown, _o: string, attempt: number) => Math.min(5_000, 200 * 2 ** (attempt - 1)) };
+  const consumer = new Consumer({ ...client, groupId: config.groupId });
+  logKafkaEvents(consumer, logger);
+  consumer.on('consumer:group:join', (payload) =>
+    logger.info({ groupId: payload.groupId, memberId: payload.memberId, assignment: payload.assignments }, 'joined consumer group'),
   );
-  consumer.on(consumer.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'));
+  // A failed rejoin; the consumer tries again on its next heartbeat.
+  consumer.on('error', (err: Error) => logger.error({ err }, 'consumer group error'));
 
   const stats = emptyStats();
   const stopReporter = throughputReporter(stats, logger, config.statsIntervalMs);
   let metrics: MetricsServer | undefined;
+  let consuming: ConsumingInBatches | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
       stopReporter();
       await metrics?.close();
-      await consumer.disconnect().catch((err: Error) => logger.warn({ err }, 'consumer disconnect failed'));
+      await consuming?.stop().catch((err: Error) => logger.warn({ err }, 'consumer stop failed'));
+      await consumer.close().catch((err: Error) => logger.warn({ err }, 'consumer close failed'));
       await pool.end().catch((err: Error) => logger.warn({ err }, 'PostgreSQL pool end failed'));
       logger.info({ ...stats }, 'stopped');
     })());
@@ -82,14 +74,25 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
   try {
     metrics = await serveMetrics(stats, config.metricsHost, config.metricsPort);
     await migrate(pool);
-    await ensureOrdersTopic(kafka, config.ordersPartitions);
-    await consumer.connect();
-    await consumer.subscribe({ topic: ordersTopic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-      eachBatch: orderBatchHandler({ pool, batchMax: config.batchMax, idempotent, offsetFirst: config.brokenOffsetBeforeCommit, stats, logger }),
+    const admin = new Admin(client);
+    await ensureOrdersTopic(admin, config.ordersPartitions).finally(() => admin.close());
+    consuming = await consumeInBatches({
+      consumer,
+      consume: {
+        topics: [ordersTopic],
+        sessionTimeout: config.sessionTimeoutMs,
+        heartbeatInterval: Math.floor(config.sessionTimeoutMs / 3),
+        rebalanceTimeout: Math.max(config.sessionTimeoutMs, 60_000),
+        maxBytes: config.fetchMaxBytes,
+        maxBytesPerPartition: config.fetchMaxBytesPerPartition,
+        minBytes: config.fetchMinBytes,
+        maxWaitTime: config.fetchMaxWaitMs,
+        // Enough fetched messages for every partition handled at once to fill a chunk.
+        highWaterMark: config.batchMax * config.partitionsConsumedConcurrently,
+      },
+      concurrency: config.partitionsConsumedConcurrently,
+      handle: orderBatchHandler({ pool, batchMax: config.batchMax, idempotent, offsetFirst: config.brokenOffsetBeforeCommit, stats, logger }),
+      logger,
     });
   } catch (err) {
     logger.error({ err }, 'start failed');

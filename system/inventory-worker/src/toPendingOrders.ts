@@ -1,8 +1,13 @@
 import { orderMessageLines } from '@flux-gate/contracts';
-import type { KafkaMessage } from 'kafkajs';
 import { deadLetter, type DeadLetter } from './DeadLetter.ts';
 import { decodeOrderLine } from './decodeOrderLine.ts';
 import type { PendingOrder } from './PendingOrder.ts';
+
+/** One Kafka record of the orders topic: its offset (a decimal string) and raw value. */
+export interface OrderMessage {
+  offset: string;
+  value: Buffer | null;
+}
 
 export interface DecodedBatch {
   orders: PendingOrder[];
@@ -14,7 +19,7 @@ export interface DecodedBatch {
  * (or a whole value) that is no storable order becomes a dead letter; what needs PostgreSQL to judge
  * (unknown product, duplicate order id) is left to writeOrderBatch.
  */
-export function toPendingOrders(partition: number, messages: KafkaMessage[]): DecodedBatch {
+export function toPendingOrders(partition: number, messages: readonly OrderMessage[]): DecodedBatch {
   const orders: PendingOrder[] = [];
   const deadLetters: DeadLetter[] = [];
   for (const { offset, value } of messages) {

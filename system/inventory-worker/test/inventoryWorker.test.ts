@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeOrderEvent, orderMessage, ordersTopic } from '@flux-gate/contracts';
-import { localProvider, waitFor, type StartedStack } from '@flux-gate/stack';
-import { Kafka, logLevel } from 'kafkajs';
+import { committedOffsets, localProvider, setCommittedOffsets, topicOffsets, waitFor, type StartedStack } from '@flux-gate/stack';
+import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, migrate, startWorker, type StartedWorker, type WorkerConfig } from '../src/index.ts';
@@ -20,12 +20,11 @@ describe('inventory worker', () => {
   const lettersOf = async (productId: string) =>
     (await db.query(`SELECT kafka_offset, line, reason, order_id FROM dead_letters WHERE product_id = $1 ORDER BY kafka_offset, line`, [productId])).rows;
   const stockOf = async (productId: string) => (await db.query(`SELECT stock, initial_stock FROM products WHERE product_id = $1`, [productId])).rows[0];
+  const newAdmin = () => new Admin({ clientId: 'inventory-worker-test', bootstrapBrokers: stack.endpoints.kafkaBrokers });
   const topicMessages = async () => {
-    const admin = new Kafka({ clientId: 'inventory-worker-test', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(ordersTopic);
-    await admin.disconnect();
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    const admin = newAdmin();
+    const offsets = await topicOffsets(admin, ordersTopic).finally(() => admin.close());
+    return offsets.reduce((sum, p) => sum + Number(p.high - p.low), 0);
   };
   const until = (what: string, check: () => Promise<boolean>) =>
     waitFor(
@@ -165,7 +164,7 @@ describe('inventory worker', () => {
     const rows = await rowsOf(p);
     expect(rows.map((r) => [r.order_id, r.user_id]).sort()).toEqual([owner, ...good].map((e) => [e.orderId, e.userId]).sort());
     expect(await stockOf(p)).toEqual({ stock: 93, initial_stock: 100 });
-    const base = BigInt(sent!.baseOffset!);
+    const base = sent!.offset;
     const letters = (
       await db.query(
         `SELECT kafka_offset - $2::bigint AS i, line, reason, order_id, user_id, product_id, value_bytes, length(value_head) AS head
@@ -203,10 +202,13 @@ describe('inventory worker', () => {
 
     // Restart from offset 0: every batch is delivered again.
     await worker.stop();
-    const admin = new Kafka({ clientId: 'inventory-worker-test', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.resetOffsets({ groupId: config.groupId, topic: ordersTopic, earliest: true });
-    await admin.disconnect();
+    const admin = newAdmin();
+    try {
+      const earliest = (await topicOffsets(admin, ordersTopic)).map((p) => ({ partition: p.partition, offset: p.low }));
+      await setCommittedOffsets(admin, config.groupId, ordersTopic, earliest);
+    } finally {
+      await admin.close();
+    }
     worker = await startWorker(config);
     await drained(worker);
 
@@ -246,14 +248,12 @@ describe('inventory worker', () => {
 
   /** Partitions whose committed offset for groupId is behind the topic's end. */
   const partitionsBehind = async (groupId: string) => {
-    const admin = new Kafka({ clientId: 'inventory-worker-test', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    const admin = newAdmin();
     try {
-      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(ordersTopic), admin.fetchOffsets({ groupId, topics: [ordersTopic] })]);
-      const at = new Map((committed[0]?.partitions ?? []).map((c) => [c.partition, Number(c.offset)]));
-      return ends.filter((e) => Number(e.high) > 0 && (at.get(e.partition) ?? -1) < Number(e.high)).length;
+      const [ends, at] = await Promise.all([topicOffsets(admin, ordersTopic), committedOffsets(admin, groupId, ordersTopic)]);
+      return ends.filter((e) => e.high > 0n && (at.get(e.partition) ?? -1n) < e.high).length;
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
   };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeOrderEvent, ordersTopic, type OrderEvent } from '@flux-gate/contracts';
-import { Kafka, logLevel, Partitioners, type RecordMetadata } from 'kafkajs';
+import { compatibilityPartitioner, Producer, stringSerializer, type TopicWithPartitionAndOffset } from '@platformatic/kafka';
 
 /** A fresh order event for this user and product. */
 export function newOrderEvent(productId: string, userId: string): OrderEvent {
@@ -9,21 +9,19 @@ export function newOrderEvent(productId: string, userId: string): OrderEvent {
 
 /**
  * Produces order events (or raw values) to `orders`, keyed by product id, acks=all, in chunks.
- * Resolves to each send's metadata: the messages of one key in one chunk sit at consecutive offsets
- * from their partition's baseOffset.
+ * Resolves to each send's partition and base offset: the messages of one key in one chunk sit at
+ * consecutive offsets from there.
  */
-export async function produceOrders(brokers: string[], events: (OrderEvent | { productId: string; raw: string })[], chunk = 10_000): Promise<RecordMetadata[]> {
-  const kafka = new Kafka({ clientId: 'inventory-worker-test', brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const sent: RecordMetadata[] = [];
+export async function produceOrders(brokers: string[], events: (OrderEvent | { productId: string; raw: string })[], chunk = 10_000): Promise<TopicWithPartitionAndOffset[]> {
+  const producer = new Producer({ clientId: 'inventory-worker-test', bootstrapBrokers: brokers, partitioner: compatibilityPartitioner, serializers: { key: stringSerializer } });
+  const sent: TopicWithPartitionAndOffset[] = [];
   try {
     for (let i = 0; i < events.length; i += chunk) {
-      const messages = events.slice(i, i + chunk).map((e) => ({ key: e.productId, value: 'raw' in e ? e.raw : encodeOrderEvent(e) }));
-      sent.push(...(await producer.send({ topic: ordersTopic, acks: -1, messages })));
+      const messages = events.slice(i, i + chunk).map((e) => ({ topic: ordersTopic, key: e.productId, value: 'raw' in e ? Buffer.from(e.raw) : encodeOrderEvent(e) }));
+      sent.push(...((await producer.send({ acks: -1, messages })).offsets ?? []));
     }
     return sent;
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }

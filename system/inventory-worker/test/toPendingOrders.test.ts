@@ -1,8 +1,7 @@
 import { encodeOrderEvent, orderMessage, type OrderEvent } from '@flux-gate/contracts';
-import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { decodeOrderLine } from '../src/decodeOrderLine.ts';
-import { toPendingOrders } from '../src/toPendingOrders.ts';
+import { type OrderMessage, toPendingOrders } from '../src/toPendingOrders.ts';
 
 const event: OrderEvent = {
   orderId: '3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69',
@@ -12,13 +11,9 @@ const event: OrderEvent = {
   acceptedAt: '2030-01-02T03:04:05.678+01:00',
 };
 const line = (fields: Record<string, unknown>) => JSON.stringify({ ...event, ...fields });
-const message = (offset: string, value: Buffer | string | null): KafkaMessage => ({
-  key: null,
+const message = (offset: string, value: Buffer | string | null): OrderMessage => ({
   value: typeof value === 'string' ? Buffer.from(value) : value,
-  timestamp: '0',
-  attributes: 0,
   offset,
-  headers: {},
 });
 const verdict = (raw: string) => {
   const decoded = decodeOrderLine(raw);

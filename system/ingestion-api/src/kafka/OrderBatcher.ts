@@ -1,4 +1,3 @@
-import type { Message } from 'kafkajs';
 import { KafkaNotSent } from './KafkaNotSent.ts';
 
 /**
@@ -7,6 +6,12 @@ import { KafkaNotSent } from './KafkaNotSent.ts';
  * have stored the orders and only its answer was lost).
  */
 export type SendEnd = 'acked' | 'refused' | 'open';
+
+/** One encoded order for the `orders` topic, keyed by its product id. */
+export interface OrderRecord {
+  key: string;
+  value: Buffer;
+}
 
 /** The fate of one message handed to the batcher. Shared by every message of the same batch. */
 export interface PendingSend {
@@ -18,7 +23,7 @@ export interface PendingSend {
 
 export interface OrderBatcherOptions {
   /** Sends one batch; resolves on the ack of all its messages. */
-  send: (messages: Message[]) => Promise<void>;
+  send: (messages: OrderRecord[]) => Promise<void>;
   /** How long the first message of a batch waits for company; 0 = until the end of the current event-loop turn. */
   lingerMs: number;
   /** A batch this full is sent at once. */
@@ -38,7 +43,7 @@ export class KafkaAckTimeout extends Error {
 }
 
 class Batch implements PendingSend {
-  readonly messages: Message[] = [];
+  readonly messages: OrderRecord[] = [];
   readonly answer: Promise<void>;
   readonly settled: Promise<SendEnd>;
   resolveAnswer!: () => void;
@@ -65,7 +70,7 @@ class Batch implements PendingSend {
 }
 
 /**
- * Kafka has no linger in kafkajs, so this accumulates messages and sends many in one request:
+ * Accumulates messages and sends many in one request:
  * after lingerMs, when maxBatch is reached, or as soon as a send slot frees up (at most maxInFlight
  * sends at a time, so under load batches grow instead of requests).
  */
@@ -81,7 +86,7 @@ export class OrderBatcher {
   constructor(readonly options: OrderBatcherOptions) {}
 
   /** Queues one message; the returned fate is shared with the rest of its batch. */
-  add(message: Message): PendingSend {
+  add(message: OrderRecord): PendingSend {
     if (this.#closed) throw new Error('the order batcher is closed');
     let batch = this.#queue.at(-1);
     if (!batch || batch.messages.length >= this.options.maxBatch) {

@@ -1,80 +1,81 @@
 import { orderMessage, ordersTopic } from '@flux-gate/contracts';
-import { type Admin, type ISocketFactory, Kafka, type Message, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { Admin, compatibilityPartitioner, ListOffsetTimestamps, Producer, stringSerializer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { KafkaNotSent } from './KafkaNotSent.ts';
-import { produceWatchingSockets } from './produceWatchingSockets.ts';
+import type { OrderRecord } from './OrderBatcher.ts';
+import { ProduceRequestCounter } from './ProduceRequestCounter.ts';
 
 export interface OrderProducerOptions {
   brokers: string[];
   clientId: string;
   /** Request, connection and ack timeout. */
   timeoutMs: number;
-  /** Idempotent producers used in turn, so that many sends can be in flight at once. */
+  /** Idempotent producers, each on its own connection, taken in turn (one request in flight on each). */
   producers: number;
   partitions: number;
   log: Logger;
 }
 
-const kafkaLevels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
+type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
 
 /**
- * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, so
- * several sends can be in flight, never two on one producer: kafkajs numbers a send from the
- * sequence its last acked send left, so a second send while the first is still retrying reuses its
- * sequence numbers, and the broker takes it for a duplicate, acks it, and drops it. (Sends taken in
- * turn did that when a broker paused for 1.1 s answered a slow send after a faster one: orders
- * acked, never written; see docs/decisions.md.) After a send finally fails, its producer is
- * replaced: kafkajs rolls its sequence numbers back, with the same risk for the next batch. Each
- * producer has a client of its own whose sockets count the Produce requests written, so a failed
- * send tells a certain refusal (nothing written) from an open outcome.
+ * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, taken
+ * in turn. A producer may carry several sends at once: @platformatic/kafka hands each send its
+ * sequence numbers when it is sent and queues it behind the previous one on its connection, and
+ * after a send finally fails it drops its producer id and takes a new one for the next send (see
+ * test/concurrentSends.test.ts). Several producers are there for throughput: each keeps one
+ * produce request in flight.
+ * A failed send is a certain refusal (KafkaNotSent) only when its producer wrote no Produce request
+ * while it was on its way (ProduceRequestCounter); otherwise its outcome is open.
  */
 export class OrderProducer {
-  readonly #kafka: Kafka;
   readonly #probe: Admin;
-  readonly #slots: Slot[];
+  readonly #producers: OrdersProducer[];
+  readonly #written = new ProduceRequestCounter();
+  #next = 0;
 
   constructor(readonly options: OrderProducerOptions) {
-    this.#kafka = this.#client();
-    this.#probe = this.#kafka.admin({ retry: { retries: 0 } });
-    this.#slots = Array.from({ length: options.producers }, () => ({ produceWrites: 0 }));
-  }
-
-  #client(socketFactory?: ISocketFactory): Kafka {
-    const { log, clientId, brokers, timeoutMs } = this.options;
-    return new Kafka({
-      clientId,
-      brokers,
-      connectionTimeout: timeoutMs,
-      requestTimeout: timeoutMs,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => {
-        const { message, timestamp: _t, ...extra } = entry.log;
-        log[kafkaLevels[entry.level] ?? 'warn']({ ...extra, namespace: entry.namespace }, message);
-      },
-      ...(socketFactory ? { socketFactory } : {}),
-    });
+    const base = {
+      clientId: options.clientId,
+      bootstrapBrokers: options.brokers,
+      connectTimeout: options.timeoutMs,
+      timeout: options.timeoutMs,
+      // Two retries, 100 ms then 200 ms apart. (An idempotent producer given 0 or 1 retries would
+      // retry forever, and a send during an outage would never fail.)
+      retries: 2,
+      retryDelay: (_client: unknown, _operation: string, attempt: number) => Math.min(1_000, 100 * 2 ** (attempt - 1)),
+    };
+    this.#probe = new Admin({ ...base, retries: 0 });
+    this.#producers = Array.from(
+      { length: options.producers },
+      (): OrdersProducer =>
+        new Producer({
+          ...base,
+          idempotent: true,
+          acks: -1,
+          autocreateTopics: false,
+          // Java's partitioner: a product's orders go to the partition they always went to.
+          partitioner: compatibilityPartitioner,
+          serializers: { key: stringSerializer },
+        }),
+    );
+    for (const client of [this.#probe, ...this.#producers]) {
+      client.on('client:broker:failed', (payload) => options.log.warn({ broker: payload.broker }, 'Kafka connection failed'));
+    }
   }
 
   /** Creates the orders topic unless it exists. */
   async ensureTopic(): Promise<void> {
-    const admin = this.#kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic: ordersTopic, numPartitions: this.options.partitions }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
+    if ((await this.#probe.listTopics()).includes(ordersTopic)) return;
+    await this.#probe.createTopics({ topics: [ordersTopic], partitions: this.options.partitions, replicas: 1 }).catch(async (err: Error) => {
+      // Another instance created it in between.
+      if (!(await this.#probe.listTopics()).includes(ordersTopic)) throw err;
+    });
   }
 
-  /** Connects the producers now rather than on the first orders. */
+  /** Takes the producers' ids and connects them to the brokers now rather than on the first orders. */
   async connect(): Promise<void> {
-    await Promise.all(this.#slots.map((slot) => this.#producerOf(slot)));
+    await Promise.all(this.#producers.map((p) => p.initIdempotentProducer({})));
   }
 
   /**
@@ -83,92 +84,60 @@ export class OrderProducer {
    * no Produce request of the batch reached a socket; any other rejection leaves the batch's fate
    * open, since the broker may have written it and only its answer was lost.
    */
-  readonly send = async (orders: Message[]): Promise<void> => {
-    // The batcher keeps at most `producers` sends in flight, so an idle producer is there.
-    const slot = this.#slots.find((s) => !s.busy);
-    if (!slot) throw new KafkaNotSent(new Error(`all ${this.#slots.length} Kafka producers are busy; a send waits for one (OrderBatcher's maxInFlight)`));
-    slot.busy = true;
-    const writesBefore = slot.produceWrites;
+  readonly send = async (orders: OrderRecord[]): Promise<void> => {
+    const producer = this.#producers[this.#next++ % this.#producers.length]!;
+    const writtenBefore = this.#written.written(producer.instanceId);
     try {
-      const producer = await this.#producerOf(slot).catch((err: unknown) => {
-        throw new KafkaNotSent(err);
-      });
-      try {
-        await producer.send({ topic: ordersTopic, acks: -1, timeout: this.options.timeoutMs, messages: packByKey(orders) });
-      } catch (err) {
-        if (slot.connected === producer) slot.producer = slot.connected = undefined;
-        producer.disconnect().catch(() => undefined);
-        throw slot.produceWrites === writesBefore ? new KafkaNotSent(err) : err;
-      }
-    } finally {
-      slot.busy = false;
+      await producer.send({ messages: packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value })) });
+    } catch (err) {
+      throw this.#written.written(producer.instanceId) === writtenBefore ? new KafkaNotSent(err) : err;
     }
   };
 
   /** Resolves if a broker answers a metadata request. */
   async ping(): Promise<void> {
-    await this.#probe.connect();
-    await this.#probe.describeCluster();
+    await this.#probe.metadata({ topics: [], forceUpdate: true });
   }
 
   /** Orders in the topic a consumer group has not committed yet (its lag, summed over partitions). */
   async groupLag(groupId: string): Promise<number> {
-    await this.#probe.connect();
-    const [ends, committed] = await Promise.all([this.#probe.fetchTopicOffsets(ordersTopic), this.#probe.fetchOffsets({ groupId, topics: [ordersTopic] })]);
-    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((lag, p) => {
-      const at = done.get(p.partition);
-      return lag + Number(p.high) - (at === undefined || at < 0 ? Number(p.low) : at);
+    const { partitionsCount } = (await this.#probe.metadata({ topics: [ordersTopic] })).topics.get(ordersTopic)!;
+    const partitions = (timestamp: bigint) => Array.from({ length: partitionsCount }, (_, partitionIndex) => ({ partitionIndex, timestamp }));
+    const [[high], [low], [group]] = await Promise.all([
+      this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.LATEST) }] }),
+      this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.EARLIEST) }] }),
+      this.#probe.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: ordersTopic, partitionIndexes: Array.from({ length: partitionsCount }, (_, i) => i) }] }] }),
+    ]);
+    const done = new Map((group?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+    const lows = new Map((low?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+    return (high?.partitions ?? []).reduce((lag, p) => {
+      const at = done.get(p.partitionIndex);
+      return lag + Number(p.offset - (at === undefined || at < 0n ? (lows.get(p.partitionIndex) ?? 0n) : at));
     }, 0);
   }
 
   async close(): Promise<void> {
-    const producers = this.#slots.map((slot) => slot.producer);
-    for (const slot of this.#slots) slot.producer = slot.connected = undefined;
-    await Promise.allSettled([...producers.map((p) => p?.then((producer) => producer.disconnect())), this.#probe.disconnect()]);
-  }
-
-  #producerOf(slot: Slot): Promise<Producer> {
-    if (!slot.producer) {
-      const kafka = this.#client(produceWatchingSockets(() => slot.produceWrites++));
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      const connecting = producer.connect().then(() => (slot.connected = producer));
-      connecting.catch(() => {
-        if (slot.producer === connecting) slot.producer = undefined;
-      });
-      slot.producer = connecting;
-    }
-    return slot.producer;
+    this.#written.close();
+    await Promise.allSettled([...this.#producers.map((p) => p.close()), this.#probe.close()]);
   }
 }
 
-/** One producer and its state. */
-interface Slot {
-  producer?: Promise<Producer>;
-  connected?: Producer;
-  /** True while a send is in flight on the slot's producer. */
-  busy?: boolean;
-  /** Produce requests the slot's producers have written to a socket. */
-  produceWrites: number;
-}
 
 /** Below the broker's default message.max.bytes (1 MiB), with room for the record's overhead. */
 const maxMessageBytes = 512 * 1024;
 
 /** Packs the values of messages with the same key into records of at most maxMessageBytes, in order. */
-function packByKey(messages: Message[]): Message[] {
+function packByKey(messages: OrderRecord[]): OrderRecord[] {
   const byKey = new Map<string, { values: Buffer[]; bytes: number }[]>();
   for (const { key, value } of messages) {
-    const k = String(key);
-    const v = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
-    let runs = byKey.get(k);
-    if (!runs) byKey.set(k, (runs = []));
+    let runs = byKey.get(key);
+    if (!runs) byKey.set(key, (runs = []));
     let run = runs.at(-1);
-    if (!run || run.bytes + v.length + 1 > maxMessageBytes) runs.push((run = { values: [], bytes: 0 }));
-    run.values.push(v);
-    run.bytes += v.length + 1;
+    if (!run || run.bytes + value.length + 1 > maxMessageBytes) runs.push((run = { values: [], bytes: 0 }));
+    run.values.push(value);
+    run.bytes += value.length + 1;
   }
-  const packed: Message[] = [];
+  const packed: OrderRecord[] = [];
   for (const [key, runs] of byKey) for (const run of runs) packed.push({ key, value: orderMessage(run.values) });
   return packed;
 }
