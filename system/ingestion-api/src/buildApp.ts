@@ -93,7 +93,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       log: log.child({ part: 'kafka' }),
     });
     closers.push(() => producer.close());
-    await Promise.all([producer.ensureTopic(), producer.connect()]).catch((err) => {
+    await producer.ensureTopic().then(() => producer.connect()).catch((err) => {
       throw new StartupError('Kafka', config.kafkaBrokers.join(','), 'KAFKA_BROKERS', err);
     });
 

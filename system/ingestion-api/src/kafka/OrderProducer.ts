@@ -73,9 +73,17 @@ export class OrderProducer {
     });
   }
 
-  /** Takes the producers' ids and connects them to the brokers now rather than on the first orders. */
+  /**
+   * Takes the producers' ids and the orders topic's metadata now rather than on the first orders, so
+   * every producer's first send writes its Produce request at once (call after ensureTopic).
+   */
   async connect(): Promise<void> {
-    await Promise.all(this.#producers.map((p) => p.initIdempotentProducer({})));
+    await Promise.all(
+      this.#producers.map(async (p) => {
+        await p.initIdempotentProducer({});
+        await p.metadata({ topics: [ordersTopic] });
+      }),
+    );
   }
 
   /**
