@@ -22,10 +22,10 @@ const counters: Array<[name: string, help: string, read: (s: WorkerStats) => num
 
 /**
  * Serves the worker's Prometheus metrics at GET /metrics on host:port (port 0: any free port) with
- * fastify-metrics on the Prometheus org's client: its counters, and the process's CPU, heap, GC and
- * event-loop lag.
+ * fastify-metrics on the Prometheus org's client: its counters, its group's lag on the orders topic
+ * (read at each scrape), and the process's CPU, heap, GC and event-loop lag.
  */
-export async function serveMetrics(stats: WorkerStats, host: string, port: number): Promise<MetricsServer> {
+export async function serveMetrics(stats: WorkerStats, host: string, port: number, lag: () => Promise<number>): Promise<MetricsServer> {
   const registry = new client.Registry();
   for (const [name, help, read] of counters) {
     let reported = 0;
@@ -40,6 +40,16 @@ export async function serveMetrics(stats: WorkerStats, host: string, port: numbe
       },
     });
   }
+  let lastLag = 0;
+  new client.Gauge({
+    name: 'fluxgate_worker_lag_messages',
+    help: "Messages of the orders topic the worker's group has not committed (the last value read, when Kafka does not answer)",
+    registers: [registry],
+    async collect() {
+      lastLag = await lag().catch(() => lastLag);
+      this.set(lastLag);
+    },
+  });
   const app = Fastify({ logger: false });
   await app.register(fastifyMetrics.default, {
     endpoint: '/metrics',

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createLogger } from './createLogger.ts';
 import { consumeInBatches, type ConsumingInBatches } from './consumeInBatches.ts';
 import { ensureOrdersTopic } from './ensureOrdersTopic.ts';
+import { groupLag } from './groupLag.ts';
 import type { WorkerConfig } from './loadConfig.ts';
 import { migrate } from './migrate.ts';
 import { logKafkaEvents } from './logKafkaEvents.ts';
@@ -72,7 +73,7 @@ export async function startWorker(config: WorkerConfig): Promise<StartedWorker> 
     })());
 
   try {
-    metrics = await serveMetrics(stats, config.metricsHost, config.metricsPort);
+    metrics = await serveMetrics(stats, config.metricsHost, config.metricsPort, () => groupLag(consumer));
     await migrate(pool);
     const admin = new Admin(client);
     await ensureOrdersTopic(admin, config.ordersPartitions).finally(() => admin.close());

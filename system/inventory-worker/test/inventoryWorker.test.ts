@@ -107,6 +107,8 @@ describe('inventory worker', () => {
     expect(sample('fluxgate_worker_dead_letters_total')).toBe(stats.deadLettered);
     expect(sample('fluxgate_worker_messages_total')).toBe(stats.processed);
     expect(sample('process_cpu_seconds_total')).toBeGreaterThan(0);
+    // Every message handled is committed, so the group is not behind.
+    expect(sample('fluxgate_worker_lag_messages')).toBe(0);
   });
 
   it('stores every order of a message that packs several, setting a malformed line aside alone', async () => {
