@@ -27,7 +27,7 @@ function refusal(raw: unknown): string {
 describe('experiment definitions', () => {
   it('every experiment in the catalogue is valid', () => {
     const names = listExperiments().map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary']));
+    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary', 'replicated-smoke']));
     for (const name of names) expect(() => loadDefinition(name)).not.toThrow();
   });
 
@@ -40,6 +40,18 @@ describe('experiment definitions', () => {
     expect(d.experiment.load.engine).toBe('builtin');
     expect(d.experiment.load.maxInFlight).toBe(2000);
     expect(d.experiment.load.backoff).toEqual({ base: 200, max: 2000 });
+  });
+
+  it('takes a topology: single by default with one API instance, replicated with two unless the experiment says', () => {
+    const shape = (raw: object) => {
+      const d = parseDefinition({ ...valid, ...raw }, 'x.json');
+      if (d.kind !== 'experiment') throw new Error('expected an experiment');
+      return [d.experiment.topology, d.experiment.system.apiInstances];
+    };
+    expect(shape({})).toEqual(['single', 1]);
+    expect(shape({ topology: 'replicated' })).toEqual(['replicated', 2]);
+    expect(shape({ topology: 'replicated', system: { ...valid.system, apiInstances: 3 } })).toEqual(['replicated', 3]);
+    expect(refusal({ ...valid, topology: 'sharded' })).toMatch(/topology: .*"single".*"replicated"/);
   });
 
   it('a resolved experiment, as a run stores it, loads again as it is', () => {

@@ -24,8 +24,8 @@ export type NodeRole =
 export interface StackNode {
   /** Unique in the stack, and the name of its process (faults and logs find it by this name). */
   name: string;
-  /** The store it belongs to (a Sentinel belongs to redis). */
-  part: StackPart;
+  /** The store it belongs to (a Sentinel belongs to redis), or the system's balancer. */
+  part: StackPart | 'balancer';
   roles: NodeRole[];
   host: string;
   /** Its listening ports by purpose, e.g. `{ client: 9092, controller: 9093 }`. */

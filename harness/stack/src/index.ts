@@ -4,6 +4,7 @@ export type { ProcessHandle } from './ProcessHandle.ts';
 export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack, type AnyStartedStack } from './StackProvider.ts';
 export { topologyShapes, type NodeRole, type StackNode, type StackTopology, type TopologyShape } from './StackTopology.ts';
+export { startBalancer, type StartedBalancer } from './startBalancer.ts';
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';
 export { ensureTools, ensureStackTools, ensureBenchTools, type StackTools, type Tools, type BenchTools } from './tools/ensureTools.ts';

@@ -67,7 +67,7 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const pending = new Map<StackPart, number>();
-  for (const node of nodes) pending.set(node.part, (pending.get(node.part) ?? 0) + 1);
+  for (const node of nodes) pending.set(node.part as StackPart, (pending.get(node.part as StackPart) ?? 0) + 1);
   const width = Math.max(...nodes.map((n) => n.name.length)) + 1;
   const run: LocalStackRun = {
     dir,
@@ -81,9 +81,10 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
       await proc.start();
       const ports = Object.entries(node.ports).map(([purpose, port]) => `${purpose} ${port}`).join(', ');
       log(`  ✓ ${node.name.padEnd(width)} ${node.host} (${ports}) ${node.roles.join(', ')}: ready in ${proc.readySeconds.toFixed(1)}s (${since()}s since start)`);
-      const left = (pending.get(node.part) ?? 1) - 1;
-      pending.set(node.part, left);
-      if (left === 0) options.onPartReady?.(node.part);
+      const part = node.part as StackPart;
+      const left = (pending.get(part) ?? 1) - 1;
+      pending.set(part, left);
+      if (left === 0) options.onPartReady?.(part);
       return proc;
     },
     settle(results) {

@@ -54,3 +54,6 @@ export const findWrk = (log: Log) => findOrInstall('wrk', ['wrk'], ['wrk'], log)
 
 /** Debian's Chromium, for the report's browser tests (never a browser download of a test tool's own). */
 export const findChromium = (log: Log) => findOrInstall('chromium', ['chromium', 'chromium-browser'], ['chromium'], log);
+
+/** nginx, the replicated shape's load balancer: Debian's nginx-light (no service is started: the harness runs its own). */
+export const findNginx = (log: Log) => findOrInstall('nginx', ['nginx'], ['nginx-light'], log);
