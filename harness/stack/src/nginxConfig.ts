@@ -33,7 +33,7 @@ const quoted = (value: string) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"
 export function nginxConfig(c: BalancerConfig): string {
   const pages = c.pages.map(
     (page) => `    location = ${page.path} {
-      default_type ${page.contentType};
+      default_type ${quoted(page.contentType)};
       alias ${page.file};
 ${Object.entries(page.headers)
   .map(([name, value]) => `      add_header ${name} ${quoted(value)} always;`)

@@ -17,8 +17,9 @@ export interface StartedBalancer {
  * nginx (Debian's nginx-light, installed with apt when missing and root) as the load balancer in
  * front of `upstreams` (host:port each), on a free port of 127.0.0.1, run as the harness's own
  * process: its config, pid file and temporary files in `<dir>/nginx`, its log in `logDir`. Pages
- * are written into that folder and served by nginx itself. Ready once it answers `readyPath`
- * through an upstream.
+ * are written into that folder and served by nginx itself (its workers run as `nobody` when the
+ * harness is root: `dir` must be open to them, as the stack's folder is). Ready once it answers
+ * `readyPath` through an upstream.
  */
 export async function startBalancer(opts: {
   dir: string;
