@@ -52,6 +52,10 @@ describe('experiment definitions', () => {
     expect(shape({ topology: 'replicated' })).toEqual(['replicated', 2]);
     expect(shape({ topology: 'replicated', system: { ...valid.system, apiInstances: 3 } })).toEqual(['replicated', 3]);
     expect(refusal({ ...valid, topology: 'sharded' })).toMatch(/topology: .*"single".*"replicated"/);
+    const cut = (link: string) => ({ when: { at: '1s' }, for: '1s', fault: { kind: 'timeout', link } });
+    expect(refusal({ ...valid, topology: 'replicated', faults: [cut('worker-postgres'), cut('api-kafka')] })).toMatch(/faults\.1\.fault\.link: the replicated topology proxies only worker-postgres/);
+    expect(shape({ topology: 'replicated', faults: [cut('worker-postgres')] })).toEqual(['replicated', 2]);
+    expect(refusal({ ...valid, topology: 'replicated', faults: { random: { kinds: ['kill'], count: 1, within: '1s', for: ['1s', '2s'] } } })).toMatch(/faults: generated faults/);
   });
 
   it('a resolved experiment, as a run stores it, loads again as it is', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { topologyShapes } from '@flux-gate/stack';
+import { proxiedLinks, topologyShapes } from '@flux-gate/stack';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
 import { brokenModes } from '../services/startSystem.ts';
@@ -136,6 +136,17 @@ export const experimentSchema = z.strictObject({
 }).superRefine((e, ctx) => {
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
+  if (e.topology !== 'replicated') return;
+  if (!Array.isArray(e.faults)) {
+    ctx.addIssue({ code: 'custom', path: ['faults'], message: "generated faults draw from the single topology's links and processes; give the replicated topology a written schedule" });
+    return;
+  }
+  e.faults.forEach((f, i) => {
+    const link = f.fault.link;
+    if (typeof link === 'string' && !proxiedLinks.replicated.includes(link as never)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', i, 'fault', 'link'], message: `the replicated topology proxies only ${proxiedLinks.replicated.join(', ')} (clients reach Kafka and Redis directly); "${link}" has no proxy` });
+    }
+  });
 }).transform((e) => ({ ...e, system: { ...e.system, apiInstances: e.system.apiInstances ?? (e.topology === 'replicated' ? 2 : 1) } }));
 
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -1,8 +1,11 @@
-import type { StackPart } from './StackProvider.ts';
+import { type LinkName, linkNames, type StackPart } from './StackProvider.ts';
 
 /** The shapes a stack can take: `single` (one node per store, fast runs) or `replicated` (3 Kafka nodes, a Redis primary with 2 replicas and 3 Sentinels). */
 export const topologyShapes = ['single', 'replicated'] as const;
 export type TopologyShape = (typeof topologyShapes)[number];
+
+/** The client links each shape runs through a Toxiproxy proxy (the replicated one: docs/decisions.md). */
+export const proxiedLinks: Record<TopologyShape, readonly LinkName[]> = { single: linkNames, replicated: ['worker-postgres'] };
 
 /** What a node does. Leaders and primaries change at run time: a node's roles here are the ones it started with. */
 export type NodeRole =
