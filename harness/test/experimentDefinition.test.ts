@@ -27,7 +27,7 @@ function refusal(raw: unknown): string {
 describe('experiment definitions', () => {
   it('every experiment in the catalogue is valid', () => {
     const names = listExperiments().map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary']));
+    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary', 'replicated-smoke']));
     for (const name of names) expect(() => loadDefinition(name)).not.toThrow();
   });
 
@@ -40,6 +40,22 @@ describe('experiment definitions', () => {
     expect(d.experiment.load.engine).toBe('builtin');
     expect(d.experiment.load.maxInFlight).toBe(2000);
     expect(d.experiment.load.backoff).toEqual({ base: 200, max: 2000 });
+  });
+
+  it('takes a topology: single by default with one API instance, replicated with two unless the experiment says', () => {
+    const shape = (raw: object) => {
+      const d = parseDefinition({ ...valid, ...raw }, 'x.json');
+      if (d.kind !== 'experiment') throw new Error('expected an experiment');
+      return [d.experiment.topology, d.experiment.system.apiInstances];
+    };
+    expect(shape({})).toEqual(['single', 1]);
+    expect(shape({ topology: 'replicated' })).toEqual(['replicated', 2]);
+    expect(shape({ topology: 'replicated', system: { ...valid.system, apiInstances: 3 } })).toEqual(['replicated', 3]);
+    expect(refusal({ ...valid, topology: 'sharded' })).toMatch(/topology: .*"single".*"replicated"/);
+    const cut = (link: string) => ({ when: { at: '1s' }, for: '1s', fault: { kind: 'timeout', link } });
+    expect(refusal({ ...valid, topology: 'replicated', faults: [cut('worker-postgres'), cut('api-kafka')] })).toMatch(/faults\.1\.fault\.link: the replicated topology proxies only worker-postgres/);
+    expect(shape({ topology: 'replicated', faults: [cut('worker-postgres')] })).toEqual(['replicated', 2]);
+    expect(refusal({ ...valid, topology: 'replicated', faults: { random: { kinds: ['kill'], count: 1, within: '1s', for: ['1s', '2s'] } } })).toMatch(/faults: generated faults/);
   });
 
   it('a resolved experiment, as a run stores it, loads again as it is', () => {

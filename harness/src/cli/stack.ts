@@ -1,12 +1,14 @@
 import { Command } from 'commander';
-import type { StartedStack } from '@flux-gate/stack';
+import type { AnyStartedStack, TopologyShape } from '@flux-gate/stack';
+import { nodesTable } from './nodesTable.ts';
 import { onShutdown } from './onShutdown.ts';
-import { providerOf, stackOption } from './stackOption.ts';
+import { providerOf, stackOption, topologyOption } from './stackOption.ts';
 import { table } from './table.ts';
 
-function describe(stack: StartedStack) {
+function describe(stack: AnyStartedStack) {
   return {
     provider: stack.provider,
+    topology: stack.topology,
     dir: stack.dir,
     endpoints: stack.endpoints,
     links: stack.links,
@@ -27,13 +29,14 @@ program
   .option('--json', 'print the endpoints as one JSON object on stdout')
   .option('--ready-timeout <seconds>', 'how long each part may take to answer', '60')
   .addOption(stackOption())
-  .action(async (opts: { json?: boolean; readyTimeout: string; stack: string }) => {
+  .addOption(topologyOption())
+  .action(async (opts: { json?: boolean; readyTimeout: string; stack: string; topology: TopologyShape }) => {
     const timeout = Number(opts.readyTimeout);
     if (!Number.isFinite(timeout) || timeout <= 0) {
       program.error(`--ready-timeout must be a positive number of seconds, got '${opts.readyTimeout}'`, { exitCode: 3 });
     }
     const abort = new AbortController();
-    const starting = providerOf(opts.stack).start({ readyTimeoutMs: timeout * 1000, signal: abort.signal });
+    const starting = providerOf(opts.stack).start({ topology: opts.topology, readyTimeoutMs: timeout * 1000, signal: abort.signal });
     onShutdown(async () => {
       abort.abort();
       const started = await starting.catch(() => undefined);
@@ -49,16 +52,18 @@ program
       process.stdout.write(`${JSON.stringify(info)}\n`);
     } else {
       const e = stack.endpoints;
+      const sentinels = e.redisSentinels ? [['redis sentinels', `${e.redisSentinels.sentinels.join(',')} (primary '${e.redisSentinels.name}')`]] : [];
       process.stdout.write(
-        `\n${table([
-          ['part', 'endpoint', 'pid'],
-          ['redis', e.redisUrl, String(info.pids.redis)],
-          ['postgres', e.postgresUrl, String(info.pids.postgres)],
-          ['kafka', e.kafkaBrokers.join(','), String(info.pids.kafka)],
-          ['toxiproxy', e.toxiproxyUrl, String(info.pids.toxiproxy)],
+        `\n${nodesTable(stack.topology.nodes, stack.processes)}\n\n${table([
+          ['part', 'endpoint'],
+          ['redis', e.redisUrl],
+          ...sentinels,
+          ['postgres', e.postgresUrl],
+          ['kafka', e.kafkaBrokers.join(',')],
+          ['toxiproxy', e.toxiproxyUrl],
         ])}\n\n${table([
           ['link', 'clients connect to', 'forwards to'],
-          ...Object.values(stack.links).map((l) => [l.proxy, l.listen, l.upstream]),
+          ...Object.values(stack.links).flatMap((l) => (l ? [[l.proxy, l.listen, l.upstream]] : [])),
         ])}\n${stack.containers ? `\ncontainers: docker ps -a --filter label=${stack.containers.label}\n` : ''}\nup; press Ctrl-C to stop.\n`,
       );
     }

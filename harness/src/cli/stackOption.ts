@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { stackProviderNames, stackProviders, type StackProvider } from '@flux-gate/stack';
+import { stackProviderNames, stackProviders, topologyShapes, type StackProvider } from '@flux-gate/stack';
 
 /**
  * `--stack local|containers`: where the stores run. `local` starts native processes; `containers`
@@ -12,3 +12,9 @@ export const stackOption = () =>
     .default('local');
 
 export const providerOf = (name: string): StackProvider => stackProviders[name as keyof typeof stackProviders];
+
+/** `--topology single|replicated`: one node per store, or 3 Kafka nodes, Redis with 2 replicas and 3 Sentinels (and the API instances behind nginx). */
+export const topologyOption = () =>
+  new Option('--topology <shape>', 'single (one node per store) or replicated (3 Kafka nodes, Redis primary + 2 replicas + 3 Sentinels; the system behind nginx)')
+    .choices(topologyShapes)
+    .default('single');

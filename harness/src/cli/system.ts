@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { StartedStack } from '@flux-gate/stack';
+import type { AnyStartedStack, TopologyShape } from '@flux-gate/stack';
 import { startSystem, type StartedSystem } from '../services/startSystem.ts';
+import { nodesTable } from './nodesTable.ts';
 import { onShutdown } from './onShutdown.ts';
-import { providerOf, stackOption } from './stackOption.ts';
+import { providerOf, stackOption, topologyOption } from './stackOption.ts';
 import { table } from './table.ts';
 
 const count = (name: string, max: number) => (value: string) => {
@@ -17,7 +18,7 @@ const positive = (name: string) => (value: string) => {
 };
 
 interface Options {
-  apis: number;
+  apis?: number;
   workers: number;
   product: string;
   stock: number;
@@ -25,41 +26,46 @@ interface Options {
   burst: number;
   json?: boolean;
   stack: string;
+  topology: TopologyShape;
 }
 
 const program = new Command('system')
   .description('Start the whole flash-sale system on a stack (local processes, or containers with --stack containers), arm a demo sale, print the URLs and the admin token, and stay up until Ctrl-C.')
-  .option('--apis <n>', 'API instances', count('--apis', 4), 1)
+  .option('--apis <n>', 'API instances (default 1; 2 with --topology replicated)', count('--apis', 4))
   .option('--workers <n>', 'inventory workers', count('--workers', 4), 1)
   .option('--product <id>', 'product id of the demo sale', 'demo')
   .option('--stock <n>', 'units for sale', count('--stock', 10_000_000), 1000)
   .option('--rate <n>', 'rate limit: requests per second per product', positive('--rate'), 1000)
   .option('--burst <n>', 'rate limit: bucket size', positive('--burst'), 200)
   .addOption(stackOption())
+  .addOption(topologyOption())
   .option('--json', 'print one JSON object (API URLs, PostgreSQL, Redis and Kafka addresses, admin token)')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
   .action(async (opts: Options) => {
     const abort = new AbortController();
-    let stack: StartedStack | undefined;
+    let stack: AnyStartedStack | undefined;
     let system: StartedSystem | undefined;
     onShutdown(async () => {
       abort.abort();
       await system?.stop();
       await stack?.stop();
     });
-    stack = await providerOf(opts.stack).start({ signal: abort.signal });
+    stack = await providerOf(opts.stack).start({ topology: opts.topology, signal: abort.signal });
     process.stderr.write('starting the system…\n');
     system = await startSystem(stack, { apiInstances: opts.apis, workers: opts.workers, rateLimit: { perSec: opts.rate, burst: opts.burst } });
     await system.armSale(opts.product, opts.stock);
     const e = stack.endpoints;
+    const entry = system.loadUrls[0]!;
     const info = {
+      topology: stack.topology.shape,
       apiUrls: system.apiUrls,
-      waitingRoom: `${system.apiUrls[0]}/waiting-room?productId=${encodeURIComponent(opts.product)}`,
+      ...(system.balancer ? { balancerUrl: system.balancer.url } : {}),
+      waitingRoom: `${entry}/waiting-room?productId=${encodeURIComponent(opts.product)}`,
       product: opts.product,
       stock: opts.stock,
       adminToken: system.adminToken,
       postgres: e.postgresUrl,
-      redis: e.redisUrl,
+      redis: e.redisSentinels ? `sentinels ${e.redisSentinels.sentinels.join(',')} (primary '${e.redisSentinels.name}')` : e.redisUrl,
       kafka: e.kafkaBrokers.join(','),
       toxiproxy: e.toxiproxyUrl,
       logs: `${stack.dir}/logs`,
@@ -71,10 +77,12 @@ const program = new Command('system')
       process.stdout.write(`${JSON.stringify(info)}\n`);
       return;
     }
-    const u = system.apiUrls[0];
+    const u = entry;
+    const nodes = system.balancer ? [...stack.topology.nodes, system.balancer.node] : stack.topology.nodes;
     process.stdout.write(
-      `\n${table([
+      `\n${nodesTable(nodes, { ...stack.processes, ...system.processes })}\n\n${table([
         ['what', 'where'],
+        ...(system.balancer ? [['balancer (buyers go here)', system.balancer.url]] : []),
         ...system.apiUrls.map((url, i) => [`api ${i + 1}`, url]),
         ['waiting room', info.waitingRoom],
         ['postgres', info.postgres],

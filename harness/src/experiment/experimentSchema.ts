@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { proxiedLinks, topologyShapes } from '@flux-gate/stack';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
 import { brokenModes } from '../services/startSystem.ts';
@@ -13,7 +14,8 @@ const product = z.strictObject({
 });
 
 const system = z.strictObject({
-  apiInstances: z.number().int().min(1).max(4).default(1),
+  /** Default 1 on the single topology, 2 on the replicated one (behind nginx). */
+  apiInstances: z.number().int().min(1).max(4).optional(),
   workers: z.number().int().min(1).max(4).default(1),
   products: z.array(product).min(1),
   rateLimit: z.strictObject({ perSec: z.number().positive(), burst: z.number().positive() }).default({ perSec: 1_000_000, burst: 1_000_000 }),
@@ -115,6 +117,8 @@ export const invariantName = z.enum(checkerNames as [CheckerName, ...CheckerName
 export const experimentSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   description: z.string().min(1),
+  /** `single`: one node per store (fast runs); `replicated`: 3 Kafka nodes, Redis with 2 replicas and 3 Sentinels, the API instances behind nginx. */
+  topology: z.enum(topologyShapes).default('single'),
   system,
   load,
   /** A hand-written schedule, or `{ "random": {...} }`: faults the run's seed draws (resolveExperiment). */
@@ -132,7 +136,18 @@ export const experimentSchema = z.strictObject({
 }).superRefine((e, ctx) => {
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
-});
+  if (e.topology !== 'replicated') return;
+  if (!Array.isArray(e.faults)) {
+    ctx.addIssue({ code: 'custom', path: ['faults'], message: "generated faults draw from the single topology's links and processes; give the replicated topology a written schedule" });
+    return;
+  }
+  e.faults.forEach((f, i) => {
+    const link = f.fault.link;
+    if (typeof link === 'string' && !proxiedLinks.replicated.includes(link as never)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', i, 'fault', 'link'], message: `the replicated topology proxies only ${proxiedLinks.replicated.join(', ')} (clients reach Kafka and Redis directly); "${link}" has no proxy` });
+    }
+  });
+}).transform((e) => ({ ...e, system: { ...e.system, apiInstances: e.system.apiInstances ?? (e.topology === 'replicated' ? 2 : 1) } }));
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Experiment = z.output<typeof experimentSchema>;

@@ -1,6 +1,6 @@
 import type { FaultTimeline } from '@flux-gate/chaos';
 import type { FinalState, LoadSummary, Manifest, Results } from '@flux-gate/run-format';
-import type { StackProvider, StackTools, StartedStack } from '@flux-gate/stack';
+import type { AnyStartedStack, StackProvider, StackTools } from '@flux-gate/stack';
 import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import type { GuardMonitor } from '../guards/GuardMonitor.ts';
 import type { MetricsScraper } from '../probes/MetricsScraper.ts';
@@ -33,7 +33,7 @@ export interface RunContext {
   timeline: FaultTimeline;
   /** Units armed per product, over every round. */
   initialStock: Record<string, number>;
-  stack?: StartedStack;
+  stack?: AnyStartedStack;
   system?: StartedSystem;
   /** Direct connections to the stores, which no fault touches. */
   stores?: Stores & { close(): Promise<void> };

@@ -72,7 +72,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     log,
   }).catch((err: unknown) => log(`fault schedule: ${err instanceof Error ? err.message : String(err)}`));
   const engine = engines[experiment.load.engine];
-  const plan = loadPlanOf(experiment, { apiUrls: system.apiUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
+  const plan = loadPlanOf(experiment, { apiUrls: system.loadUrls, kafkaBrokers: stack.endpoints.kafkaBrokers, productIds: products.map((p) => p.productId) }, opts.seed, round);
   const guards = roundGuards(ctx, round, roundFile, () => healNow.abort());
   let ran: LoadSummary;
   try {

@@ -19,10 +19,11 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
     starting.delete(part);
     waiting();
   };
-  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log, onPartReady });
+  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ topology: ctx.experiment.topology, keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log, onPartReady });
   ctx.progress.phase('starting the system');
-  const { apiInstances = 1, workers = 1 } = ctx.experiment.system;
-  ctx.progress.doing(`starting ${apiInstances} ingestion API instance(s) and ${workers} inventory worker(s)`);
+  const { apiInstances, workers } = ctx.experiment.system;
+  const balancer = ctx.experiment.topology === 'replicated' ? ' behind nginx' : '';
+  ctx.progress.doing(`starting ${apiInstances} ingestion API instance(s)${balancer} and ${workers} inventory worker(s)`);
   ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
   ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);
   ctx.startFailed = false;

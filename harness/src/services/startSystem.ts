@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts, ManagedProcess, type StartedStack } from '@flux-gate/stack';
+import { staticWaitingRoomPage, waitingRoomCsp } from '@flux-gate/ingestion-api';
+import { type AnyStartedStack, freePorts, ManagedProcess, startBalancer, type StartedBalancer } from '@flux-gate/stack';
 import { abortableSleep } from '../runner/abortableSleep.ts';
 import type { ScrapeTarget } from '../probes/MetricsScraper.ts';
 
@@ -27,6 +28,7 @@ export const brokenModes = [
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
+  /** Default 1 on the single shape, 2 on the replicated one. */
   apiInstances?: number;
   workers?: number;
   rateLimit?: { perSec: number; burst: number };
@@ -45,7 +47,12 @@ export interface SystemOptions {
 }
 
 export interface StartedSystem extends AsyncDisposable {
+  /** Each API instance's own URL. */
   apiUrls: string[];
+  /** Where buyers go: the load balancer on the replicated shape, else every API instance (the load engine spreads buyers over them). */
+  loadUrls: string[];
+  /** The replicated shape's nginx in front of the API instances. */
+  balancer?: StartedBalancer;
   /** Every service's base URL whose GET /metrics the harness scrapes, by process name. */
   metricsTargets: ScrapeTarget[];
   adminToken: string;
@@ -118,7 +125,7 @@ function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir:
   });
 }
 
-type Endpoints = StartedStack['endpoints'] & { apiRedisUrl: string; apiKafkaBrokers: string[]; workerKafkaBrokers: string[]; workerPostgresUrl: string };
+type Endpoints = AnyStartedStack['endpoints'] & { apiRedisUrl: string; apiKafkaBrokers: string[]; workerKafkaBrokers: string[]; workerPostgresUrl: string };
 interface Shared {
   broken: Record<string, string>;
   logDir: string;
@@ -134,6 +141,7 @@ function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, o
     PORT: String(port),
     INSTANCE_ID: `api-${i + 1}`,
     REDIS_URL: e.apiRedisUrl,
+    ...(e.redisSentinels ? { REDIS_SENTINELS: e.redisSentinels.sentinels.join(','), REDIS_SENTINEL_NAME: e.redisSentinels.name } : {}),
     KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
     DATABASE_URL: e.postgresUrl,
     ADMIN_TOKEN: adminToken,
@@ -171,9 +179,23 @@ function workerProcess(i: number, metricsPort: number, e: Endpoints, groupId: st
   });
 }
 
-/** Starts the ingestion API instances and inventory workers on a stack, as separate processes. */
-export async function startSystem(stack: StartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
-  const apiCount = options.apiInstances ?? 1;
+/** The balancer's own pages: the waiting room, the same file for every buyer, which the browser may keep a minute. */
+const balancerPages = () => [
+  {
+    path: '/waiting-room',
+    contentType: 'text/html; charset=utf-8',
+    headers: { 'content-security-policy': waitingRoomCsp, 'cache-control': 'public, max-age=60' },
+    body: staticWaitingRoomPage(),
+  },
+];
+
+/**
+ * Starts the ingestion API instances and inventory workers on a stack, as separate processes; on
+ * the replicated shape, nginx in front of the API instances.
+ */
+export async function startSystem(stack: AnyStartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
+  const replicated = stack.topology.shape === 'replicated';
+  const apiCount = options.apiInstances ?? (replicated ? 2 : 1);
   const workerCount = options.workers ?? 1;
   const logDir = options.logDir ?? join(stack.dir, 'logs');
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -192,18 +214,23 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   const workers = workerPorts.map((port, i) => workerProcess(i, port, e, workerGroupId, shared));
 
   const all = [...apis, ...workers];
+  let balancer: StartedBalancer | undefined;
   const stop = async () => {
+    await balancer?.process.stop();
     await Promise.allSettled(all.map((p) => p.stop()));
   };
+  const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
   try {
     // The first API runs migrations and creates the topic; start it alone, then the rest together.
     await apis[0]!.start();
     await Promise.all([...apis.slice(1), ...workers].map((p) => p.start()));
+    if (replicated) {
+      balancer = await startBalancer({ dir: stack.dir, logDir, upstreams: ports.map((port) => `127.0.0.1:${port}`), pages: balancerPages(), readyPath: '/health', readyTimeoutMs });
+    }
   } catch (err) {
     await stop();
     throw err;
   }
-  const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
   const admin = async (path: string, body?: unknown) => {
     const res = await fetch(`${apiUrls[0]}${path}`, {
       method: 'POST',
@@ -226,8 +253,11 @@ export async function startSystem(stack: StartedStack, options: SystemOptions = 
   const processes: Record<string, ManagedProcess> = Object.fromEntries(all.map((p) => [p.name, p]));
   processes.api = apis[0]!;
   processes.worker = workers[0]!;
+  if (balancer) processes.nginx = balancer.process;
   return {
     apiUrls,
+    loadUrls: balancer ? [balancer.url] : apiUrls,
+    ...(balancer ? { balancer } : {}),
     metricsTargets: [
       ...apiUrls.map((url, i) => ({ name: `api-${i + 1}`, url })),
       ...workerPorts.map((port, i) => ({ name: `worker-${i + 1}`, url: `http://127.0.0.1:${port}` })),

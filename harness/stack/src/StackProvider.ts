@@ -1,4 +1,5 @@
 import type { ProcessHandle } from './ProcessHandle.ts';
+import type { StackTopology, TopologyShape } from './StackTopology.ts';
 
 /** The four client links of the system; each goes through its own Toxiproxy proxy. */
 export const linkNames = ['api-redis', 'api-kafka', 'worker-kafka', 'worker-postgres'] as const;
@@ -19,8 +20,13 @@ export interface StackEndpoints {
   postgresUrl: string;
   kafkaBrokers: string[];
   toxiproxyUrl: string;
-  /** What the API uses: redis://… through the api-redis proxy. */
+  /** What the API uses: redis://… through the api-redis proxy (replicated: the first primary, directly). */
   apiRedisUrl: string;
+  /**
+   * Replicated shape only: the Sentinels and the name of the primary they watch. Clients find the
+   * current primary through them (ioredis `sentinels` and `name`); redisUrl is the first primary.
+   */
+  redisSentinels?: { sentinels: string[]; name: string };
   /** What the API uses: brokers through the api-kafka proxy (bootstrap and advertised). */
   apiKafkaBrokers: string[];
   /** What the worker uses: brokers through the worker-kafka proxy. */
@@ -31,14 +37,22 @@ export interface StackEndpoints {
 
 export type StackPart = 'redis' | 'postgres' | 'kafka' | 'toxiproxy';
 
-export interface StartedStack extends AsyncDisposable {
+/** A started stack of either shape. */
+export interface AnyStartedStack extends AsyncDisposable {
   provider: string;
   endpoints: StackEndpoints;
-  links: Record<LinkName, Link>;
-  processes: Record<StackPart, ProcessHandle>;
+  /** The Toxiproxy proxy of each client link; the replicated shape proxies only worker-postgres (docs/decisions.md). */
+  links: Partial<Record<LinkName, Link>>;
+  /**
+   * Every node's process by its node name. The part names (`kafka`, `redis`, …) are aliases of
+   * the part's first node (replicated: kafka-1, redis-1, the first primary).
+   */
+  processes: Record<StackPart, ProcessHandle> & Record<string, ProcessHandle>;
+  /** The shape and every node with its roles, address and ports. */
+  topology: StackTopology;
   /** The stack's own temporary folder (data and logs); removed by stop() unless keepDir was asked. */
   dir: string;
-  /** Seconds each part took to answer. */
+  /** Seconds each part took to answer (all of its nodes). */
   readiness: Record<StackPart, number>;
   /** The containers stack only: the label on each of its containers and its network, and the images it runs. */
   containers?: { label: string; network: string; images: Record<StackPart, string> };
@@ -47,6 +61,8 @@ export interface StartedStack extends AsyncDisposable {
 }
 
 export interface StackOptions {
+  /** `single` (default) or `replicated`. */
+  topology?: TopologyShape;
   /** Per-part readiness timeout in milliseconds. Default 60 s. */
   readyTimeoutMs?: number;
   /** Kafka partitions of the orders topic created at start. Default 4. */
@@ -61,8 +77,14 @@ export interface StackOptions {
   onPartReady?: (part: StackPart) => void;
 }
 
+/** A started stack of the single shape (the default): every client link has its proxy. */
+export interface StartedStack extends AnyStartedStack {
+  links: Record<LinkName, Link>;
+}
+
 /** Starts a stack. The local provider runs native processes; a containers provider fits the same shape. */
 export interface StackProvider {
   name: string;
-  start(options?: StackOptions): Promise<StartedStack>;
+  start(options?: StackOptions & { topology?: 'single' }): Promise<StartedStack>;
+  start(options: StackOptions): Promise<AnyStartedStack>;
 }

@@ -18,9 +18,11 @@ import { kafkaAnswers, postgresAnswers, redisAnswers, toxiproxyAnswers } from '.
 import { StackPartError } from './StackPartError.ts';
 import { type Link, type LinkName, linkNames, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
 import { postgresDatabase, postgresUser } from './startPostgres.ts';
+import type { NodeRole } from './StackTopology.ts';
 import { waitFor } from './waitFor.ts';
 
 const addr = (port: number) => `127.0.0.1:${port}`;
+const nodeRoles: Record<StackPart, NodeRole[]> = { toxiproxy: ['toxiproxy'], redis: ['redis-primary'], postgres: ['postgres'], kafka: ['kafka-broker', 'kafka-controller'] };
 const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${postgresDatabase}`;
 
 /**
@@ -32,26 +34,31 @@ const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${post
  */
 export const containersProvider: StackProvider = {
   name: 'containers',
-  async start(options: StackOptions = {}): Promise<StartedStack> {
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    // Ryuk's image cannot be pulled here; this provider removes what it made by label instead.
-    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-    // With a /.dockerenv, testcontainers would otherwise pull an image to find the gateway.
-    process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
-    // The services a killed run started on its stack are local processes, whatever the stack.
-    await stopLeftovers({ log });
-    await ensureDockerEngine({ log });
-    const { images } = await ensureInfraImages({ log });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startOnce(images, options, log);
-      } catch (err) {
-        if (attempt >= 3 || options.signal?.aborted || !lostPortRace(err)) throw err;
-        log(`  a port was taken by another process during start; starting again (attempt ${attempt + 1})`);
-      }
-    }
-  },
+  start: startContainers as StackProvider['start'],
 };
+
+async function startContainers(options: StackOptions = {}): Promise<StartedStack> {
+  if (options.topology === 'replicated') {
+    throw new StackPartError('stack', 'the containers provider starts the single shape only; run the replicated shape on the local one (--stack local)', '');
+  }
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Ryuk's image cannot be pulled here; this provider removes what it made by label instead.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // With a /.dockerenv, testcontainers would otherwise pull an image to find the gateway.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+  // The services a killed run started on its stack are local processes, whatever the stack.
+  await stopLeftovers({ log });
+  await ensureDockerEngine({ log });
+  const { images } = await ensureInfraImages({ log });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(images, options, log);
+    } catch (err) {
+      if (attempt >= 3 || options.signal?.aborted || !lostPortRace(err)) throw err;
+      log(`  a port was taken by another process during start; starting again (attempt ${attempt + 1})`);
+    }
+  }
+}
 
 async function startOnce(images: InfraImages, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -151,6 +158,17 @@ async function startOnce(images: InfraImages, options: StackOptions, log: (line:
       links,
       processes: p,
       readiness: { redis: p.redis.readySeconds, postgres: p.postgres.readySeconds, kafka: p.kafka.readySeconds, toxiproxy: p.toxiproxy.readySeconds },
+      topology: {
+        shape: 'single',
+        nodes: (['toxiproxy', 'redis', 'postgres', 'kafka'] as const).map((part) => ({
+          name: part,
+          part,
+          roles: nodeRoles[part],
+          host: '127.0.0.1',
+          ports: { [part === 'kafka' ? 'harness' : part === 'toxiproxy' ? 'api' : 'client']: ports[part] } as Record<string, number>,
+          readySeconds: p[part].readySeconds,
+        })),
+      },
       endpoints: {
         redisUrl: `redis://${addr(ports.redis)}`,
         postgresUrl: pgUrl(ports.postgres),

@@ -64,51 +64,94 @@ export const brokerSettings: Readonly<Record<string, string>> = {
  */
 export const brokerJvmOptions = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:TieredStopAtLevel=1'];
 
+/** The broker's settings in the replicated shape: every topic, internal ones too, on 3 nodes with 2 in sync before an ack. */
+export const replicatedBrokerSettings: Readonly<Record<string, string>> = {
+  ...brokerSettings,
+  'default.replication.factor': '3',
+  'min.insync.replicas': '2',
+  'unclean.leader.election.enable': 'false',
+  'offsets.topic.replication.factor': '3',
+  'transaction.state.log.replication.factor': '3',
+  'transaction.state.log.min.isr': '2',
+  'share.coordinator.state.topic.replication.factor': '3',
+  'share.coordinator.state.topic.min.isr': '2',
+};
+
+/** Three brokers share the machine: a smaller heap each (a run's topics hold a few hundred MiB at most). */
+export const replicatedBrokerJvmOptions = ['-Xms128m', '-Xmx512m', ...brokerJvmOptions.slice(2)];
+
+/** A KRaft cluster id the storage tool takes (its argument parser would read a leading '-' as an option). */
+export function newClusterId(): string {
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
+  return clusterId;
+}
+
+/** One node of a KRaft cluster: its name (process and log), id, the quorum's voters and the cluster it formats into. */
+export interface KafkaNode {
+  name: string;
+  id: number;
+  /** `controller.quorum.voters`: id@host:port of every controller. */
+  voters: string;
+  clusterId: string;
+  /** Brokers the node's metadata must name before it counts as ready. */
+  brokers: number;
+  settings: Readonly<Record<string, string>>;
+  jvmOptions: string[];
+}
+
 /**
- * A single-broker KRaft Kafka with one listener per client link. The API and WORKER listeners
- * advertise their Toxiproxy proxy ports; cutting one link leaves the other up.
+ * A KRaft Kafka node, broker and controller, with one listener per client link. The API and
+ * WORKER listeners advertise `apiProxy` and `workerProxy` (the Toxiproxy proxy ports; or their
+ * own ports where the link goes direct). Without `node`: the single broker of the single shape.
  */
-export async function kafkaProcess(opts: { java: string; libs: string; ports: KafkaPorts; dir: string; readyTimeoutMs: number }): Promise<ManagedProcess> {
-  const home = join(opts.dir, 'kafka');
+export async function kafkaProcess(opts: { java: string; libs: string; ports: KafkaPorts; dir: string; readyTimeoutMs: number; node?: KafkaNode }): Promise<ManagedProcess> {
+  const p = opts.ports;
+  const node: KafkaNode = opts.node ?? {
+    name: 'kafka',
+    id: 1,
+    voters: `1@127.0.0.1:${p.controller}`,
+    clusterId: newClusterId(),
+    brokers: 1,
+    settings: brokerSettings,
+    jvmOptions: brokerJvmOptions,
+  };
+  const home = join(opts.dir, node.name);
   const logs = join(home, 'data');
   mkdirSync(logs, { recursive: true });
-  const p = opts.ports;
   const config = join(home, 'server.properties');
   writeFileSync(
     config,
     [
       'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${p.controller}`,
+      `node.id=${node.id}`,
+      `controller.quorum.voters=${node.voters}`,
       `listeners=HARNESS://127.0.0.1:${p.harness},API://127.0.0.1:${p.api},WORKER://127.0.0.1:${p.worker},CONTROLLER://127.0.0.1:${p.controller}`,
       `advertised.listeners=HARNESS://127.0.0.1:${p.harness},API://127.0.0.1:${p.apiProxy},WORKER://127.0.0.1:${p.workerProxy}`,
       'listener.security.protocol.map=HARNESS:PLAINTEXT,API:PLAINTEXT,WORKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
       'inter.broker.listener.name=HARNESS',
       'controller.listener.names=CONTROLLER',
       `log.dirs=${logs}`,
-      ...Object.entries(brokerSettings).map(([key, value]) => `${key}=${value}`),
+      ...Object.entries(node.settings).map(([key, value]) => `${key}=${value}`),
       '',
     ].join('\n'),
   );
   writeFileSync(join(home, 'log4j2.properties'), kafkaLog4j2);
   const classpath = `${opts.libs}/*`;
   const jvm = [`-Dlog4j2.configurationFile=${join(home, 'log4j2.properties')}`, '-Djava.awt.headless=true', '-cp', classpath];
-  let clusterId = randomBytes(16).toString('base64url');
-  // The storage tool's argument parser would read a leading '-' as an option.
-  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
-  await runOrThrow(opts.java, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], {
+  await runOrThrow(opts.java, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...jvm, 'kafka.tools.StorageTool', 'format', '-t', node.clusterId, '-c', config], {
     cwd: home,
   }).catch((err: Error) => {
-    throw new StackPartError('kafka', `storage format failed: ${err.message}`, '');
+    throw new StackPartError(node.name, `storage format failed: ${err.message}`, '');
   });
   return new ManagedProcess({
-    name: 'kafka',
+    name: node.name,
     command: opts.java,
-    args: [...brokerJvmOptions, ...jvm, 'kafka.Kafka', config],
+    args: [...node.jvmOptions, ...jvm, 'kafka.Kafka', config],
     cwd: home,
-    logFile: join(opts.dir, 'logs', 'kafka.log'),
+    logFile: join(opts.dir, 'logs', `${node.name}.log`),
     readyTimeoutMs: opts.readyTimeoutMs,
     stopGraceMs: 8000,
-    ready: kafkaAnswers(`127.0.0.1:${p.harness}`),
+    ready: kafkaAnswers(`127.0.0.1:${p.harness}`, node.brokers),
   });
 }

@@ -1,21 +1,29 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedProcess } from './ManagedProcess.ts';
-import { redisAnswers } from './readinessProbes.ts';
+import { redisAnswers, redisReplicaLinked } from './readinessProbes.ts';
 
-/** Redis's options beyond its address: no persistence, so a restart comes back empty. */
-export const redisOptions = ['--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+/**
+ * Redis's options beyond its address: no persistence, so a restart comes back empty; a replica's
+ * first sync starts at once (the default waits 5 s for more replicas to share one transfer).
+ */
+export const redisOptions = ['--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--repl-diskless-sync-delay', '0'];
 
-/** Redis with persistence off, so a restart comes back empty (the redis-restart fault relies on it). */
-export function redisProcess(opts: { bin: string; port: number; dir: string; readyTimeoutMs: number }): ManagedProcess {
-  const data = join(opts.dir, 'redis');
+/**
+ * Redis with persistence off, so a restart comes back empty (the redis-restart fault relies on it).
+ * With `replicaOf` (the primary's port) a replica, ready once its link to the primary is up.
+ */
+export function redisProcess(opts: { bin: string; port: number; dir: string; readyTimeoutMs: number; name?: string; replicaOf?: number }): ManagedProcess {
+  const name = opts.name ?? 'redis';
+  const data = join(opts.dir, name);
   mkdirSync(data, { recursive: true });
+  const replica = opts.replicaOf === undefined ? [] : ['--replicaof', '127.0.0.1', String(opts.replicaOf)];
   return new ManagedProcess({
-    name: 'redis',
+    name,
     command: opts.bin,
-    args: ['--bind', '127.0.0.1', '--port', String(opts.port), ...redisOptions, '--dir', data],
-    logFile: join(opts.dir, 'logs', 'redis.log'),
+    args: ['--bind', '127.0.0.1', '--port', String(opts.port), ...redisOptions, '--dir', data, ...replica],
+    logFile: join(opts.dir, 'logs', `${name}.log`),
     readyTimeoutMs: opts.readyTimeoutMs,
-    ready: () => redisAnswers(opts.port),
+    ready: () => (opts.replicaOf === undefined ? redisAnswers(opts.port) : redisReplicaLinked(opts.port)),
   });
 }

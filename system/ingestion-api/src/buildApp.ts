@@ -73,7 +73,9 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     for (const close of closers.reverse()) await close().catch((err: Error) => log.warn({ err: err.message }, 'close failed'));
   };
   try {
-    const redis = await connectRedis(config.redisUrl, config.timeouts.redisMs, log.child({ part: 'redis' })).catch((err) => {
+    const redis = await connectRedis(config, config.timeouts.redisMs, log.child({ part: 'redis' })).catch((err) => {
+      const sentinels = config.redisSentinels;
+      if (sentinels) throw new StartupError('Redis', `Sentinels ${sentinels.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (primary ${sentinels.name})`, 'REDIS_SENTINELS', err);
       throw new StartupError('Redis', hostOf(config.redisUrl), 'REDIS_URL', err);
     });
     closers.push(() => redis.quit().catch(() => redis.disconnect()));

@@ -3,3 +3,4 @@ export { ConfigError } from './config/ConfigError.ts';
 export { buildApp, type BuiltApp } from './buildApp.ts';
 export { startApi, type StartedApi } from './startApi.ts';
 export { StartupError } from './StartupError.ts';
+export { staticWaitingRoomPage, waitingRoomCsp } from './waitingRoom/waitingRoomPage.ts';

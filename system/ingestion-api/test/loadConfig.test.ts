@@ -32,6 +32,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ RATE_LIMIT_PER_SEC: '70' }).waitingRoom.ratePerSec).toBe(70);
   });
 
+  it('finds Redis through Sentinels when REDIS_SENTINELS is set, and refuses a Sentinel without a port', () => {
+    expect(loadConfig({}).redisSentinels).toBeUndefined();
+    expect(loadConfig({ REDIS_SENTINELS: '127.0.0.1:26379, s2:26380', REDIS_SENTINEL_NAME: 'sale' }).redisSentinels).toEqual({
+      sentinels: [
+        { host: '127.0.0.1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+      name: 'sale',
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:1' }).redisSentinels?.name).toBe('flux-gate');
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:1,s2' })).toThrow(/REDIS_SENTINELS: expected host:port/);
+  });
+
   it('names every bad variable', () => {
     const bad = () => loadConfig({ PORT: 'http', RATE_LIMIT_BURST: '0', KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', FLUXGATE_BROKEN_NON_ATOMIC_STOCK: 'yes', WAITING_ROOM_SECRET: 'short' });
     expect(bad).toThrow(ConfigError);

@@ -6,7 +6,7 @@ import type { QueueStatus } from '@flux-gate/contracts';
 import { ensureTools, localProvider, type StartedStack } from '@flux-gate/stack';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedApi, startApi } from '../src/index.ts';
+import { type StartedApi, startApi, staticWaitingRoomPage, waitingRoomCsp } from '../src/index.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 
 const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -114,6 +114,30 @@ describe('the waiting-room page in Chromium', () => {
     expect(await page.textContent('#order-id')).toBe(firstAnswer!.orderId);
     expect((await call('GET', '/products/page-buy')).body).toEqual({ productId: 'page-buy', remaining: 4 });
     expect((await poll(me.ticket)).state).toBe('admitted');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the static page a load balancer serves reads the buyer and the ticket from its query string and orders once admitted', async () => {
+    await admin('/admin/sales', { productId: 'page-static', stock: 3, admissionRatePerSec: 2 });
+    await admin('/admin/sales/page-static/queue/pause');
+    await shed('page-static', 'ahead');
+    const me = await shed('page-static', 'me');
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // As nginx answers it: the same file for every buyer, with the page's Content-Security-Policy.
+    await page.route('**/waiting-room?*', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': waitingRoomCsp }, body: staticWaitingRoomPage() }),
+    );
+    await page.goto(`${api.url}${me.location}`, { waitUntil: 'load' });
+    await positionIs(page, 2);
+    expect(await page.textContent('#product')).toBe('page-static');
+    expect(await page.textContent('#user')).toBe('me');
+    expect(await page.isHidden('#who')).toBe(true);
+    await admin('/admin/sales/page-static/queue/resume');
+    await page.locator('body[data-state=success]').waitFor({ timeout: 15_000 });
+    expect(await page.textContent('#order-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(errors).toEqual([]);
     await page.close();
   });

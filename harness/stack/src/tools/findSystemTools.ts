@@ -60,3 +60,6 @@ export const findIp = (log: Log) => findOrInstall('ip', ['ip'], ['iproute2'], lo
 
 /** iptables (Debian 12: the nftables back end), for the accept in Docker's DOCKER-USER and the partitions inside namespaces. */
 export const findIptables = (log: Log) => findOrInstall('iptables', ['iptables'], ['iptables'], log);
+
+/** nginx, the replicated shape's load balancer: Debian's nginx-light (no service is started: the harness runs its own). */
+export const findNginx = (log: Log) => findOrInstall('nginx', ['nginx'], ['nginx-light'], log);

@@ -18,6 +18,12 @@ const envSchema = z.object({
   PORT: int(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected redis://host:port' }).default('redis://127.0.0.1:6379'),
+  REDIS_SENTINELS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
+    .optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('flux-gate'),
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
@@ -73,6 +79,8 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string;
+  /** Set from REDIS_SENTINELS: the primary is the one these Sentinels name `name`, and REDIS_URL is not used. */
+  redisSentinels?: { sentinels: { host: string; port: number }[]; name: string };
   kafkaBrokers: string[];
   databaseUrl: string;
   adminToken: string;
@@ -133,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    ...(e.REDIS_SENTINELS
+      ? { redisSentinels: { sentinels: e.REDIS_SENTINELS.map((hostPort) => ({ host: hostPort.slice(0, hostPort.lastIndexOf(':')), port: Number(hostPort.slice(hostPort.lastIndexOf(':') + 1)) })), name: e.REDIS_SENTINEL_NAME } }
+      : {}),
     kafkaBrokers: e.KAFKA_BROKERS,
     databaseUrl: e.DATABASE_URL,
     adminToken,

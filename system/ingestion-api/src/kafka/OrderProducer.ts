@@ -67,7 +67,7 @@ export class OrderProducer {
   /** Creates the orders topic unless it exists. */
   async ensureTopic(): Promise<void> {
     if ((await this.#probe.listTopics()).includes(ordersTopic)) return;
-    await this.#probe.createTopics({ topics: [ordersTopic], partitions: this.options.partitions, replicas: 1 }).catch(async (err: Error) => {
+    await this.#probe.createTopics({ topics: [ordersTopic], partitions: this.options.partitions }).catch(async (err: Error) => {
       // Another instance created it in between.
       if (!(await this.#probe.listTopics()).includes(ordersTopic)) throw err;
     });

@@ -69,3 +69,10 @@ served. Keep this page open: it places your order when it is your turn, and a re
 </html>
 `;
 }
+
+/**
+ * The same page for every buyer, with nothing of the request in it: the script reads the product,
+ * user, key and ticket from the query string. A load balancer serves it as a file (with
+ * waitingRoomCsp), so the page loads while every API instance is busy or down.
+ */
+export const staticWaitingRoomPage = (): string => waitingRoomPage({ productId: '' });

@@ -1,15 +1,19 @@
 /**
  * The waiting room's browser script (plain JS, no external URL). It reads its settings from the
- * #settings JSON. With a ticket it polls GET /queue/<ticket> at the interval the API suggests,
+ * #settings JSON, or from the page's query string when that names no product (the static page a
+ * load balancer serves). With a ticket it polls GET /queue/<ticket> at the interval the API suggests,
  * showing the place in line, the ETA and the progress; once admitted it places the order with the
  * admission token; when the stock is gone it says so and stops. Every attempt of one buyer carries
  * one Idempotency-Key (kept in sessionStorage), so a retry can never buy twice.
  */
 export const waitingRoomScript = `
 'use strict';
-const settings = JSON.parse(document.getElementById('settings').textContent);
-const productId = settings.productId;
 const el = (id) => document.getElementById(id);
+const embedded = JSON.parse(el('settings').textContent);
+const settings = embedded.productId ? embedded : Object.fromEntries(new URLSearchParams(location.search));
+const productId = settings.productId || '';
+el('product').textContent = productId;
+document.title = 'Waiting room · ' + productId;
 const storageKey = 'flux-gate:' + productId;
 let userId = settings.userId || '';
 let ticket = settings.ticket || '';

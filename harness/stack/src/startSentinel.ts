@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManagedProcess } from './ManagedProcess.ts';
+import { sentinelWatches } from './readinessProbes.ts';
+
+/** The name Sentinels know the primary by (ioredis's `name`). */
+export const sentinelPrimaryName = 'flux-gate';
+
+/**
+ * How fast Sentinels act: a primary silent for 1 s is subjectively down, and a failover not
+ * finished within 5 s may be tried again by another Sentinel. Short, for runs of seconds.
+ */
+export const sentinelTimings = { downAfterMs: 1_000, failoverTimeoutMs: 5_000 };
+
+/**
+ * A Redis Sentinel (redis-server in sentinel mode) watching the primary at `primaryPort` with a
+ * quorum of `quorum`. Ready once it names the primary and knows the replicas and the other Sentinels.
+ */
+export function sentinelProcess(opts: {
+  bin: string;
+  name: string;
+  port: number;
+  primaryPort: number;
+  quorum: number;
+  replicas: number;
+  otherSentinels: number;
+  dir: string;
+  readyTimeoutMs: number;
+}): ManagedProcess {
+  const home = join(opts.dir, opts.name);
+  mkdirSync(home, { recursive: true });
+  // Sentinel rewrites its own config file as it learns the replicas, the other Sentinels and failovers.
+  const config = join(home, 'sentinel.conf');
+  const n = sentinelPrimaryName;
+  writeFileSync(
+    config,
+    [
+      'bind 127.0.0.1',
+      `port ${opts.port}`,
+      'protected-mode no',
+      `dir ${home}`,
+      `sentinel monitor ${n} 127.0.0.1 ${opts.primaryPort} ${opts.quorum}`,
+      `sentinel down-after-milliseconds ${n} ${sentinelTimings.downAfterMs}`,
+      `sentinel failover-timeout ${n} ${sentinelTimings.failoverTimeoutMs}`,
+      `sentinel parallel-syncs ${n} 1`,
+      '',
+    ].join('\n'),
+  );
+  return new ManagedProcess({
+    name: opts.name,
+    command: opts.bin,
+    args: [config, '--sentinel'],
+    logFile: join(opts.dir, 'logs', `${opts.name}.log`),
+    readyTimeoutMs: opts.readyTimeoutMs,
+    ready: () => sentinelWatches(opts.port, n, { replicas: opts.replicas, otherSentinels: opts.otherSentinels }),
+  });
+}
