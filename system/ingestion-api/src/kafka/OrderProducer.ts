@@ -1,4 +1,5 @@
 import { orderMessage, ordersTopic } from '@flux-gate/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, compatibilityPartitioner, ListOffsetTimestamps, Producer, stringSerializer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { KafkaNotSent } from './KafkaNotSent.ts';
@@ -75,12 +76,24 @@ export class OrderProducer {
 
   /**
    * Takes the producers' ids and the orders topic's metadata now rather than on the first orders, so
-   * every producer's first send writes its Produce request at once (call after ensureTopic).
+   * every producer's first send writes its Produce request at once (call after ensureTopic). A cluster
+   * that has just started refuses producer ids for a few seconds (its controller has not handed the
+   * brokers a block of ids yet): this asks again every 500 ms for up to `startupMs`.
    */
-  async connect(): Promise<void> {
+  async connect(startupMs = 30_000): Promise<void> {
+    const deadline = Date.now() + startupMs;
     await Promise.all(
       this.#producers.map(async (p) => {
-        await p.initIdempotentProducer({});
+        for (;;) {
+          try {
+            await p.initIdempotentProducer({});
+            break;
+          } catch (err) {
+            if (Date.now() >= deadline) throw err;
+            this.options.log.info({ err: (err as Error).message }, 'Kafka refused a producer id; asking again');
+            await sleep(500);
+          }
+        }
         await p.metadata({ topics: [ordersTopic] });
       }),
     );
