@@ -7,6 +7,7 @@ import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
 import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
 import { CorkedWrites } from './CorkedWrites.ts';
 import { gateScripts } from './gateScripts.ts';
+import { releaseArgs } from './releaseArgs.ts';
 
 /** What the take script answered: see gateScripts.take. */
 export type TakeAnswer = string;
@@ -144,14 +145,7 @@ export class SaleGate {
   async release(productId: string, orderId: string, idempotencyKey: string | undefined): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const released = await this.#redis.fluxgateRelease(
-          redisKeys.stock(productId),
-          redisKeys.buyers(productId),
-          redisKeys.pending(productId),
-          redisKeys.idempotency(productId, idempotencyKey ?? ''),
-          orderId,
-          idempotencyKey === undefined ? '0' : '1',
-        );
+        const released = await this.#redis.fluxgateRelease(...releaseArgs(productId, orderId, idempotencyKey));
         return released === 1;
       } catch (err) {
         if (attempt >= releaseAttempts) throw err;

@@ -1,5 +1,5 @@
-import { redisKeys } from '@flux-gate/contracts';
 import type { Redis } from 'ioredis';
+import { releaseArgs } from './releaseArgs.ts';
 import type { ReleaseFn } from './unguardedRelease.ts';
 
 /**
@@ -25,16 +25,7 @@ return 1
  */
 export function leakingRelease(redis: Redis): ReleaseFn {
   return async (productId, orderId, idempotencyKey) => {
-    await redis.eval(
-      leakingLua,
-      4,
-      redisKeys.stock(productId),
-      redisKeys.buyers(productId),
-      redisKeys.pending(productId),
-      redisKeys.idempotency(productId, idempotencyKey ?? ''),
-      orderId,
-      idempotencyKey === undefined ? '0' : '1',
-    );
+    await redis.eval(leakingLua, 4, ...releaseArgs(productId, orderId, idempotencyKey));
     return false;
   };
 }
