@@ -13,17 +13,16 @@ import { labelKeys, removeLabelled, removeLeftovers, runLabels } from './contain
 import { type ContainerSpec, type HostPorts, inside, storeContainers } from './containers/storeContainers.ts';
 import { freePorts } from './freePort.ts';
 import { logTail } from './logTail.ts';
-import { lostPortRace } from './lostPortRace.ts';
+import { retryOnPortRace } from './lostPortRace.ts';
 import { kafkaAnswers, postgresAnswers, redisAnswers, toxiproxyAnswers } from './readinessProbes.ts';
 import { StackPartError } from './StackPartError.ts';
 import { type Link, type LinkName, linkNames, type StackOptions, type StackPart, type StackProvider, type StartedStack } from './StackProvider.ts';
+import { addr, pgUrl } from './loopbackAddress.ts';
 import { postgresDatabase, postgresUser } from './startPostgres.ts';
 import type { NodeRole } from './StackTopology.ts';
 import { waitFor } from './waitFor.ts';
 
-const addr = (port: number) => `127.0.0.1:${port}`;
 const nodeRoles: Record<StackPart, NodeRole[]> = { toxiproxy: ['toxiproxy'], redis: ['redis-primary'], postgres: ['postgres'], kafka: ['kafka-broker', 'kafka-controller'] };
-const pgUrl = (port: number) => `postgres://${postgresUser}@${addr(port)}/${postgresDatabase}`;
 
 /**
  * Runs Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy as containers on a Docker network of their
@@ -50,14 +49,7 @@ async function startContainers(options: StackOptions = {}): Promise<StartedStack
   await stopLeftovers({ log });
   await ensureDockerEngine({ log });
   const { images } = await ensureInfraImages({ log });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(images, options, log);
-    } catch (err) {
-      if (attempt >= 3 || options.signal?.aborted || !lostPortRace(err)) throw err;
-      log(`  a port was taken by another process during start; starting again (attempt ${attempt + 1})`);
-    }
-  }
+  return retryOnPortRace(() => startOnce(images, options, log), options.signal, log);
 }
 
 async function startOnce(images: InfraImages, options: StackOptions, log: (line: string) => void): Promise<StartedStack> {
@@ -185,13 +177,13 @@ async function startOnce(images: InfraImages, options: StackOptions, log: (line:
     };
     const interrupted = aborted();
     if (interrupted) throw interrupted;
-    options.signal?.removeEventListener('abort', onAbort);
     log(`  stack ready in ${since()}s`);
     return stack;
   } catch (err) {
-    options.signal?.removeEventListener('abort', onAbort);
     await stop();
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }
 

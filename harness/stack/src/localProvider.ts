@@ -8,7 +8,7 @@ import { postgresProcess } from './startPostgres.ts';
 import { redisProcess } from './startRedis.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
 import { stopLeftovers } from './leftovers.ts';
-import { lostPortRace } from './lostPortRace.ts';
+import { retryOnPortRace } from './lostPortRace.ts';
 import { startReplicatedLocal } from './replicatedLocalStack.ts';
 import type { AnyStartedStack, Link, LinkName, StackOptions, StackProvider, StartedStack } from './StackProvider.ts';
 import type { StackNode } from './StackTopology.ts';
@@ -28,14 +28,7 @@ async function startLocal(options: StackOptions = {}): Promise<AnyStartedStack> 
   const tools = await ensureStackTools({ log });
   await stopLeftovers({ log });
   const startOnce = options.topology === 'replicated' ? startReplicatedLocal : startSingle;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(tools, options, log);
-    } catch (err) {
-      if (attempt >= 3 || options.signal?.aborted || !lostPortRace(err)) throw err;
-      log(`  a port was taken by another process during start; starting again (attempt ${attempt + 1})`);
-    }
-  }
+  return retryOnPortRace(() => startOnce(tools, options, log), options.signal, log);
 }
 
 /** The single shape: one node per store, every client link through its Toxiproxy proxy. */

@@ -113,12 +113,12 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
       stop,
       [Symbol.asyncDispose]: stop,
     };
-    options.signal?.removeEventListener('abort', onAbort);
     log(`  stack ready in ${since()}s`);
     return stack;
   } catch (err) {
-    options.signal?.removeEventListener('abort', onAbort);
     await stop();
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }
