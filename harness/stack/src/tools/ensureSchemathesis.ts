@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aptInstall } from './aptInstall.ts';
 import { cacheDir } from './cacheDir.ts';
+import { publishFolder, stagingFolderFor } from './publishAtomically.ts';
 import type { EnsureToolsOptions } from './ensureTools.ts';
 import { runCommand, runOrThrow, which } from './runCommand.ts';
 import { ToolError } from './ToolError.ts';
@@ -65,9 +66,8 @@ export async function ensureSchemathesis(options: EnsureToolsOptions = {}): Prom
 
   const sub = (line: string) => log(`    … ${line}`);
   const system = await findPython(sub);
-  const building = `${root}.partial-${process.pid}`;
   mkdirSync(cache, { recursive: true });
-  rmSync(building, { recursive: true, force: true });
+  const building = stagingFolderFor(root);
   const pip = [join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', `schemathesis==${versions.schemathesis}`]] as const;
   try {
     sub(`${system} -m venv ${building}`);
@@ -78,7 +78,6 @@ export async function ensureSchemathesis(options: EnsureToolsOptions = {}): Prom
     rmSync(building, { recursive: true, force: true });
     throw new ToolError('schemathesis', `install failed: ${(err as Error).message}`, `${system} -m venv ${root} && ${root}/bin/python -m pip install schemathesis==${versions.schemathesis}`);
   }
-  if (existsSync(python)) rmSync(building, { recursive: true, force: true });
-  else renameSync(building, root);
+  publishFolder(building, root);
   return done(false);
 }
