@@ -13,6 +13,23 @@ export interface Fault {
   readonly label: string;
   inject(): Promise<void>;
   heal(): Promise<void>;
+  /** After inject: the nodes its targets resolved to and, for a partition, the sides cut from each other. */
+  resolved?(): ResolvedTargets | undefined;
+}
+
+/** What a fault's targets (node names or roles) turned out to be at inject time. */
+export interface ResolvedTargets {
+  nodes: string[];
+  groups?: string[][];
+}
+
+/**
+ * The Sentinels, for the forced failover: which node is the primary they name now, and asking
+ * them to fail over (SENTINEL FAILOVER).
+ */
+export interface SentinelControl {
+  primary(): Promise<string | undefined>;
+  failover(): Promise<void>;
 }
 
 export type FaultIdentity = Pick<Fault, 'id' | 'kind' | 'target' | 'label'>;
@@ -25,6 +42,8 @@ export interface FaultContext {
   toxiproxyUrl: string;
   processes: Readonly<Record<string, ControllableProcess>>;
   nodes?: Readonly<Record<string, NetworkNode>>;
-  /** Turns a node fault's target into node names at inject time; default: node names only (byNodeName). */
+  /** Turns a node or process fault's target into node names at inject time; default: node names only (byNodeName). */
   resolveNodes?: NodeResolver;
+  /** The replicated topology's Sentinels, for `sentinel-failover`. */
+  sentinels?: SentinelControl;
 }

@@ -1,8 +1,10 @@
 import type { FaultRecord } from '@flux-gate/run-format';
-import type { Fault } from './Fault.ts';
+import type { Fault, ResolvedTargets } from './Fault.ts';
 
 /** One fault's entry in the timeline, to complete as it heals or fails. */
 export interface FaultEntry {
+  /** The nodes (and partition sides) the fault's targets resolved to at inject. */
+  resolved(targets: ResolvedTargets): void;
   healed(): void;
   failed(phase: 'inject' | 'heal', error: unknown): void;
 }
@@ -18,6 +20,10 @@ export class FaultTimeline {
     const record: FaultRecord = { id: fault.id, kind: fault.kind, target: fault.target, label: fault.label, injectedAt: this.now() };
     this.#records.push(record);
     return {
+      resolved: ({ nodes, groups }) => {
+        record.nodes = nodes;
+        if (groups) record.groups = groups;
+      },
       healed: () => {
         record.healedAt = this.now();
       },

@@ -7,9 +7,9 @@ const where = (spec: ToxicSpec) =>
 function label(spec: FaultSpec): string {
   switch (spec.kind) {
     case 'kill':
-      return `kill ${spec.process}`;
+      return `kill ${processes(spec)}`;
     case 'pause':
-      return `pause ${spec.process}`;
+      return `pause ${processes(spec)}`;
     case 'redis-restart':
       return `restart ${spec.process} empty`;
     case 'down':
@@ -33,11 +33,17 @@ function label(spec: FaultSpec): string {
     case 'netem':
       return `netem${spec.delayMs ? ` delay ${spec.delayMs}ms±${spec.jitterMs}` : ''}${spec.lossPercent ? ` loss ${spec.lossPercent}%` : ''} on ${spec.node}`;
     case 'loss':
-      return `loss ${spec.percent}% into ${spec.node}`;
+      return `loss ${spec.percent}% into ${spec.node}${spec.from ? ` from ${spec.from.join(', ')}` : ''}`;
+    case 'sentinel-failover':
+      return 'Sentinel failover of the Redis primary';
   }
 }
 
+const processes = (spec: { process?: string; processes?: string[] }) => (spec.processes ?? [spec.process!]).join(' and ');
+
 function targetOf(spec: FaultSpec): string {
+  if (spec.kind === 'kill' || spec.kind === 'pause') return (spec.processes ?? [spec.process!]).join('+');
+  if (spec.kind === 'sentinel-failover') return 'redis-primary';
   if ('process' in spec) return spec.process;
   if ('link' in spec) return spec.link;
   return spec.kind === 'split' ? spec.minority.join('+') : spec.node;

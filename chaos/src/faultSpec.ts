@@ -14,7 +14,20 @@ const toxicBase = z.object({
   toxicity: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').default(1),
 });
 
-const processFault = <K extends string>(kind: K) => z.object({ id, kind: z.literal(kind), process: name('process') });
+/**
+ * A process fault names one process (`process`) or several (`processes`, e.g. the orders leader and
+ * one follower: two of three brokers); each a node's name or, on a topology that resolves roles, a
+ * role found at inject time.
+ */
+const processFault = <K extends string>(kind: K) =>
+  z
+    .object({
+      id,
+      kind: z.literal(kind),
+      process: name('process').optional(),
+      processes: z.array(name('process'), { error: 'must be a list of process names' }).min(1, 'must name at least one process').optional(),
+    })
+    .refine((s) => (s.process === undefined) !== (s.processes === undefined), { message: 'give either process or processes, not both or neither', path: ['process'] });
 
 const latency = toxicBase.extend({ kind: z.literal('latency'), latencyMs: amount('milliseconds'), jitterMs: amount('milliseconds').default(0) });
 /** timeoutMs 0: the connection never closes (black hole until healed). */
@@ -51,17 +64,27 @@ const netem = z
   })
   .refine((s) => s.delayMs > 0 || s.lossPercent > 0, { message: 'must be > 0 when lossPercent is 0 (netem with neither delay nor loss does nothing)', path: ['delayMs'] })
   .refine((s) => s.jitterMs <= s.delayMs, { message: 'must be ≤ delayMs', path: ['jitterMs'] });
+/** Loss into `node`; with `from`, only of what those nodes send it (a replication link: a follower's fetches from its leader). */
 const loss = z.object({
   id,
   kind: z.literal('loss'),
   node,
+  from: nodes.optional(),
   percent: z.number({ error: 'must be a number' }).gt(0, 'must be > 0').max(100, 'must be ≤ 100'),
 });
+/** `SENTINEL FAILOVER`: the Sentinels promote a replica now; heal waits until they name the new primary. */
+const sentinelFailover = z.object({ id, kind: z.literal('sentinel-failover') });
 
 /** The kinds generated schedules draw from on today's single-node stack: process faults and Toxiproxy links. */
 export const faultKinds = ['kill', 'pause', 'redis-restart', 'latency', 'timeout', 'down', 'bandwidth', 'reset_peer', 'slicer'] as const;
 /** Faults between nodes with network namespaces of their own: partitions (iptables), netem, loss. */
 export const nodeFaultKinds = ['isolate', 'split', 'bridge', 'netem', 'loss'] as const;
+/**
+ * The kinds generated schedules draw from on the replicated topology: process faults on nodes
+ * found by role, partitions and loss between nodes, and a forced Sentinel failover. netem is left
+ * out: the kernel this project runs on has no netem qdisc (CONFIG_NET_SCH_NETEM).
+ */
+export const replicatedFaultKinds = ['kill', 'pause', 'isolate', 'split', 'bridge', 'loss', 'sentinel-failover'] as const;
 
 /**
  * A fault as plain data, discriminated on `kind`. Process faults name a `process`; network faults
@@ -69,14 +92,15 @@ export const nodeFaultKinds = ['isolate', 'split', 'bridge', 'netem', 'loss'] as
  */
 export const faultSpecSchema = z.discriminatedUnion(
   'kind',
-  [processFault('kill'), processFault('pause'), redisRestart, latency, timeout, down, bandwidth, resetPeer, slicer, isolate, split, bridge, netem, loss],
-  { error: `must be one of ${[...faultKinds, ...nodeFaultKinds].join(', ')}` },
+  [processFault('kill'), processFault('pause'), redisRestart, latency, timeout, down, bandwidth, resetPeer, slicer, isolate, split, bridge, netem, loss, sentinelFailover],
+  { error: `must be one of ${[...faultKinds, ...nodeFaultKinds, 'sentinel-failover'].join(', ')}` },
 );
 
 export type FaultSpec = z.output<typeof faultSpecSchema>;
 export type FaultSpecInput = z.input<typeof faultSpecSchema>;
 export type FaultKind = (typeof faultKinds)[number];
 export type NodeFaultKind = (typeof nodeFaultKinds)[number];
+export type ReplicatedFaultKind = (typeof replicatedFaultKinds)[number];
 export type ToxicSpec = Extract<FaultSpec, { kind: 'latency' | 'timeout' | 'bandwidth' | 'reset_peer' | 'slicer' }>;
 export type ProcessFaultSpec = Extract<FaultSpec, { kind: 'kill' | 'pause' | 'redis-restart' }>;
 export type NodeFaultSpec = Extract<FaultSpec, { kind: NodeFaultKind }>;

@@ -1,11 +1,12 @@
 export type { ControllableProcess } from './ControllableProcess.ts';
 export { createFault } from './createFault.ts';
-export type { Fault, FaultContext } from './Fault.ts';
+export type { Fault, FaultContext, ResolvedTargets, SentinelControl } from './Fault.ts';
 export {
   faultKinds,
   faultSpecSchema,
   nodeFaultKinds,
   parseFaultSpec,
+  replicatedFaultKinds,
   type FaultKind,
   type FaultSpec,
   type FaultSpecInput,
@@ -14,11 +15,12 @@ export {
   type NodeFaultSpec,
   type PartitionSpec,
   type ProcessFaultSpec,
+  type ReplicatedFaultKind,
   type ToxicSpec,
 } from './faultSpec.ts';
 export { healNetwork } from './healNetwork.ts';
 export type { NetworkNode } from './NetworkNode.ts';
-export { byNodeName, type NodeResolver } from './NodeResolver.ts';
+export { byNodeName, resolveTargets, type NodeResolver } from './NodeResolver.ts';
 export { partitionChain } from './partitionChain.ts';
 export { partitionGrudge, type Grudge, type PartitionShape } from './partitionGrudge.ts';
 export { FaultTimeline, type FaultEntry } from './FaultTimeline.ts';

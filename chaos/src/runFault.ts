@@ -13,6 +13,9 @@ export async function runFault<T>(fault: Fault, timeline: FaultTimeline, during:
     } catch (err) {
       entry.failed('inject', err);
       throw err;
+    } finally {
+      const resolved = fault.resolved?.();
+      if (resolved) entry.resolved(resolved);
     }
     return await during();
   } finally {

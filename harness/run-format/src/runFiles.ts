@@ -11,6 +11,7 @@
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
  *   metrics.ndjson    one MetricsScrape per scrape of a service's GET /metrics (about every second)
+ *   roles.ndjson      one RoleEntry per change of a store node's run-time roles (replicated topology; about every 500 ms)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
  *   after-heal.json   AfterHealObservation: the steady-state probe after the heal and the drain
  *   guards.json       GuardLog: the abort guards and what they were evaluated on (experiments with guards)
@@ -30,6 +31,7 @@ export const runFileNames = {
   load: 'load.json',
   samples: 'samples.ndjson',
   metrics: 'metrics.ndjson',
+  roles: 'roles.ndjson',
   finalState: 'final-state.json',
   afterHeal: 'after-heal.json',
   guards: 'guards.json',
@@ -192,6 +194,24 @@ export interface FaultRecord {
   healedAt?: number;
   /** Set when inject or heal failed. */
   error?: string;
+  /** The node names the fault's targets (names or run-time roles) resolved to at inject. */
+  nodes?: string[];
+  /** isolate, split, bridge: the sides that could not reach each other. */
+  groups?: string[][];
+}
+
+/**
+ * A node's run-time roles from the time `at` on (roles.ndjson): the first reading writes every node,
+ * later ones each node whose roles or answer changed. Roles: kafka-leader (of the orders topic's
+ * partition 0), kafka-follower (an in-sync replica of it), kafka-controller (the active KRaft
+ * controller), redis-primary, redis-replica; [] when it holds none.
+ */
+export interface RoleEntry {
+  at: number;
+  node: string;
+  roles: string[];
+  /** The node did not answer this reading. */
+  down?: true;
 }
 
 export interface Sample {

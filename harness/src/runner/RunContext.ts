@@ -5,6 +5,7 @@ import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import type { GuardMonitor } from '../guards/GuardMonitor.ts';
 import type { MetricsScraper } from '../probes/MetricsScraper.ts';
 import type { Sampler, Stores } from '../probes/sampler.ts';
+import type { RoleWatch } from '../roles/startRoleWatch.ts';
 import type { StartedSystem } from '../services/startSystem.ts';
 import type { Progress } from './progress.ts';
 
@@ -38,6 +39,8 @@ export interface RunContext {
   /** Direct connections to the stores, which no fault touches. */
   stores?: Stores & { close(): Promise<void> };
   sampler?: Sampler;
+  /** Replicated topology: roles.ndjson as the run goes, and faults that name roles. */
+  roles?: RoleWatch;
   /** Scrapes the services' GET /metrics into metrics.ndjson from the system's start to the drain's end. */
   scraper?: MetricsScraper;
   /** What the load engine did, summed over rounds. */

@@ -10,7 +10,7 @@ const noFigures: Results['figures'] = { requests: 0, reqPerSec: 0, accepted: 0, 
 export async function stopEverything(ctx: RunContext): Promise<void> {
   ctx.progress.phase('healing and stopping everything');
   ctx.sampler?.stop();
-  await ctx.scraper?.stop();
+  await Promise.all([ctx.scraper?.stop(), ctx.roles?.stop()]);
   if (ctx.stack) await healAll(ctx.stack.endpoints.toxiproxyUrl).catch(() => {});
   writeRunFile(ctx.runDir, files.faults, ctx.timeline.toJSON());
   await ctx.stores?.close().catch(() => {});

@@ -17,5 +17,5 @@ export async function healAndDrain(ctx: RunContext): Promise<void> {
     log(`the pipeline did not drain within ${experiment.drainTimeout / 1000}s (Kafka lag ${drained.lag}, ${drained.inFlight} order(s) in flight in the API)`);
   }
   sampler.stop();
-  await Promise.all([sampler.tick(), ctx.scraper?.stop()]);
+  await Promise.all([sampler.tick(), ctx.scraper?.stop(), ctx.roles?.stop()]);
 }

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FaultContext } from '@flux-gate/chaos';
 import { type LoadSummary, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
 import type { Experiment } from '../experiment/experimentSchema.ts';
 import { loadPlanOf } from '../experiment/loadPlanOf.ts';
@@ -9,6 +10,12 @@ import { steadyState } from '../probes/steadyState.ts';
 import { runSchedule } from './faultScheduler.ts';
 import type { RunContext } from './RunContext.ts';
 import { roundGuards } from './roundGuards.ts';
+
+/** Where the round's faults act: every process, and on the replicated topology roles resolved at inject and the Sentinels. */
+function faultContext(ctx: RunContext): FaultContext {
+  const processes = { ...ctx.stack!.processes, ...ctx.system!.processes };
+  return { toxiproxyUrl: ctx.stack!.endpoints.toxiproxyUrl, processes, ...ctx.roles?.faultContext(processes) };
+}
 
 /** Products of one round: last-item style experiments sell a fresh product each round. */
 function roundProducts(experiment: Experiment, round: number): { productId: string; stock: number }[] {
@@ -55,7 +62,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   // start again) is logged and kept in the timeline, and never becomes an unhandled rejection.
   const schedule = runSchedule({
     faults: experiment.faults,
-    context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
+    context: faultContext(ctx),
     timeline: ctx.timeline,
     latest: () => ctx.sampler?.latest,
     stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),

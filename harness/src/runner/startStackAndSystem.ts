@@ -4,11 +4,12 @@ import { localProvider } from '@flux-gate/stack';
 import { openStores } from '../probes/openStores.ts';
 import { MetricsScraper } from '../probes/MetricsScraper.ts';
 import { Sampler } from '../probes/sampler.ts';
+import { startRoleWatch } from '../roles/startRoleWatch.ts';
 import { startSystem } from '../services/startSystem.ts';
 import { HistoryTail } from './progress.ts';
 import type { RunContext } from './RunContext.ts';
 
-/** Phase 2: the stack, the system on it, the direct store connections, the sampler and the metrics scraper. */
+/** Phase 2: the stack, the system on it, the direct store connections, the samplers (roles too, when replicated) and the metrics scraper. */
 export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.startFailed = true;
   ctx.progress.phase('starting the stack');
@@ -31,6 +32,7 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   ctx.scraper.start();
   const sampler = new Sampler(ctx.stores, join(ctx.runDir, files.samples));
   ctx.sampler = sampler;
+  ctx.roles = startRoleWatch(ctx.stack, ctx.runDir, ctx.log);
   ctx.progress.state.sample = () => sampler.latest;
   ctx.progress.state.tail = new HistoryTail(join(ctx.runDir, files.history));
   ctx.progress.state.activeFaults = () =>

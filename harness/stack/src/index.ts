@@ -27,3 +27,5 @@ export { StartedNodeNetworks } from './netns/StartedNodeNetworks.ts';
 export type { NamespacedNode } from './netns/NamespacedNode.ts';
 export type { NetworkRecord } from './netns/NetworkRecord.ts';
 export { inNamespace, namespacedCommand } from './netns/inNamespace.ts';
+export { RoleReader } from './roles/RoleReader.ts';
+export { isRunRole, runRoles, type NodeRoles, type RoleReading, type RunRole } from './roles/runRoles.ts';
