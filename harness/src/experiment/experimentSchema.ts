@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultKinds, replicatedFaultKinds } from '@flux-gate/chaos';
 import { proxiedLinks, topologyShapes } from '@flux-gate/stack';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
@@ -136,11 +137,14 @@ export const experimentSchema = z.strictObject({
 }).superRefine((e, ctx) => {
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
-  if (e.topology !== 'replicated') return;
   if (!Array.isArray(e.faults)) {
-    ctx.addIssue({ code: 'custom', path: ['faults'], message: "generated faults draw from the single topology's links and processes; give the replicated topology a written schedule" });
+    const allowed: readonly string[] = e.topology === 'replicated' ? replicatedFaultKinds : faultKinds;
+    e.faults.random.kinds.forEach((kind, i) => {
+      if (!allowed.includes(kind)) ctx.addIssue({ code: 'custom', path: ['faults', 'random', 'kinds', i], message: `"${kind}" is not drawn on the ${e.topology} topology; its kinds are ${allowed.join(', ')}` });
+    });
     return;
   }
+  if (e.topology !== 'replicated') return;
   e.faults.forEach((f, i) => {
     const link = f.fault.link;
     if (typeof link === 'string' && !proxiedLinks.replicated.includes(link as never)) {

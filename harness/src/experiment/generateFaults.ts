@@ -1,8 +1,11 @@
-import type { FaultKind, FaultSpecInput } from '@flux-gate/chaos';
+import type { FaultSpecInput } from '@flux-gate/chaos';
 import { seededRandom } from '@flux-gate/run-format';
 import { linkNames } from '@flux-gate/stack';
 import type { ScheduledFault } from './experimentSchema.ts';
-import type { RandomFaults } from './randomFaultsSchema.ts';
+import type { GeneratedKind, RandomFaults } from './randomFaultsSchema.ts';
+import { replicatedSettleMs, replicatedSpecOf, replicatedTargetsOf, storeGroups } from './replicatedTargets.ts';
+
+type FaultKind = GeneratedKind;
 
 /** Generated faults start and last on this grid (milliseconds). */
 const gridMs = 100;
@@ -18,6 +21,8 @@ const attemptsPerFault = 500;
 export interface FaultTargets {
   apiInstances: number;
   workers: number;
+  /** `replicated`: targets are run-time roles (kafka-leader, redis-primary…) found at inject; default single. */
+  topology?: 'single' | 'replicated';
 }
 
 /** A random spec no schedule can satisfy (too many faults for the window and the targets). */
@@ -34,6 +39,7 @@ const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
  */
 function targetsOf(kind: FaultKind, t: FaultTargets): string[] {
   const apis = t.apiInstances > 1 ? range('api', t.apiInstances) : [];
+  if (t.topology === 'replicated') return replicatedTargetsOf(kind, apis, range('worker', t.workers));
   switch (kind) {
     case 'kill':
       return [...apis, ...range('worker', t.workers), 'postgres'];
@@ -41,8 +47,15 @@ function targetsOf(kind: FaultKind, t: FaultTargets): string[] {
       return [...apis, ...range('worker', t.workers), 'postgres', 'redis', 'kafka'];
     case 'redis-restart':
       return ['redis'];
-    default:
+    case 'latency':
+    case 'timeout':
+    case 'down':
+    case 'bandwidth':
+    case 'reset_peer':
+    case 'slicer':
       return [...linkNames];
+    default:
+      return [];
   }
 }
 
@@ -51,11 +64,12 @@ interface Placed {
   target: string;
   start: number;
   end: number;
+  replicated?: boolean;
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 /** The time a fault holds its target: while injected, and until the target has settled after the heal. */
-const held = (p: Placed) => ({ start: p.start, end: p.end + (settleMs[p.kind] ?? 0) });
+const held = (p: Placed) => ({ start: p.start, end: p.end + (p.replicated ? replicatedSettleMs(p.kind, p.target) : (settleMs[p.kind] ?? 0)) });
 /**
  * What a process needs to start again after a kill: an API instance its links to Redis and Kafka,
  * and Redis, Kafka and PostgreSQL themselves (it refuses to start without them); a worker its links
@@ -66,7 +80,9 @@ function needs(target: string): string[] {
   if (/^worker-\d+$/.test(target)) return ['worker-kafka', 'worker-postgres', 'kafka', 'postgres'];
   return [];
 }
-const restartBlocked = (kill: Placed, other: Placed) => kill.kind === 'kill' && needs(kill.target).includes(other.target);
+/** What a fault holds: its target, or on the replicated topology the stores and instances its target touches. */
+const holds = (p: Placed) => (p.replicated ? storeGroups(p.target) : [p.target]);
+const restartBlocked = (kill: Placed, other: Placed) => kill.kind === 'kill' && holds(kill).some((k) => needs(k).some((n) => holds(other).includes(n)));
 
 /** An API instance (api-1, api-2…), not a link such as api-redis. */
 const isApi = (target: string) => /^api-\d+$/.test(target);
@@ -79,7 +95,7 @@ const isApi = (target: string) => /^api-\d+$/.test(target);
  */
 function fits(c: Placed, placed: Placed[], t: FaultTargets): boolean {
   const during = placed.filter((p) => overlaps(held(p), held(c)));
-  if (during.some((p) => p.target === c.target || restartBlocked(p, c) || restartBlocked(c, p))) return false;
+  if (during.some((p) => holds(p).some((g) => holds(c).includes(g)) || restartBlocked(p, c) || restartBlocked(c, p))) return false;
   if (c.kind === 'redis-restart' ? during.length > 0 : during.some((p) => p.kind === 'redis-restart')) return false;
   // Conservative: every API instance faulted at some moment of c's window counts as down at once.
   if (isApi(c.target) && new Set(during.filter((p) => isApi(p.target)).map((p) => p.target)).size + 1 >= t.apiInstances) return false;
@@ -109,6 +125,8 @@ function specOf(kind: FaultKind, target: string, pick: <T>(xs: readonly T[]) => 
       const averageSize = pick([64, 256, 1024]);
       return { kind, link: target, averageSize, sizeVariation: averageSize / 4, delayUs: pick([0, 100, 1000]) };
     }
+    default:
+      return replicatedSpecOf(kind, target, pick);
   }
 }
 
@@ -134,9 +152,9 @@ export function generateFaults(spec: RandomFaults, targets: FaultTargets, seed: 
       const target = pick(targetsOf(kind, targets));
       const start = Math.floor((random() * spec.within) / gridMs) * gridMs;
       const length = Math.max(gridMs, onGrid(shortest + random() * (longest - shortest)));
-      const candidate = { kind, target, start, end: start + length };
+      const candidate: Placed = { kind, target, start, end: start + length, ...(targets.topology === 'replicated' ? { replicated: true } : {}) };
       if (!fits(candidate, placed, targets)) continue;
-      placed.push({ ...candidate, spec: specOf(kind, target, pick) });
+      placed.push({ ...candidate, spec: targets.topology === 'replicated' ? replicatedSpecOf(kind, target, pick) : specOf(kind, target, pick) });
       done = true;
     }
     if (!done) {
@@ -148,5 +166,5 @@ export function generateFaults(spec: RandomFaults, targets: FaultTargets, seed: 
   // Ids in time order, unique, so that no two faults share a toxic or a line of the timeline.
   return placed
     .sort((a, b) => a.start - b.start)
-    .map((p, i) => ({ when: { at: p.start }, for: p.end - p.start, fault: { ...p.spec, id: `f${i + 1}-${p.kind}-${p.target}` }, reseedAfterHeal: p.kind === 'redis-restart' }));
+    .map((p, i) => ({ when: { at: p.start }, for: p.end - p.start, fault: { ...p.spec, id: `f${i + 1}-${p.kind}-${p.target.replace(/[^\w.-]+/g, '-')}` }, reseedAfterHeal: p.kind === 'redis-restart' }));
 }

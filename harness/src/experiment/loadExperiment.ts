@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { faultSpecSchema } from '@flux-gate/chaos';
 import { type Canary, canarySchema, caseExperiment } from './canarySchema.ts';
 import { type Experiment, experimentSchema } from './experimentSchema.ts';
+import { kernelHasNetem, noNetemMessage } from './kernelHasNetem.ts';
 
 /** The folder of named experiments. */
 export const experimentsDir = fileURLToPath(new URL('../../../scenarios/experiments/', import.meta.url));
@@ -38,6 +39,7 @@ function checkFaults(experiment: Experiment, file: string, prefix = ''): void {
   experiment.faults.forEach((f, i) => {
     const parsed = faultSpecSchema.safeParse(f.fault);
     if (!parsed.success) throw refusal(parsed.error, file, `${prefix}faults.${i}.fault`);
+    if (parsed.data.kind === 'netem' && !kernelHasNetem()) throw new ExperimentError(`${file} is not a valid experiment:\n  - ${prefix}faults.${i}.fault.kind: ${noNetemMessage}`);
   });
 }
 

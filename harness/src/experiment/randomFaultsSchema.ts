@@ -1,4 +1,4 @@
-import { faultKinds } from '@flux-gate/chaos';
+import { faultKinds, replicatedFaultKinds } from '@flux-gate/chaos';
 import { z } from 'zod';
 import { durationField } from './duration.ts';
 
@@ -7,9 +7,13 @@ import { durationField } from './duration.ts';
  * link the kind fits, starting within `within` of the load's start and lasting between the two
  * bounds of `for`. The runner resolves them into a plain schedule before anything starts.
  */
+/** Every kind a generated schedule may name; which of them a topology takes is checked with the topology (experimentSchema). */
+export const generatedKinds = [...new Set([...faultKinds, ...replicatedFaultKinds])];
+export type GeneratedKind = (typeof generatedKinds)[number];
+
 export const randomFaultsSchema = z.strictObject({
   random: z.strictObject({
-    kinds: z.array(z.enum(faultKinds, { error: `must be one of ${faultKinds.join(', ')}` })).min(1, 'must name at least one fault kind'),
+    kinds: z.array(z.enum(generatedKinds as [GeneratedKind, ...GeneratedKind[]], { error: `must be one of ${generatedKinds.join(', ')}` })).min(1, 'must name at least one fault kind'),
     count: z.number().int().min(1).max(50),
     /** Every generated fault starts before this time after the load's start. */
     within: durationField,
