@@ -27,7 +27,7 @@ const processFault = <K extends string>(kind: K) =>
       process: name('process').optional(),
       processes: z.array(name('process'), { error: 'must be a list of process names' }).min(1, 'must name at least one process').optional(),
     })
-    .refine((s) => (s.process === undefined) !== (s.processes === undefined), { message: 'give either process or processes, not both or neither', path: ['process'] });
+    .refine((s) => (s.process === undefined) !== (s.processes === undefined), { message: 'must be the process name, or give processes (a list) instead; not both', path: ['process'] });
 
 const latency = toxicBase.extend({ kind: z.literal('latency'), latencyMs: amount('milliseconds'), jitterMs: amount('milliseconds').default(0) });
 /** timeoutMs 0: the connection never closes (black hole until healed). */

@@ -55,7 +55,9 @@ describe('experiment definitions', () => {
     const cut = (link: string) => ({ when: { at: '1s' }, for: '1s', fault: { kind: 'timeout', link } });
     expect(refusal({ ...valid, topology: 'replicated', faults: [cut('worker-postgres'), cut('api-kafka')] })).toMatch(/faults\.1\.fault\.link: the replicated topology proxies only worker-postgres/);
     expect(shape({ topology: 'replicated', faults: [cut('worker-postgres')] })).toEqual(['replicated', 2]);
-    expect(refusal({ ...valid, topology: 'replicated', faults: { random: { kinds: ['kill'], count: 1, within: '1s', for: ['1s', '2s'] } } })).toMatch(/faults: generated faults/);
+    expect(refusal({ ...valid, topology: 'replicated', faults: { random: { kinds: ['kill', 'down'], count: 1, within: '1s', for: ['1s', '2s'] } } })).toMatch(
+      /faults\.random\.kinds\.1: "down" is not drawn on the replicated topology/,
+    );
   });
 
   it('a resolved experiment, as a run stores it, loads again as it is', () => {
