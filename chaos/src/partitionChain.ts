@@ -25,14 +25,22 @@ export async function addChainRule(node: NetworkNode, faultId: string, rule: str
   if (!(await succeeds(node.exec('iptables', ['-C', partitionChain, ...tagged])))) await node.exec('iptables', ['-A', partitionChain, ...tagged]);
 }
 
-/** Deletes every rule of the node's chain tagged with the fault, by number from the last; nothing when the chain is not there. */
+/**
+ * Deletes every rule of the node's chain tagged with the fault, each by its own spec (not by number:
+ * two faults healing on one node at once would shift each other's numbers); nothing when the chain is
+ * not there.
+ */
 export async function removeChainRules(node: NetworkNode, faultId: string): Promise<void> {
   const listing = await node.exec('iptables', ['-S', partitionChain]).catch(() => '');
-  const rules = listing.split('\n').filter((line) => line.startsWith(`-A ${partitionChain} `));
   const tag = ruleTag(faultId);
-  // iptables -S prints the comment quoted ("fluxgate:…") with the nftables back end, bare with legacy.
-  const numbers = rules.flatMap((line, i) => (line.split(' ').some((word) => word.replace(/^"|"$/g, '') === tag) ? [i + 1] : []));
-  for (const n of numbers.reverse()) await node.exec('iptables', ['-D', partitionChain, String(n)]);
+  // iptables -S prints the comment quoted ("fluxgate:…") with the nftables back end, bare with legacy;
+  // a tag holds no space, so the words of a line are its arguments once the quotes are gone.
+  const rules = listing
+    .split('\n')
+    .filter((line) => line.startsWith(`-A ${partitionChain} `))
+    .map((line) => line.split(' ').map((word) => word.replace(/^"|"$/g, '')))
+    .filter((words) => words.includes(tag));
+  for (const words of rules) await node.exec('iptables', ['-D', ...words.slice(1)]);
 }
 
 /** Empties the node's chain: every partition and loss rule of every fault. */

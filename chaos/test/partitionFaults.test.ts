@@ -134,6 +134,27 @@ describe.runIf(process.getuid?.() === 0)('partitions between nodes drop packets'
     for (let i = 0; i < 5; i++) expect((await probes.b!.connect(300)).outcome).toBe('connected');
   });
 
+  test('loss from b only (a replication link): every connection from b into a times out at 100%, c still connects; the record names both nodes', async () => {
+    const loss = fault({ kind: 'loss', node: 'a', from: ['b'], percent: 100 });
+    await loss.inject();
+    expect(loss.resolved?.()).toEqual({ nodes: ['a', 'b'] });
+    expect((await probes.b!.connect(500)).outcome).toBe('timeout');
+    expect((await probes.c!.connect(500)).outcome).toBe('connected');
+    await loss.heal();
+    expect((await probes.b!.connect(500)).outcome).toBe('connected');
+  });
+
+  test('a partition names, after inject, the nodes it resolved to and the sides that could not reach each other', async () => {
+    const isolate = fault({ kind: 'isolate', node: 'a' });
+    const bridge = fault({ id: 'bridge', kind: 'bridge', node: 'b', side: ['c'] });
+    expect(isolate.resolved?.()).toBeUndefined();
+    await isolate.inject();
+    await bridge.inject();
+    expect(isolate.resolved?.()).toEqual({ nodes: ['a'], groups: [['a'], ['b', 'c']] });
+    expect(bridge.resolved?.()).toEqual({ nodes: ['b', 'c'], groups: [['c'], ['a']] });
+    await Promise.all([isolate.heal(), bridge.heal()]);
+  });
+
   test('netem delay on a: a connection from b takes at least the delay (or, on a kernel without netem, inject says so)', async (ctx) => {
     const netem = fault({ kind: 'netem', node: 'a', delayMs: 300 });
     try {
