@@ -52,6 +52,8 @@ describe('RoleReader on the replicated local stack', () => {
     const before = (await reader.read()).holders['kafka-leader'][0]!;
     await stack.processes[before]!.kill();
     try {
+      const down = await readUntil((r) => r.nodes[before]!.down === true, 3000);
+      expect(down.holders['kafka-leader']).toEqual([before]); // read as down before the controller fences it
       const after = await readUntil((r) => r.holders['kafka-leader'].length === 1 && r.holders['kafka-leader'][0] !== before && r.nodes[before]!.down === true);
       expect(after.nodes[before]!.roles).not.toContain('kafka-leader');
     } finally {

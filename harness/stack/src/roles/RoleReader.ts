@@ -1,5 +1,6 @@
 import { Admin, Connection, describeQuorumV2 } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
+import { createConnection } from 'node:net';
 import type { StackEndpoints } from '../StackProvider.ts';
 import type { StackNode, StackTopology } from '../StackTopology.ts';
 import { endpointOwner } from './endpointOwner.ts';
@@ -12,6 +13,20 @@ const timeoutMs = 1000;
 const hostPort = (address: string) => ({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) });
 const settle = <T>(p: Promise<T>) => p.then((v) => v, () => undefined);
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/** Whether something accepts a TCP connection at host:port within 300 ms (a killed broker refuses at once). */
+const accepts = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 300);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 
 /** Runs a command once the client is connected, waiting up to half a second for the connection. */
 async function ask(client: Redis, ...command: [string, ...string[]]): Promise<unknown> {
@@ -32,8 +47,8 @@ async function ask(client: Redis, ...command: [string, ...string[]]): Promise<un
 }
 
 interface KafkaView {
-  /** Node names that answered in the cluster's metadata; undefined when no broker answered. */
-  live?: string[];
+  /** Node names in the cluster's metadata that accept connections. */
+  live: string[];
   leader?: string;
   followers: string[];
   controller?: string;
@@ -96,7 +111,7 @@ export class RoleReader {
     for (const node of [...this.#kafkaNodes, ...this.#redisNodes, ...this.#sentinelNodes]) {
       const roles = runRoles.filter((role) => holders[role].includes(node.name) && (role !== 'redis-primary' || redis.role[node.name] === 'master'));
       const down = this.#kafkaNodes.includes(node)
-        ? !kafka.live?.includes(node.name)
+        ? !kafka.live.includes(node.name)
         : this.#sentinelNodes.includes(node)
           ? !redis.sentinelsUp[node.name]
           : redis.role[node.name] === undefined;
@@ -106,10 +121,11 @@ export class RoleReader {
   }
 
   async #readKafka(): Promise<KafkaView> {
+    const listening = Promise.all(this.#kafkaNodes.map(async (n) => ((await accepts(n.host, n.ports.harness!)) ? [n.name] : []))).then((l) => l.flat());
     const metadata = await settle(this.#admin.metadata({ topics: [this.topic], forceUpdate: true })).then(
       (m) => m ?? settle(this.#admin.metadata({ topics: [], forceUpdate: true })),
     );
-    if (!metadata) return { followers: [] };
+    if (!metadata) return { live: [], followers: [] };
     const names = new Map<number, string>();
     for (const [id, broker] of metadata.brokers) {
       const name = endpointOwner(this.#kafkaNodes, 'harness', broker.host, broker.port) ?? this.#kafkaNodes.find((n) => n.name === `kafka-${id}`)?.name;
@@ -119,7 +135,10 @@ export class RoleReader {
     const leader = partition && partition.leader >= 0 ? names.get(partition.leader) : undefined;
     const followers = (partition?.isr ?? []).filter((id) => id !== partition?.leader).flatMap((id) => names.get(id) ?? []).sort(byName);
     const controllerId = await this.#activeController([...metadata.brokers.values()].map((b) => `${b.host}:${b.port}`));
-    return { live: [...names.values()], leader, followers, controller: controllerId === undefined ? undefined : names.get(controllerId) };
+    // Live: named in the metadata and accepting connections (the metadata names a killed broker
+    // until the controller fences it, 9 s later by default).
+    const up = await listening;
+    return { live: [...names.values()].filter((n) => up.includes(n)), leader, followers, controller: controllerId === undefined ? undefined : names.get(controllerId) };
   }
 
   /** The active controller's node id (DescribeQuorum, which a broker forwards to the controllers), from the first broker that answers. */
