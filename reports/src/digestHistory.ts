@@ -1,4 +1,4 @@
-import { ErrorRate, LatencyHistogram, isError, outcomeClass, type OutcomeClass, outcomeClasses, type Run, wasSent } from '@flux-gate/run-format';
+import { ErrorRate, LatencyHistogram, isError, outcomeClass, type OutcomeClass, outcomeClasses, RequestTiming, type Run, wasSent } from '@flux-gate/run-format';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 
@@ -17,6 +17,8 @@ export interface HistoryDigest {
   lastTs: number | null;
   /** Latency of every answered request (status > 0). */
   latency: LatencyHistogram;
+  /** Sent requests' latency from due split into the engine's lag and the answer time. */
+  timing: RequestTiming;
   /** A uniform sample of at most 10,000 answered requests' latencies, for bootstrap comparisons. */
   latencySample: number[];
   buckets: TimeBuckets;
@@ -31,6 +33,7 @@ const sampleSeed = 0x5eed;
 export async function digestHistory(run: Run): Promise<HistoryDigest> {
   const byClass = Object.fromEntries(outcomeClasses.map((c) => [c, 0])) as Record<OutcomeClass, number>;
   const latency = new LatencyHistogram();
+  const timing = new RequestTiming();
   const reservoir = new Reservoir(sampleSize, sampleSeed);
   const buckets = new TimeBuckets(run.manifest.startedAt);
   const rate = new ErrorRate();
@@ -53,6 +56,8 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     }
     requests++;
     rate.add(e);
+    timing.add(e);
+    bucket.timing.add(e);
     if (error) {
       errors++;
       bucket.errors++;
@@ -75,6 +80,7 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     firstTs: requests ? firstTs : null,
     lastTs: requests ? lastTs : null,
     latency,
+    timing,
     latencySample: reservoir.values,
     buckets,
     badLines,

@@ -8,6 +8,7 @@ import { htmlPage } from './htmlPage.ts';
 import { manifestSection } from './manifestSection.ts';
 import { reportCharts } from './reportCharts.ts';
 import type { RunSummary } from './summarizeRun.ts';
+import { timingSection } from './timingSection.ts';
 import { verdictBadge } from './verdictBadge.ts';
 
 /** The report page of one run, as a self-contained HTML string. */
@@ -32,6 +33,7 @@ ${problems.length ? `<div class="problems"><b>Missing or damaged:</b><ul>${probl
 </header>
 ${checksSection(run.results?.checks)}
 ${figuresSection(summary, summary.server.overall)}
+${timingSection(summary.figures.timing)}
 <h2>Over time</h2>
 <p class="meta">${formatFigure.count(digest.requests)} requests in ${digest.buckets.list().length} buckets of ${formatFigure.seconds(digest.buckets.widthMs / 1000)}; fault windows shaded.</p>
 ${chartCanvases(charts)}

@@ -8,3 +8,4 @@ export { RunFolderError } from './RunFolderError.ts';
 export { nearestRankQuantile } from './nearestRankQuantile.ts';
 export { LatencyHistogram } from './LatencyHistogram.ts';
 export { seededRandom } from './seededRandom.ts';
+export { RequestTiming, type TimingFigures } from './RequestTiming.ts';

@@ -20,6 +20,8 @@
  *   logs/<process>.log  the log of every process
  *   report.html       written by reports
  */
+import type { TimingFigures } from './RequestTiming.ts';
+
 export const runFileNames = {
   experiment: 'experiment.json',
   manifest: 'manifest.json',
@@ -318,6 +320,8 @@ export interface KeyFigures {
   drainSeconds: number | null;
   /** Seconds from each fault's heal until throughput/lag recovered. */
   recovery: { fault: string; seconds: number | null }[];
+  /** The latency from due split into the load engine's lag and the answer time, for the whole run and per time row (ms since the run's start). */
+  timing?: { whole: TimingFigures; rows: (TimingFigures & { fromMs: number; toMs: number })[] };
 }
 
 export interface Results {

@@ -95,6 +95,11 @@ const thresholds = z.strictObject({
   errorRate: z.number().min(0).max(1).default(0.01),
   /** p99 of answered requests, counted from when each was due. */
   p99Ms: z.number().positive().default(1000),
+  /**
+   * The load engine's own lateness (sent − due) the run vouches for, as a p99 in ms: above it, the
+   * engine fell behind and a crossed p99Ms cannot be laid on the system (thresholds says unknown).
+   */
+  engineLagP99Ms: z.number().positive().default(5),
   /** Arrivals dropped at the in-flight cap that the run tolerates. */
   dropped: z.number().int().min(0).default(0),
   /** The waiting room's contract, judged when the load follows it. */
