@@ -180,6 +180,22 @@ export interface LoadSummary {
   wallMs: number;
   /** The engine stopped early (abort or Ctrl-C). */
   aborted: boolean;
+  /** The browsing before the sale opened, when the experiment declared one (load.presale). */
+  presale?: PresaleSummary;
+}
+
+/** What the pre-sale phase did: browsing GETs (product pages, the waiting-room page), then every connection opened. */
+export interface PresaleSummary {
+  startedAt: number;
+  endedAt: number;
+  /** GETs sent, the connection-opening ones included. */
+  requests: number;
+  /** Of those, answered with a transport error or a status outside 2xx/3xx. */
+  errors: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Connections the engine had open when the first arrival of the sale came due (one answered GET /health each). */
+  connectionsOpened: number;
 }
 
 export interface FaultRecord {

@@ -59,7 +59,8 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     timeline: ctx.timeline,
     latest: () => ctx.sampler?.latest,
     stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),
-    loadStartedAt: Date.now(),
+    // Faults count from the sale's opening, after the pre-sale browsing.
+    loadStartedAt: Date.now() + (experiment.load.presale?.duration ?? 0),
     loadDone: loadDone.signal,
     cancel: faultsCancel.signal,
     healNow: healNow.signal,
