@@ -11,6 +11,7 @@
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
  *   metrics.ndjson    one MetricsScrape per scrape of a service's GET /metrics (about every second)
+ *   roles.ndjson      one RoleChange per change of a node's run-time roles (replicated topology)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
  *   after-heal.json   AfterHealObservation: the steady-state probe after the heal and the drain
  *   guards.json       GuardLog: the abort guards and what they were evaluated on (experiments with guards)
@@ -32,6 +33,7 @@ export const runFileNames = {
   load: 'load.json',
   samples: 'samples.ndjson',
   metrics: 'metrics.ndjson',
+  roles: 'roles.ndjson',
   finalState: 'final-state.json',
   afterHeal: 'after-heal.json',
   guards: 'guards.json',
@@ -53,6 +55,27 @@ export interface Manifest {
   commandLine: string[];
   toolVersions: Record<string, string>;
   host: { platform: string; cpus: number; node: string };
+  /** The stack's shape and nodes as started (absent in runs stored before it was recorded, or when the stack did not start). */
+  topology?: RunTopology;
+}
+
+/** The stack a run ran on: its shape and every node with the roles it started with and its address. */
+export interface RunTopology {
+  shape: string;
+  nodes: { name: string; part: string; roles: string[]; address: string }[];
+}
+
+/**
+ * One change of a node's run-time roles (roles.ndjson): `kafka-leader` (of the orders topic's
+ * partition 0), `kafka-follower`, `kafka-controller` (the active KRaft controller), `redis-primary`,
+ * `redis-replica`. The first sample writes every node; roles [] when it holds none; `down` when it
+ * did not answer.
+ */
+export interface RoleChange {
+  at: number;
+  node: string;
+  roles: string[];
+  down?: boolean;
 }
 
 /**
@@ -210,6 +233,10 @@ export interface FaultRecord {
   healedAt?: number;
   /** Set when inject or heal failed. */
   error?: string;
+  /** The node names the fault's targets resolved to at inject (a role such as kafka-leader names the node that held it then). */
+  nodes?: string[];
+  /** A partition (isolate, split, bridge): the sides that could not reach each other; a bridge node is on none. */
+  groups?: string[][];
 }
 
 export interface Sample {
@@ -344,6 +371,8 @@ export interface Results {
   verdict: Verdict;
   checks: CheckResult[];
   figures: KeyFigures;
+  /** The arrivals of each fault window and of the calm before, between and after (runs with faults; see WindowCounter). */
+  windows?: WindowCounts[];
   /** Run-level error (crash, stack could not start), if any. */
   error?: string;
 }
@@ -383,4 +412,33 @@ export interface GuardLog {
   /** When each round's load started. */
   rounds: { round: number; loadStartedAt: number }[];
   observations: GuardObservation[];
+}
+
+/**
+ * What became of the arrivals due in one window of the run. An arrival (one Idempotency-Key) is
+ * counted in the window its first attempt was due in; when faults overlap, in each of their windows.
+ * arrivals = accepted + refused + open + dropped.
+ */
+export interface WindowCounts {
+  /** `before` the first fault, a `fault`'s own window (inject to heal), `between` two faults, `after` the last heal. */
+  kind: 'before' | 'fault' | 'between' | 'after';
+  /** The fault's label, or the kind for a calm window. */
+  label: string;
+  faultId?: string;
+  /** Epoch ms; null: from the run's start, or to its end (a fault never healed, or the after window). */
+  from: number | null;
+  to: number | null;
+  arrivals: number;
+  /** Answered 200 (on any attempt). */
+  accepted: number;
+  /** Last attempt refused decisively (302, 4xx, a 503 holding nothing). */
+  refused: number;
+  /** Last attempt without a decisive answer (timeout, reset, 5xx): the buyer does not know. */
+  open: number;
+  /** Never sent: the in-flight cap was full. */
+  dropped: number;
+  /** Accepted, then rejected in PostgreSQL or without a row there after the drain; null when the final state was not read. */
+  brokenPromises: number | null;
+  acceptedThenRejected: number | null;
+  acceptedThenMissing: number | null;
 }
