@@ -7,7 +7,9 @@ import { figuresSection } from './figuresSection.ts';
 import { formatFigure } from './formatFigure.ts';
 import { htmlPage } from './htmlPage.ts';
 import { manifestSection } from './manifestSection.ts';
-import { reportCharts } from './reportCharts.ts';
+import { faultWindowSpecs, reportCharts } from './reportCharts.ts';
+import { timelineSection } from './timelineSection.ts';
+import { windowsSection } from './windowsSection.ts';
 import type { RunSummary } from './summarizeRun.ts';
 import { timingSection } from './timingSection.ts';
 import { verdictBadge } from './verdictBadge.ts';
@@ -44,6 +46,8 @@ ${timingSection(summary.figures.timing)}
 <h2>Over time</h2>
 <p class="meta">${formatFigure.count(digest.requests)} requests in ${digest.buckets.list().length} buckets of ${formatFigure.seconds(digest.buckets.widthMs / 1000)}; fault windows shaded.${presaleNote(run.load?.presale)}</p>
 ${chartCanvases(charts)}
+${timelineSection(summary.lanes, faultWindowSpecs(summary.charts.faults), [(summary.span.from - m.startedAt) / 1000, (summary.span.to - m.startedAt) / 1000])}
+${windowsSection(summary.windows, m.startedAt, run.finalState ? run.finalState.drained : null)}
 ${faultsSection(run.faults, m.startedAt)}
 ${manifestSection(run)}`;
   return htmlPage(`${verdict.toUpperCase()} · ${m.experiment}`, body, charts);
