@@ -25,23 +25,22 @@ export function runWindows(faults: readonly FaultRecord[]): RunWindow[] {
 
 const inside = (w: RunWindow, ts: number) => (w.from === null || ts >= w.from) && (w.to === null || ts < w.to);
 
-/** One arrival as its attempts so far tell it. */
-interface Arrival {
-  due: number;
-  /** The last attempt's outcome, unless an attempt was accepted (a 200 is a promise, whatever came after). */
-  outcome: Outcome;
-  attempt: number;
-  orderId?: string;
-}
+const outcomes: readonly Outcome[] = ['ok', 'fail', 'unknown', 'dropped'];
 
 /**
  * Counts, per window of the run (runWindows), what became of the arrivals due in it: accepted,
  * refused, open (unknown), dropped, and the accepted ones PostgreSQL then rejected or never stored
- * (broken promises). Feed it every history line, dropped arrivals included, in any order.
+ * (broken promises). Feed it every history line, dropped arrivals included, in any order. Each
+ * arrival is kept as a few numbers in flat arrays, so a history of millions of arrivals stays small.
  */
 export class WindowCounter {
   readonly #windows: RunWindow[];
-  readonly #arrivals = new Map<string, Arrival>();
+  readonly #index = new Map<string, number>();
+  /** Per arrival: when its first attempt was due; its outcome (index in `outcomes`), the last attempt's unless one was accepted (a 200 is a promise, whatever came after); that attempt's number; the accepted order id. */
+  readonly #due: number[] = [];
+  readonly #outcome: number[] = [];
+  readonly #attempt: number[] = [];
+  readonly #orderId: (string | undefined)[] = [];
 
   constructor(faults: readonly FaultRecord[]) {
     this.#windows = runWindows(faults);
@@ -50,17 +49,23 @@ export class WindowCounter {
   add(e: Pick<HistoryEntry, 'key' | 'ts' | 'intendedTs' | 'attempt' | 'outcome' | 'orderId'>): void {
     if (this.#windows.length === 0) return;
     const due = e.intendedTs ?? e.ts;
-    const seen = this.#arrivals.get(e.key);
-    if (!seen) {
-      this.#arrivals.set(e.key, { due, outcome: e.outcome, attempt: e.attempt, ...(e.orderId && e.outcome === 'ok' ? { orderId: e.orderId } : {}) });
+    const outcome = outcomes.indexOf(e.outcome);
+    const orderId = e.outcome === 'ok' ? e.orderId : undefined;
+    const i = this.#index.get(e.key);
+    if (i === undefined) {
+      this.#index.set(e.key, this.#due.length);
+      this.#due.push(due);
+      this.#outcome.push(outcome);
+      this.#attempt.push(e.attempt);
+      this.#orderId.push(orderId);
       return;
     }
-    seen.due = Math.min(seen.due, due);
-    if (seen.outcome === 'ok') return;
-    if (e.outcome === 'ok' || e.attempt >= seen.attempt) {
-      seen.outcome = e.outcome;
-      seen.attempt = e.attempt;
-      if (e.outcome === 'ok' && e.orderId) seen.orderId = e.orderId;
+    if (due < this.#due[i]!) this.#due[i] = due;
+    if (this.#outcome[i] === 0) return;
+    if (e.outcome === 'ok' || e.attempt >= this.#attempt[i]!) {
+      this.#outcome[i] = outcome;
+      this.#attempt[i] = e.attempt;
+      this.#orderId[i] = orderId;
     }
   }
 
@@ -80,17 +85,19 @@ export class WindowCounter {
         acceptedThenMissing: status ? 0 : null,
       }),
     );
-    for (const a of this.#arrivals.values()) {
-      const row = status && a.outcome === 'ok' && a.orderId ? status.get(a.orderId) : undefined;
-      const rejected = status && a.outcome === 'ok' && a.orderId && row === 'rejected';
-      const missing = status && a.outcome === 'ok' && a.orderId && row === undefined;
+    for (let a = 0; a < this.#due.length; a++) {
+      const outcome = outcomes[this.#outcome[a]!];
+      const orderId = this.#orderId[a];
+      const row = status && orderId ? status.get(orderId) : undefined;
+      const rejected = status !== null && orderId !== undefined && row === 'rejected';
+      const missing = status !== null && orderId !== undefined && row === undefined;
       for (const [i, w] of this.#windows.entries()) {
-        if (!inside(w, a.due)) continue;
+        if (!inside(w, this.#due[a]!)) continue;
         const c = rows[i]!;
         c.arrivals++;
-        if (a.outcome === 'ok') c.accepted++;
-        else if (a.outcome === 'fail') c.refused++;
-        else if (a.outcome === 'unknown') c.open++;
+        if (outcome === 'ok') c.accepted++;
+        else if (outcome === 'fail') c.refused++;
+        else if (outcome === 'unknown') c.open++;
         else c.dropped++;
         if (rejected) c.acceptedThenRejected!++;
         if (missing) c.acceptedThenMissing!++;
