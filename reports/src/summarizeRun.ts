@@ -13,7 +13,7 @@ export interface RunSummary extends SourcedFigures {
   charts: ChartSeries;
   /** The API's own latency of POST /order, from its scraped /metrics. */
   server: ServerLatency;
-  /** What became of the arrivals of each fault window (results.json's when it has them). */
+  /** What became of the HTTP arrivals of each fault window (results.json's when it has them); none without faults or HTTP load. */
   windows: WindowCounts[];
   /** One lane per node with its roles and the faults it lived; empty unless the run recorded roles, nodes of faults, or a replicated topology. */
   lanes: NodeLane[];
@@ -49,7 +49,8 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     ...keyFigures(run, digest),
     charts: chartSeries(run, digest, await queueSeries(run), server),
     server,
-    windows: run.results?.windows ?? digest.windows.counts(run.finalState),
+    // A Kafka-side load has no HTTP arrivals to count per window.
+    windows: run.results?.windows ?? (digest.requests + digest.dropped > 0 ? digest.windows.counts(run.finalState) : []),
     lanes: hasNodes(run) ? nodeLanes(run, span.to) : [],
     span,
   };
