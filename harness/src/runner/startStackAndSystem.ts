@@ -20,7 +20,13 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
     starting.delete(part);
     waiting();
   };
-  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ topology: ctx.experiment.topology, keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log, onPartReady });
+  ctx.stack = await (ctx.opts.stack ?? localProvider).start({
+    topology: ctx.experiment.topology,
+    apiNodes: ctx.experiment.system.apiInstances,
+    keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal,
+    log: ctx.log,
+    onPartReady,
+  });
   ctx.progress.phase('starting the system');
   const { apiInstances, workers } = ctx.experiment.system;
   const balancer = ctx.experiment.topology === 'replicated' ? ' behind nginx' : '';

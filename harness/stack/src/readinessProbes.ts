@@ -8,9 +8,9 @@ import pg from 'pg';
  * stack use the same ones.
  */
 
-/** Redis answers PING. */
-export async function redisAnswers(port: number): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** Redis at host:port (127.0.0.1 unless given) answers PING. */
+export async function redisAnswers(port: number, host = '127.0.0.1'): Promise<void> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -21,8 +21,8 @@ export async function redisAnswers(port: number): Promise<void> {
 }
 
 /** A replica answers, and its link to the primary is up (its first sync is done). */
-export async function redisReplicaLinked(port: number): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function redisReplicaLinked(port: number, host = '127.0.0.1'): Promise<void> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -34,8 +34,8 @@ export async function redisReplicaLinked(port: number): Promise<void> {
 }
 
 /** A Sentinel names the primary it watches as `name`, and knows its replicas and the other Sentinels. */
-export async function sentinelWatches(port: number, name: string, expect: { replicas: number; otherSentinels: number }): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function sentinelWatches(port: number, name: string, expect: { replicas: number; otherSentinels: number }, host = '127.0.0.1'): Promise<void> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();

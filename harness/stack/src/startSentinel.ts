@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loopback } from './loopbackAddress.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
 import { sentinelWatches } from './readinessProbes.ts';
 
@@ -13,14 +14,17 @@ export const sentinelPrimaryName = 'flux-gate';
 export const sentinelTimings = { downAfterMs: 1_000, failoverTimeoutMs: 5_000 };
 
 /**
- * A Redis Sentinel (redis-server in sentinel mode) watching the primary at `primaryPort` with a
- * quorum of `quorum`. Ready once it names the primary and knows the replicas and the other Sentinels.
+ * A Redis Sentinel (redis-server in sentinel mode) on `host` (127.0.0.1 unless given; a node's
+ * address in its network namespace `netnsPath`) watching the primary at `primary` with a quorum of
+ * `quorum`. Ready once it names the primary and knows the replicas and the other Sentinels.
  */
 export function sentinelProcess(opts: {
   bin: string;
   name: string;
+  host?: string;
+  netnsPath?: string;
   port: number;
-  primaryPort: number;
+  primary: { host: string; port: number };
   quorum: number;
   replicas: number;
   otherSentinels: number;
@@ -32,14 +36,15 @@ export function sentinelProcess(opts: {
   // Sentinel rewrites its own config file as it learns the replicas, the other Sentinels and failovers.
   const config = join(home, 'sentinel.conf');
   const n = sentinelPrimaryName;
+  const host = opts.host ?? loopback;
   writeFileSync(
     config,
     [
-      'bind 127.0.0.1',
+      `bind ${host}`,
       `port ${opts.port}`,
       'protected-mode no',
       `dir ${home}`,
-      `sentinel monitor ${n} 127.0.0.1 ${opts.primaryPort} ${opts.quorum}`,
+      `sentinel monitor ${n} ${opts.primary.host} ${opts.primary.port} ${opts.quorum}`,
       `sentinel down-after-milliseconds ${n} ${sentinelTimings.downAfterMs}`,
       `sentinel failover-timeout ${n} ${sentinelTimings.failoverTimeoutMs}`,
       `sentinel parallel-syncs ${n} 1`,
@@ -50,8 +55,9 @@ export function sentinelProcess(opts: {
     name: opts.name,
     command: opts.bin,
     args: [config, '--sentinel'],
+    ...(opts.netnsPath ? { netnsPath: opts.netnsPath } : {}),
     logFile: join(opts.dir, 'logs', `${opts.name}.log`),
     readyTimeoutMs: opts.readyTimeoutMs,
-    ready: () => sentinelWatches(opts.port, n, { replicas: opts.replicas, otherSentinels: opts.otherSentinels }),
+    ready: () => sentinelWatches(opts.port, n, { replicas: opts.replicas, otherSentinels: opts.otherSentinels }, host),
   });
 }
