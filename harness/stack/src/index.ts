@@ -3,7 +3,7 @@ export { ManagedProcess, type ProcessSpec } from './ManagedProcess.ts';
 export type { ProcessHandle } from './ProcessHandle.ts';
 export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack, type AnyStartedStack } from './StackProvider.ts';
-export { proxiedLinks, topologyShapes, type NodeRole, type StackNode, type StackTopology, type TopologyShape } from './StackTopology.ts';
+export { proxiedLinks, topologyShapes, type NodeRole, type StackNetworkNode, type StackNode, type StackTopology, type TopologyShape } from './StackTopology.ts';
 export { startBalancer, type StartedBalancer } from './startBalancer.ts';
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';

@@ -9,6 +9,14 @@ import { redisAnswers, redisReplicaLinked } from './readinessProbes.ts';
  */
 export const redisOptions = ['--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--repl-diskless-sync-delay', '0'];
 
+/** A replica's options: the primary it follows and, with `announce`, the address it tells the primary and Sentinels it has. */
+export const replicaOptions = (primary: { host: string; port: number }, announce?: string) => [
+  '--replicaof',
+  primary.host,
+  String(primary.port),
+  ...(announce ? ['--replica-announce-ip', announce] : []),
+];
+
 /**
  * Redis with persistence off, so a restart comes back empty (the redis-restart fault relies on it).
  * With `replicaOf` (the primary's port) a replica, ready once its link to the primary is up.
@@ -17,7 +25,7 @@ export function redisProcess(opts: { bin: string; port: number; dir: string; rea
   const name = opts.name ?? 'redis';
   const data = join(opts.dir, name);
   mkdirSync(data, { recursive: true });
-  const replica = opts.replicaOf === undefined ? [] : ['--replicaof', '127.0.0.1', String(opts.replicaOf)];
+  const replica = opts.replicaOf === undefined ? [] : replicaOptions({ host: '127.0.0.1', port: opts.replicaOf });
   return new ManagedProcess({
     name,
     command: opts.bin,

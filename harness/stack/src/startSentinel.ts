@@ -12,6 +12,30 @@ export const sentinelPrimaryName = 'flux-gate';
  */
 export const sentinelTimings = { downAfterMs: 1_000, failoverTimeoutMs: 5_000 };
 
+/** A majority of the Sentinels: how many must agree the primary is down before one fails it over. */
+export const sentinelQuorum = (sentinels: number) => Math.floor(sentinels / 2) + 1;
+
+/**
+ * A Sentinel's config file, for a local process and a container alike: it watches the primary at
+ * `primary` as `sentinelPrimaryName`, with sentinelTimings. With `announce`, it tells the other
+ * Sentinels and its clients that address (a container's own) rather than the one it finds itself.
+ */
+export function sentinelConfig(opts: { bind: string; port: number; dir: string; primary: { host: string; port: number }; quorum: number; announce?: string }): string {
+  const n = sentinelPrimaryName;
+  return [
+    `bind ${opts.bind}`,
+    `port ${opts.port}`,
+    'protected-mode no',
+    `dir ${opts.dir}`,
+    ...(opts.announce ? [`sentinel announce-ip ${opts.announce}`, `sentinel announce-port ${opts.port}`] : []),
+    `sentinel monitor ${n} ${opts.primary.host} ${opts.primary.port} ${opts.quorum}`,
+    `sentinel down-after-milliseconds ${n} ${sentinelTimings.downAfterMs}`,
+    `sentinel failover-timeout ${n} ${sentinelTimings.failoverTimeoutMs}`,
+    `sentinel parallel-syncs ${n} 1`,
+    '',
+  ].join('\n');
+}
+
 /**
  * A Redis Sentinel (redis-server in sentinel mode) watching the primary at `primaryPort` with a
  * quorum of `quorum`. Ready once it names the primary and knows the replicas and the other Sentinels.
@@ -32,20 +56,7 @@ export function sentinelProcess(opts: {
   // Sentinel rewrites its own config file as it learns the replicas, the other Sentinels and failovers.
   const config = join(home, 'sentinel.conf');
   const n = sentinelPrimaryName;
-  writeFileSync(
-    config,
-    [
-      'bind 127.0.0.1',
-      `port ${opts.port}`,
-      'protected-mode no',
-      `dir ${home}`,
-      `sentinel monitor ${n} 127.0.0.1 ${opts.primaryPort} ${opts.quorum}`,
-      `sentinel down-after-milliseconds ${n} ${sentinelTimings.downAfterMs}`,
-      `sentinel failover-timeout ${n} ${sentinelTimings.failoverTimeoutMs}`,
-      `sentinel parallel-syncs ${n} 1`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(config, sentinelConfig({ bind: '127.0.0.1', port: opts.port, dir: home, primary: { host: '127.0.0.1', port: opts.primaryPort }, quorum: opts.quorum }));
   return new ManagedProcess({
     name: opts.name,
     command: opts.bin,
