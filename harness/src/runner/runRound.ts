@@ -55,7 +55,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   // start again) is logged and kept in the timeline, and never becomes an unhandled rejection.
   const schedule = runSchedule({
     faults: experiment.faults,
-    context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes } },
+    context: { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: { ...stack.processes, ...system.processes }, ...(stack.networkNodes ? { nodes: stack.networkNodes } : {}) },
     timeline: ctx.timeline,
     latest: () => ctx.sampler?.latest,
     stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),

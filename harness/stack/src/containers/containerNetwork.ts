@@ -14,9 +14,9 @@ export interface ContainerNetwork {
 /**
  * Creates a user-defined bridge network on the first /24 of the project's pool (subnetPool) that
  * nothing on this machine routes or holds, so containers can get fixed addresses (a restarted
- * container keeps its own). Internal: containers get no default route and the engine drops what
- * they send off the /24, so nothing leaves it; the host reaches every address over the bridge.
- * No masquerading. Removed with the run's other labelled things (removeLabelled).
+ * container keeps its own). Internal: the engine drops in FORWARD whatever crosses the bridge to
+ * or from outside the /24 (DOCKER-ISOLATION-STAGE-1), so nothing leaves it; the host itself reaches
+ * every address over the bridge. No masquerading. Removed with the run's other labelled things (removeLabelled).
  */
 export async function createContainerNetwork(docker: Docker, name: string, labels: Record<string, string>): Promise<ContainerNetwork> {
   const refusals: string[] = [];
