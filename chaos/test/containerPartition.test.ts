@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type AnyStartedStack, containersProvider, namespacedCommand } from '@flux-gate/stack';
@@ -14,6 +15,16 @@ afterAll(async () => {
   if (stack?.networkNodes) await healNetwork(stack.networkNodes);
   await stack?.stop();
 });
+
+/** A connection from the host (no node, so never cut): 'connected', 'timeout' or 'error'. */
+const fromHost = (host: string, port: number, timeoutMs = 1500) =>
+  new Promise<string>((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (outcome: string) => (clearTimeout(timer), socket.destroy(), resolve(outcome));
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    socket.once('connect', () => done('connected'));
+    socket.once('error', () => done('error'));
+  });
 
 /** tcpProbe.ts run inside a node's namespace (its container's, entered with nsenter); one question at a time. */
 function probeIn(netnsPath: string) {
@@ -48,6 +59,7 @@ describe.runIf(process.getuid?.() === 0)('partitions between containers drop pac
         const cut = await probe.connect(target.address, port, 1500);
         expect(cut.outcome).toBe('timeout');
         expect(cut.ms).toBeGreaterThanOrEqual(1500);
+        expect(await fromHost(target.address, port)).toBe('connected');
       } finally {
         await isolate.heal();
       }
