@@ -1,5 +1,9 @@
 import type { ProcessHandle } from './ProcessHandle.ts';
-import type { StackNetworkNode, StackTopology, TopologyShape } from './StackTopology.ts';
+import type { NamespacedNode } from './netns/NamespacedNode.ts';
+import type { StackTopology, TopologyShape } from './StackTopology.ts';
+
+/** A node with a network namespace of its own, as node faults (chaos's NetworkNode) use it: run iptables or tc inside, read its address. */
+export type NetworkNodeHandle = Pick<NamespacedNode, 'name' | 'address' | 'interface' | 'netnsPath' | 'exec'>;
 
 /** The four client links of the system; each goes through its own Toxiproxy proxy. */
 export const linkNames = ['api-redis', 'api-kafka', 'worker-kafka', 'worker-postgres'] as const;
@@ -54,8 +58,12 @@ export interface AnyStartedStack extends AsyncDisposable {
   dir: string;
   /** Seconds each part took to answer (all of its nodes). */
   readiness: Record<StackPart, number>;
-  /** The nodes partition faults can act on, by node name: those with a network namespace of their own (the containers provider's replicated shape). */
-  networkNodes?: Readonly<Record<string, StackNetworkNode>>;
+  /**
+   * The nodes with network namespaces of their own, by node name (the containers provider's
+   * replicated shape: every node's container), for the faults between nodes (isolate, split,
+   * bridge, loss, netem). Absent when no node has one.
+   */
+  networkNodes?: Readonly<Record<string, NetworkNodeHandle>>;
   /** The containers stack only: the label on each of its containers and its network, and the images it runs. */
   containers?: { label: string; network: string; images: Record<StackPart, string> };
   /** Stops every process and removes the temporary folder. Safe to call twice. */

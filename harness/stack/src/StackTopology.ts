@@ -37,20 +37,6 @@ export interface StackNode {
   netnsPath?: string;
 }
 
-/**
- * A node with a network namespace of its own, as partition faults use it (chaos's NetworkNode):
- * its address, its interface inside the namespace, and a way to run iptables or tc in there.
- */
-export interface StackNetworkNode {
-  readonly name: string;
-  readonly address: string;
-  readonly interface: string;
-  /** The namespace's path now (a restarted container has a new one). */
-  readonly netnsPath: string;
-  /** Runs a command to completion inside the namespace, as root; throws on a non-zero exit. */
-  exec(command: string, args: string[]): Promise<string>;
-}
-
 /** A started topology: its shape and every node, with the seconds each took to answer. */
 export interface StackTopology {
   shape: TopologyShape;

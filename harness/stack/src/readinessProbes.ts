@@ -8,7 +8,7 @@ import pg from 'pg';
  * stack use the same ones.
  */
 
-/** Redis at host:port answers PING. */
+/** Redis at host:port (127.0.0.1 unless given) answers PING. */
 export async function redisAnswers(port: number, host = '127.0.0.1'): Promise<void> {
   const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});

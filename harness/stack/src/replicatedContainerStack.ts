@@ -8,20 +8,19 @@ import { type ContainerSpec, inside, kafkaContainerEnv, partContainers, postgres
 import { createLinks } from './createLinks.ts';
 import { pgUrl } from './loopbackAddress.ts';
 import { kafkaAnswers, postgresAnswers, redisAnswers, redisReplicaLinked, sentinelWatches, toxiproxyAnswers } from './readinessProbes.ts';
-import { replicatedNodes } from './replicatedLocalStack.ts';
+import { replicatedShapeNodes } from './replicatedShape.ts';
 import { newClusterId, replicatedBrokerJvmOptions, replicatedBrokerSettings } from './startKafka.ts';
 import { postgresDatabase, postgresUser } from './startPostgres.ts';
 import { redisOptions, replicaOptions } from './startRedis.ts';
 import { sentinelConfig, sentinelPrimaryName, sentinelQuorum } from './startSentinel.ts';
-import type { AnyStartedStack, StackPart } from './StackProvider.ts';
-import type { StackNetworkNode, StackNode } from './StackTopology.ts';
+import type { AnyStartedStack, NetworkNodeHandle, StackPart } from './StackProvider.ts';
+import type { StackNode } from './StackTopology.ts';
 
-/** Each node listens on its part's usual ports at its own address. */
-const portOf: Record<StackPart, Record<string, number>> = {
-  toxiproxy: { api: inside.toxiproxy },
-  postgres: { client: inside.postgres },
-  kafka: { harness: inside.kafka.harness, api: inside.kafka.api, worker: inside.kafka.worker, controller: inside.kafka.controller },
-  redis: { client: inside.redis, sentinel: 26379 },
+/** Each node listens on its store's usual ports at its own address. */
+const portsOf = (node: { part: StackPart; roles: StackNode['roles'] }): Record<string, number> => {
+  if (node.roles.includes('redis-sentinel')) return { sentinel: 26379 };
+  if (node.part === 'kafka') return { harness: inside.kafka.harness, api: inside.kafka.api, worker: inside.kafka.worker, controller: inside.kafka.controller };
+  return node.part === 'toxiproxy' ? { api: inside.toxiproxy } : { client: inside[node.part] };
 };
 
 const byRole = (nodes: StackNode[], role: StackNode['roles'][number]) => nodes.filter((n) => n.roles.includes(role));
@@ -29,7 +28,7 @@ const p = (node: StackNode, purpose: string) => node.ports[purpose]!;
 const at = (node: StackNode, purpose: string) => `${node.host}:${p(node, purpose)}`;
 
 /**
- * The replicated shape (replicatedNodes: the same nodes, roles and settings as the local one), one
+ * The replicated shape (replicatedShapeNodes, with the local shape's settings), one
  * container per node on an internal network of the run's own, each at a fixed address of the
  * project's pool and in a network namespace of its own, which partition faults enter with nsenter
  * (networkNodes). Nothing is published: the host reaches every address over the network's bridge,
@@ -40,7 +39,7 @@ const at = (node: StackNode, purpose: string) => `${node.host}:${p(node, purpose
  */
 export async function startReplicatedContainers(run: ContainerStackRun, images: InfraImages, stop: () => Promise<void>): Promise<AnyStartedStack> {
   const network = await createContainerNetwork(run.docker, `flux-gate-${run.runId}`, run.labels);
-  const nodes = replicatedNodes((part, purpose) => portOf[part][purpose]!).map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i) }));
+  const nodes: StackNode[] = replicatedShapeNodes().map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i), ports: portsOf(node) }));
   const [toxiproxy, postgres] = [nodes.find((n) => n.part === 'toxiproxy')!, nodes.find((n) => n.part === 'postgres')!];
   const brokers = byRole(nodes, 'kafka-broker');
   const [primary] = byRole(nodes, 'redis-primary') as [StackNode];
@@ -114,7 +113,7 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
   run.settle(await Promise.allSettled([linksReady, postgresReady, ...kafka, redis]));
   const links = await linksReady;
 
-  const networkNodes: Record<string, StackNetworkNode> = Object.fromEntries(nodes.map((n) => [n.name, containerNetworkNode(n.name, n.host, processes[n.name]!)]));
+  const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.map((n) => [n.name, containerNetworkNode(n.name, n.host, processes[n.name]!)]));
   const topology = {
     shape: 'replicated' as const,
     nodes: nodes.map((n) => ({ ...n, netnsPath: networkNodes[n.name]!.netnsPath, readySeconds: processes[n.name]!.readySeconds })),

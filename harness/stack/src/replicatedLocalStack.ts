@@ -6,9 +6,9 @@ import { addr, loopback as host, pgUrl, portOf } from './loopbackAddress.ts';
 import { kafkaProcess, newClusterId, replicatedBrokerJvmOptions, replicatedBrokerSettings } from './startKafka.ts';
 import { postgresProcess } from './startPostgres.ts';
 import { redisProcess } from './startRedis.ts';
-import { sentinelPrimaryName, sentinelProcess, sentinelQuorum } from './startSentinel.ts';
+import { sentinelPrimaryName, sentinelProcess } from './startSentinel.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
-import type { AnyStartedStack, StackOptions, StackPart } from './StackProvider.ts';
+import type { AnyStartedStack, StackOptions } from './StackProvider.ts';
 import type { StackNode } from './StackTopology.ts';
 
 const replicas = 3;
@@ -16,24 +16,22 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /**
  * The replicated topology as data: 3 Kafka nodes (broker and controller each), a Redis primary
- * with 2 replicas, 3 Sentinels, one PostgreSQL and Toxiproxy. Ports come from the list in order
- * (each node on its own ports), or by purpose from a function (each node at its own address, the
- * same ports on every node of a part).
+ * with 2 replicas, 3 Sentinels, one PostgreSQL and Toxiproxy, each node on its own ports.
  */
-export function replicatedNodes(ports: number[] | ((part: StackPart, purpose: string) => number)): StackNode[] {
-  const port = typeof ports === 'function' ? ports : () => ports.shift()!;
+export function replicatedNodes(ports: number[]): StackNode[] {
+  const next = () => ports.shift()!;
   return [
-    { name: 'toxiproxy', part: 'toxiproxy', roles: ['toxiproxy'], host, ports: { api: port('toxiproxy', 'api') } },
-    { name: 'postgres', part: 'postgres', roles: ['postgres'], host, ports: { client: port('postgres', 'client') } },
+    { name: 'toxiproxy', part: 'toxiproxy', roles: ['toxiproxy'], host, ports: { api: next() } },
+    { name: 'postgres', part: 'postgres', roles: ['postgres'], host, ports: { client: next() } },
     ...range(replicas).map((i): StackNode => ({
       name: `kafka-${i}`,
       part: 'kafka',
       roles: ['kafka-broker', 'kafka-controller'],
       host,
-      ports: { harness: port('kafka', 'harness'), api: port('kafka', 'api'), worker: port('kafka', 'worker'), controller: port('kafka', 'controller') },
+      ports: { harness: next(), api: next(), worker: next(), controller: next() },
     })),
-    ...range(replicas).map((i): StackNode => ({ name: `redis-${i}`, part: 'redis', roles: [i === 1 ? 'redis-primary' : 'redis-replica'], host, ports: { client: port('redis', 'client') } })),
-    ...range(replicas).map((i): StackNode => ({ name: `sentinel-${i}`, part: 'redis', roles: ['redis-sentinel'], host, ports: { sentinel: port('redis', 'sentinel') } })),
+    ...range(replicas).map((i): StackNode => ({ name: `redis-${i}`, part: 'redis', roles: [i === 1 ? 'redis-primary' : 'redis-replica'], host, ports: { client: next() } })),
+    ...range(replicas).map((i): StackNode => ({ name: `sentinel-${i}`, part: 'redis', roles: ['redis-sentinel'], host, ports: { sentinel: next() } })),
   ];
 }
 /** Ports replicatedNodes takes. */
@@ -93,7 +91,7 @@ export async function startReplicatedLocal(tools: StackTools, options: StackOpti
                 name: s.name,
                 port: p(s, 'sentinel'),
                 primaryPort: p(primary, 'client'),
-                quorum: sentinelQuorum(sentinels.length),
+                quorum: Math.floor(sentinels.length / 2) + 1,
                 replicas: redisReplicas.length,
                 otherSentinels: sentinels.length - 1,
                 dir,

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -7,6 +10,9 @@ import { type AnyStartedStack, containersProvider, runOrThrow, waitFor } from '.
 
 // Real Docker: the engine and the images the global setup provisioned (provisionContainers.ts).
 const docker = (...args: string[]) => runOrThrow('docker', args);
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const labelled = async (what: 'ps' | 'network', label: string) =>
+  (await docker(...(what === 'ps' ? ['ps', '-aq'] : ['network', 'ls', '-q']), '--filter', `label=${label}`)).trim().split('\n').filter(Boolean);
 const hostPort = (a: string) => ({ host: a.split(':')[0]!, port: Number(a.split(':')[1]) });
 
 describe('replicated containers stack', () => {
@@ -122,5 +128,31 @@ describe('replicated containers stack', () => {
     await stack.stop();
     expect((await docker('ps', '-aq', '--filter', `label=${label}`)).trim()).toBe('');
     expect((await docker('network', 'ls', '-q', '--filter', `label=${label}`)).trim()).toBe('');
+  });
+});
+
+describe('`npm run stack -- up --topology replicated --stack containers`', () => {
+  it('prints every node with its address, roles and readiness, and on SIGINT leaves no container or network', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/src/cli/stack.ts', 'up', '--json', '--stack', 'containers', '--topology', 'replicated'], { cwd: repo, stdio: 'pipe' });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(async () => {
+      if (!out.includes('\n')) throw new Error('no endpoints yet');
+    }, { timeoutMs: 90_000, intervalMs: 200, abort: () => (child.exitCode === null ? undefined : `exited ${child.exitCode}`) });
+    const info = JSON.parse(out.split('\n')[0]!) as { topology: { nodes: { name: string; host: string; roles: string[]; readySeconds: number; netnsPath: string }[] }; containers: { label: string } };
+    expect(info.topology.nodes).toHaveLength(11);
+    for (const node of info.topology.nodes) {
+      expect(node.host).toMatch(/^10\.213\.\d+\.\d+$/);
+      expect(node.roles.length).toBeGreaterThan(0);
+      expect(node.readySeconds).toBeGreaterThan(0);
+      expect(node.netnsPath).toMatch(/^\/proc\/\d+\/ns\/net$/);
+    }
+    expect(await labelled('ps', info.containers.label)).toHaveLength(11);
+    expect(await labelled('network', info.containers.label)).toHaveLength(1);
+    child.kill('SIGINT');
+    const [exitCode] = await once(child, 'exit');
+    expect(exitCode).toBe(130);
+    expect(await labelled('ps', info.containers.label)).toEqual([]);
+    expect(await labelled('network', info.containers.label)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { namespacedCommand } from '../netns/inNamespace.ts';
-import type { StackNetworkNode } from '../StackTopology.ts';
+import type { NetworkNodeHandle } from '../StackProvider.ts';
 import { runOrThrow } from '../tools/runCommand.ts';
 import type { ContainerProcess } from './ContainerProcess.ts';
 
@@ -9,7 +9,7 @@ import type { ContainerProcess } from './ContainerProcess.ts';
  * (the same back end Docker's rules use). The pid is the container's now: a restarted container has a
  * new namespace, without the rules the old one held.
  */
-export function containerNetworkNode(name: string, address: string, container: ContainerProcess): StackNetworkNode {
+export function containerNetworkNode(name: string, address: string, container: ContainerProcess): NetworkNodeHandle {
   const netnsPath = () => {
     const pid = container.pid;
     if (!pid) throw new Error(`${name} is not running: its container has no network namespace to enter`);
