@@ -123,6 +123,28 @@ describe('replicated containers stack', () => {
     }
   });
 
+  it('when redis-1\'s container is killed, the Sentinels promote a replica and name its container address, which the host reaches', async () => {
+    const sentinels = stack.endpoints.redisSentinels!;
+    const replicaHosts = stack.topology.nodes.filter((n) => n.roles.includes('redis-replica')).map((n) => n.host);
+    await stack.processes['redis-1']!.kill();
+    const sentinel = new Redis(hostPort(sentinels.sentinels[0]!));
+    try {
+      await waitFor(
+        async () => {
+          const [host] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', sentinels.name)) as [string, string];
+          if (!replicaHosts.includes(host)) throw new Error(`the Sentinels still name ${host}`);
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+    } finally {
+      sentinel.disconnect();
+    }
+    const client = new Redis({ sentinels: sentinels.sentinels.map(hostPort), name: sentinels.name });
+    await client.set('after-failover', 'yes');
+    expect(await client.info('replication')).toMatch(/role:master/);
+    client.disconnect();
+  });
+
   it('stop removes every container and the network', async () => {
     const label = stack.containers!.label;
     await stack.stop();
