@@ -18,7 +18,7 @@ import type { StackNode } from './StackTopology.ts';
 
 /** Each node listens on its store's usual ports at its own address. */
 const portsOf = (node: { part: StackPart; roles: StackNode['roles'] }): Record<string, number> => {
-  if (node.roles.includes('redis-sentinel')) return { sentinel: 26379 };
+  if (node.roles.includes('redis-sentinel')) return { sentinel: inside.sentinel };
   if (node.part === 'kafka') return { harness: inside.kafka.harness, api: inside.kafka.api, worker: inside.kafka.worker, controller: inside.kafka.controller };
   return node.part === 'toxiproxy' ? { api: inside.toxiproxy } : { client: inside[node.part] };
 };
@@ -28,8 +28,8 @@ const p = (node: StackNode, purpose: string) => node.ports[purpose]!;
 const at = (node: StackNode, purpose: string) => `${node.host}:${p(node, purpose)}`;
 
 /**
- * The replicated shape (replicatedShapeNodes, with the local shape's settings), one
- * container per node on an internal network of the run's own, each at a fixed address of the
+ * The replicated shape (replicatedShapeNodes, with the local shape's settings), one container per
+ * node on an internal network of the run's own, each at a fixed address of the
  * project's pool and in a network namespace of its own, which partition faults enter with nsenter
  * (networkNodes). Nothing is published: the host reaches every address over the network's bridge,
  * as the API and the worker (host processes) do. Kafka's nodes listen and advertise at their

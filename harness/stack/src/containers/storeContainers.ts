@@ -7,6 +7,7 @@ import { redisOptions } from '../startRedis.ts';
 /** Ports inside the containers. */
 export const inside = {
   redis: 6379,
+  sentinel: 26379,
   postgres: 5432,
   kafka: { harness: 9092, api: 9093, controller: 9094, worker: 9095, internal: 9096 },
   toxiproxy: 8474,
