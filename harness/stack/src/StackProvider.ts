@@ -60,8 +60,8 @@ export interface AnyStartedStack extends AsyncDisposable {
   /** The shape and every node with its roles, address and ports. */
   topology: StackTopology;
   /**
-   * The nodes with network namespaces of their own, by node name (the replicated local shape: every
-   * Kafka, Redis and Sentinel node and api-1…N), for the faults between nodes (isolate, split,
+   * The nodes with network namespaces of their own, by node name (the replicated shape: locally every
+   * Kafka, Redis and Sentinel node and api-1…N; on containers every node's container), for the faults between nodes (isolate, split,
    * bridge, loss, netem). Absent when no node has one.
    */
   networkNodes?: Readonly<Record<string, NetworkNodeHandle>>;

@@ -35,7 +35,7 @@ export interface StackNode {
   host: string;
   /** Its listening ports by purpose, e.g. `{ client: 9092, controller: 9093 }`. */
   ports: Record<string, number>;
-  /** Its network namespace (`/run/netns/<name>`) when it has one of its own; its process is started inside (nsenter). */
+  /** Its network namespace, for `nsenter --net=<path>`, when it has one of its own: `/run/netns/<name>` for a local node (its process is started inside), `/proc/<pid>/ns/net` for a container. */
   netnsPath?: string;
 }
 

@@ -52,9 +52,9 @@ export async function sentinelWatches(port: number, name: string, expect: { repl
 }
 
 /** PostgreSQL answers a query as `user`; `database` is created if it is not there yet. */
-export async function postgresAnswers(port: number, user: string, database: string): Promise<void> {
+export async function postgresAnswers(port: number, user: string, database: string, host = '127.0.0.1'): Promise<void> {
   // A port taken by another server can accept and never answer: give up on a connection after 2 s.
-  const client = new pg.Client({ connectionString: `postgres://${user}@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({ connectionString: `postgres://${user}@${host}:${port}/postgres`, connectionTimeoutMillis: 2_000 });
   client.on('error', () => {});
   try {
     await client.connect();

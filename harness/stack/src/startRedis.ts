@@ -10,6 +10,14 @@ import { redisAnswers, redisReplicaLinked } from './readinessProbes.ts';
  */
 export const redisOptions = ['--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--repl-diskless-sync-delay', '0'];
 
+/** A replica's options: the primary it follows and, with `announce`, the address it tells the primary and Sentinels it has. */
+export const replicaOptions = (primary: { host: string; port: number }, announce?: string) => [
+  '--replicaof',
+  primary.host,
+  String(primary.port),
+  ...(announce ? ['--replica-announce-ip', announce] : []),
+];
+
 /**
  * Redis with persistence off, so a restart comes back empty (the redis-restart fault relies on it),
  * listening on `host` (127.0.0.1 unless given; a node's address in its network namespace `netnsPath`).
@@ -29,7 +37,7 @@ export function redisProcess(opts: {
   const host = opts.host ?? loopback;
   const data = join(opts.dir, name);
   mkdirSync(data, { recursive: true });
-  const replica = opts.replicaOf === undefined ? [] : ['--replicaof', opts.replicaOf.host, String(opts.replicaOf.port)];
+  const replica = opts.replicaOf === undefined ? [] : replicaOptions(opts.replicaOf);
   return new ManagedProcess({
     name,
     command: opts.bin,

@@ -13,6 +13,30 @@ export const sentinelPrimaryName = 'flux-gate';
  */
 export const sentinelTimings = { downAfterMs: 1_000, failoverTimeoutMs: 5_000 };
 
+/** A majority of the Sentinels: how many must agree the primary is down before one fails it over. */
+export const sentinelQuorum = (sentinels: number) => Math.floor(sentinels / 2) + 1;
+
+/**
+ * A Sentinel's config file, for a local process and a container alike: it watches the primary at
+ * `primary` as `sentinelPrimaryName`, with sentinelTimings. With `announce`, it tells the other
+ * Sentinels and its clients that address (a container's own) rather than the one it finds itself.
+ */
+export function sentinelConfig(opts: { bind: string; port: number; dir: string; primary: { host: string; port: number }; quorum: number; announce?: string }): string {
+  const n = sentinelPrimaryName;
+  return [
+    `bind ${opts.bind}`,
+    `port ${opts.port}`,
+    'protected-mode no',
+    `dir ${opts.dir}`,
+    ...(opts.announce ? [`sentinel announce-ip ${opts.announce}`, `sentinel announce-port ${opts.port}`] : []),
+    `sentinel monitor ${n} ${opts.primary.host} ${opts.primary.port} ${opts.quorum}`,
+    `sentinel down-after-milliseconds ${n} ${sentinelTimings.downAfterMs}`,
+    `sentinel failover-timeout ${n} ${sentinelTimings.failoverTimeoutMs}`,
+    `sentinel parallel-syncs ${n} 1`,
+    '',
+  ].join('\n');
+}
+
 /**
  * A Redis Sentinel (redis-server in sentinel mode) on `host` (127.0.0.1 unless given; a node's
  * address in its network namespace `netnsPath`) watching the primary at `primary` with a quorum of
@@ -37,20 +61,7 @@ export function sentinelProcess(opts: {
   const config = join(home, 'sentinel.conf');
   const n = sentinelPrimaryName;
   const host = opts.host ?? loopback;
-  writeFileSync(
-    config,
-    [
-      `bind ${host}`,
-      `port ${opts.port}`,
-      'protected-mode no',
-      `dir ${home}`,
-      `sentinel monitor ${n} ${opts.primary.host} ${opts.primary.port} ${opts.quorum}`,
-      `sentinel down-after-milliseconds ${n} ${sentinelTimings.downAfterMs}`,
-      `sentinel failover-timeout ${n} ${sentinelTimings.failoverTimeoutMs}`,
-      `sentinel parallel-syncs ${n} 1`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(config, sentinelConfig({ bind: host, port: opts.port, dir: home, primary: opts.primary, quorum: opts.quorum }));
   return new ManagedProcess({
     name: opts.name,
     command: opts.bin,
