@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /** The test files that need a Docker engine and the images built here (provisioned once, see below). */
-const containerTests = ['harness/test/compose.test.ts', 'harness/stack/test/containersStack.test.ts', 'harness/stack/test/dockerEngine.test.ts'];
+const containerTests = [
+  'harness/test/compose.test.ts',
+  'harness/stack/test/containersStack.test.ts',
+  'harness/stack/test/replicatedContainers.test.ts',
+  'harness/stack/test/dockerEngine.test.ts',
+  'chaos/test/containerPartition.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -1,13 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { ManagedProcess, namespacedCommand, NodeNetworks, type StartedNodeNetworks } from '@flux-gate/stack';
+import { ManagedProcess, NodeNetworks, type StartedNodeNetworks } from '@flux-gate/stack';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createFault, type FaultSpecInput, healNetwork, partitionChain } from '../src/index.ts';
+import { startTcpProbe, type TcpProbe } from './tcpProbeClient.ts';
 
 const port = 7200;
 const logs = mkdtempSync(join(tmpdir(), 'fg-partition-'));
@@ -15,32 +13,18 @@ let net: StartedNodeNetworks;
 let server: ManagedProcess;
 const probes: Record<string, Probe> = {};
 
-interface Reply {
-  outcome: string;
-  ms: number;
-}
-
-/** The tcpProbe client running inside a node's namespace; one question at a time. */
+/** A probe in a node's namespace whose connect() goes to a's echo server. */
 class Probe {
-  #answers: ((reply: Reply) => void)[] = [];
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
-    createInterface({ input: child.stdout }).on('line', (line) => this.#answers.shift()?.(JSON.parse(line) as Reply));
-  }
-  ask(question: object): Promise<Reply> {
-    return new Promise((resolve) => {
-      this.#answers.push(resolve);
-      this.child.stdin.write(JSON.stringify(question) + '\n');
-    });
+  constructor(readonly tcp: TcpProbe) {}
+  ask(question: object) {
+    return this.tcp.ask(question);
   }
   connect(timeoutMs = 1000) {
-    return this.ask({ op: 'connect', host: net.node('a').address, port, timeoutMs });
+    return this.tcp.connect(net.node('a').address, port, timeoutMs);
   }
 }
 
-function startProbe(node: string): Probe {
-  const line = namespacedCommand(net.node(node).netnsPath, process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./tcpProbe.ts', import.meta.url))]);
-  return new Probe(spawn(line.command, line.args, { stdio: 'pipe' }));
-}
+const startProbe = (node: string) => new Probe(startTcpProbe(net.node(node).netnsPath));
 
 const fromHost = (address: string, timeoutMs = 1000) =>
   new Promise<string>((resolve) => {
@@ -65,7 +49,7 @@ beforeAll(async () => {
   probes.c = startProbe('c');
 });
 afterAll(async () => {
-  for (const probe of Object.values(probes)) probe.child.kill('SIGKILL');
+  for (const probe of Object.values(probes)) probe.tcp.stop();
   await server?.stop();
   await net?.stop();
   rmSync(logs, { recursive: true, force: true });

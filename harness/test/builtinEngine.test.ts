@@ -89,6 +89,27 @@ describe('the built-in load engine, against a real HTTP server', () => {
     expect(summary.cpuMs).toBeGreaterThan(0);
   });
 
+  it('a pre-sale phase browses before the first order is due, opens every connection, and leaves the history to the sale', async () => {
+    const sockets = new Set<unknown>();
+    const sawSocket = (socket: unknown) => void sockets.add(socket);
+    app.server.on('connection', sawSocket);
+    const started = Date.now();
+    const { summary, lines } = await run(plan({ connections: 16, presale: { rate: 100, durationMs: 1000, products: ['p1'] } }), {
+      answer: (key) => (key === 'undefined' ? { status: 200, body: {} } : { status: 409, body: { error: 'sold_out' } }),
+    });
+    const browsing = paths.filter((p) => p.startsWith('/products/') || p.startsWith('/waiting-room'));
+    expect(browsing).toHaveLength(100);
+    expect(new Set(browsing)).toEqual(new Set(['/products/p1', '/waiting-room?productId=p1']));
+    // All 16 connections were open before the sale: the sale's 100 arrivals open none of their own.
+    expect(summary.presale).toMatchObject({ requests: 116, errors: 0, connectionsOpened: 16 });
+    expect(sockets.size).toBe(16);
+    // The history holds the sale's orders only, every one due after the phase ended.
+    expect(lines).toHaveLength(100);
+    expect(lines.every((l) => l.intendedTs! >= summary.presale!.endedAt)).toBe(true);
+    expect(summary.presale!.startedAt).toBeGreaterThanOrEqual(started);
+    app.server.off('connection', sawSocket);
+  });
+
   it('records arrivals beyond the in-flight cap as dropped, without delaying later ones', async () => {
     const { summary, lines } = await run(plan({ maxInFlight: 10, startRate: 200, stages: [{ rate: 200, durationMs: 1000 }] }), { delayMs: 300 });
     const dropped = lines.filter((l) => l.outcome === 'dropped');

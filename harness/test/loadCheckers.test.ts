@@ -20,6 +20,20 @@ describe('thresholds', () => {
     expect(thresholds(input).verdict).toBe('pass');
   });
 
+  test('a crossed p99 while the engine fell behind is unknown, not failed; a p99 under the bound still passes', () => {
+    // Every request sent 40 ms after it was due and answered 1,460 ms later: 1,500 ms from due.
+    const late = (i: CheckInput, latencyMs: number) =>
+      i.history.forEach((e) => Object.assign(e, { intendedTs: e.ts, sentTs: e.ts + 40, latencyMs }));
+    const behind = thresholds(variant((i) => late(i, 1500)));
+    expect(behind).toMatchObject({ verdict: 'unknown', summary: expect.stringContaining('The load engine fell behind: its lag (sent − due) p99 40.0 ms > 5 ms') });
+    expect(behind.counts).toMatchObject({ engineLagP99Ms: 40, answerP99Ms: 1460, engineBehind: 1 });
+    expect(thresholds(variant((i) => late(i, 60)))).toMatchObject({ verdict: 'pass', summary: expect.stringContaining('fell behind') });
+    // The same lag within a bound the experiment raised: the crossed p99 is the system's.
+    expect(thresholds(variant((i) => (late(i, 1500), (i.thresholds.engineLagP99Ms = 50)))).verdict).toBe('fail');
+    // Another crossed threshold still fails while the engine was behind.
+    expect(thresholds(variant((i) => (late(i, 1500), (i.dropped = 3)))).verdict).toBe('fail');
+  });
+
   test('with nothing answered it is unknown', () => {
     expect(thresholds(variant((i) => (i.history = [request('u1', 0)]))).verdict).toBe('unknown');
   });

@@ -1,20 +1,23 @@
-import { LatencyHistogram, outcomeClasses, type OutcomeClass } from '@flux-gate/run-format';
+import { LatencyHistogram, outcomeClasses, type OutcomeClass, RequestTiming } from '@flux-gate/run-format';
 
 export interface TimeBucket {
   counts: Record<OutcomeClass, number>;
   errors: number;
   latency: LatencyHistogram;
+  /** The latency of the bucket's requests split into the engine's lag and the answer time. */
+  timing: RequestTiming;
 }
 
 function emptyBucket(): TimeBucket {
   const counts = Object.fromEntries(outcomeClasses.map((c) => [c, 0])) as Record<OutcomeClass, number>;
-  return { counts, errors: 0, latency: new LatencyHistogram(2) };
+  return { counts, errors: 0, latency: new LatencyHistogram(2), timing: new RequestTiming(2) };
 }
 
 function mergeInto(into: TimeBucket, from: TimeBucket): void {
   for (const c of outcomeClasses) into.counts[c] += from.counts[c];
   into.errors += from.errors;
   into.latency.merge(from.latency);
+  into.timing.merge(from.timing);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ErrorRate, LatencyHistogram, isError, outcomeClass, type OutcomeClass, outcomeClasses, type Run, wasSent } from '@flux-gate/run-format';
+import { ErrorRate, LatencyHistogram, isError, outcomeClass, type OutcomeClass, outcomeClasses, RequestTiming, type Run, wasSent, WindowCounter } from '@flux-gate/run-format';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 
@@ -14,12 +14,18 @@ export interface HistoryDigest {
   /** The run's error rate, per arrival (see ErrorRate). */
   errorRate: number;
   firstTs: number | null;
+  /** When the first arrival was due (intendedTs), dropped ones included. */
+  firstDueTs: number | null;
   lastTs: number | null;
   /** Latency of every answered request (status > 0). */
   latency: LatencyHistogram;
+  /** Sent requests' latency from due split into the engine's lag and the answer time. */
+  timing: RequestTiming;
   /** A uniform sample of at most 10,000 answered requests' latencies, for bootstrap comparisons. */
   latencySample: number[];
   buckets: TimeBuckets;
+  /** The arrivals per fault window, counted as the history streams by; broken promises need the final state. */
+  windows: WindowCounter;
   /** Lines of history.ndjson that were not JSON. */
   badLines: number;
 }
@@ -31,13 +37,16 @@ const sampleSeed = 0x5eed;
 export async function digestHistory(run: Run): Promise<HistoryDigest> {
   const byClass = Object.fromEntries(outcomeClasses.map((c) => [c, 0])) as Record<OutcomeClass, number>;
   const latency = new LatencyHistogram();
+  const timing = new RequestTiming();
   const reservoir = new Reservoir(sampleSize, sampleSeed);
   const buckets = new TimeBuckets(run.manifest.startedAt);
   const rate = new ErrorRate();
+  const windows = new WindowCounter(run.faults);
   let requests = 0;
   let dropped = 0;
   let errors = 0;
   let firstTs = Infinity;
+  let firstDueTs = Infinity;
   let lastTs = -Infinity;
   let badLines = 0;
 
@@ -46,6 +55,8 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     const error = isError(e);
     const bucket = buckets.at(e.ts);
     byClass[cls]++;
+    windows.add(e);
+    firstDueTs = Math.min(firstDueTs, e.intendedTs ?? e.ts);
     bucket.counts[cls]++;
     if (!wasSent(e)) {
       dropped++;
@@ -53,6 +64,8 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     }
     requests++;
     rate.add(e);
+    timing.add(e);
+    bucket.timing.add(e);
     if (error) {
       errors++;
       bucket.errors++;
@@ -73,10 +86,13 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     errors,
     errorRate: rate.rate,
     firstTs: requests ? firstTs : null,
+    firstDueTs: Number.isFinite(firstDueTs) ? firstDueTs : null,
     lastTs: requests ? lastTs : null,
     latency,
+    timing,
     latencySample: reservoir.values,
     buckets,
+    windows,
     badLines,
   };
 }

@@ -16,7 +16,9 @@ span.pass,span.fail,span.unknown{color:#fff;padding:1px 7px;border-radius:4px;fo
 .regression{background:#ffebe9}.improvement{background:#dafbe1}
 .meta{color:#57606a}.chart{position:relative;height:300px;margin:12px 0}
 .problems{background:#fff8c5;border:1px solid #d4a72c;padding:6px 12px;border-radius:6px}
-code{font-size:12px}details{margin:2px 0}`;
+code{font-size:12px}details{margin:2px 0}
+svg.timeline{display:block;margin:8px 0}.legend{font-size:12px;color:#57606a}.key{margin-right:12px;white-space:nowrap}
+.key i{display:inline-block;width:12px;height:10px;margin-right:4px;border-radius:2px;vertical-align:-1px}`;
 
 let chartJs: string | undefined;
 

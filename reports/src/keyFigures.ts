@@ -1,6 +1,7 @@
 import type { HistoryDigest } from './digestHistory.ts';
 import type { KeyFigures, Run } from '@flux-gate/run-format';
 import { recoveryTimes } from './recoveryTimes.ts';
+import { timingRows } from './timingRows.ts';
 
 export interface SourcedFigures {
   figures: KeyFigures;
@@ -44,6 +45,7 @@ export function keyFigures(run: Run, digest: HistoryDigest): SourcedFigures {
       errorRate: digest.errorRate,
       drainSeconds: drainSeconds(run, digest.lastTs),
       recovery: recoveryTimes(run.faults, digest, run.samples),
+      ...(digest.timing.lag.count > 0 ? { timing: { whole: digest.timing.summary(), rows: timingRows(digest.buckets) } } : {}),
     },
   };
 }

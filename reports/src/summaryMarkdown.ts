@@ -1,6 +1,8 @@
 import type { Verdict } from '@flux-gate/run-format';
 import type { CiRun } from './CiRun.ts';
 import { formatFigure as f } from './formatFigure.ts';
+import { timingTable } from './timingSection.ts';
+import { windowSpan } from './windowsSection.ts';
 import { witnessText } from './witnessText.ts';
 
 const mark: Record<Verdict, string> = { pass: '✅ PASS', fail: '❌ FAIL', unknown: '⚠️ UNKNOWN' };
@@ -24,6 +26,12 @@ export function summaryMarkdown(run: CiRun): string {
     ['error rate', f.percent(fig.errorRate)],
     ['p50', f.ms(fig.p50Ms)],
     ['p99', f.ms(fig.p99Ms)],
+    ...(fig.timing
+      ? ([
+          ['engine lag p99', f.ms(fig.timing.whole.engineLagP99Ms)],
+          ['answer time p99', f.ms(fig.timing.whole.answerP99Ms)],
+        ] as [string, string][])
+      : []),
     ['drain', f.seconds(fig.drainSeconds)],
     ...(fig.recordsAcked === undefined ? [] : ([['records acked', f.count(fig.recordsAcked)]] as [string, string][])),
   ];
@@ -35,6 +43,21 @@ export function summaryMarkdown(run: CiRun): string {
     ...(r.error ? [`**Error:** ${cell(r.error)}`, ''] : []),
     table([figures.map(([k]) => k), figures.map(([, v]) => v)]),
     '',
+    ...(fig.timing ? ['**Where the time went** (latency from due = engine lag + answer time):', '', table(((t) => [t.header, ...t.rows])(timingTable(fig.timing))), ''] : []),
+    ...(r.windows?.length
+      ? [
+          table([
+            ['window', 'seconds', 'arrivals', 'accepted', 'refused', 'open', 'dropped', 'broken promises'],
+            ...r.windows.map((w) => [
+              w.kind === 'fault' ? cell(w.label) : `_${w.label}_`,
+              windowSpan(w, m.startedAt),
+              ...[w.arrivals, w.accepted, w.refused, w.open, w.dropped].map((v) => f.count(v)),
+              (w.brokenPromises ?? 0) > 0 ? `**${f.count(w.brokenPromises)}**` : f.count(w.brokenPromises),
+            ]),
+          ]),
+          '',
+        ]
+      : []),
     r.checks.length ? table([['check', 'verdict', 'summary'], ...r.checks.map((c) => [`\`${c.name}\``, mark[c.verdict], cell(c.summary)])]) : '_No check ran: the run ended before its checks._',
     '',
     ...failed.flatMap((c) => [`**${c.name}** witnesses:`, '', ...c.witnesses.map((w) => `- ${cell(witnessText(w))}`), '']),

@@ -8,3 +8,5 @@ export { RunFolderError } from './RunFolderError.ts';
 export { nearestRankQuantile } from './nearestRankQuantile.ts';
 export { LatencyHistogram } from './LatencyHistogram.ts';
 export { seededRandom } from './seededRandom.ts';
+export { RequestTiming, type TimingFigures } from './RequestTiming.ts';
+export { runWindows, WindowCounter, windowCounts, type RunWindow } from './WindowCounter.ts';

@@ -16,6 +16,7 @@ import {
   type QueueEntry,
   type RecordEntry,
   type Results,
+  type RoleChange,
   type Sample,
 } from './runFiles.ts';
 
@@ -32,6 +33,8 @@ export interface Run {
   manifest: Manifest;
   experiment: ExperimentFile | null;
   faults: FaultRecord[];
+  /** Every change of a node's run-time roles, in time order (roles.ndjson; empty when the run has none). */
+  roles: RoleChange[];
   samples: Sample[];
   /** What the load engine reported, when it ended. */
   load: LoadSummary | null;
@@ -93,6 +96,14 @@ export async function readRun(dir: string): Promise<Run> {
     for await (const s of readNdjson<Sample>(samplesFile)) samples.push(s);
   } else problems.push(`${runFileNames.samples} is missing`);
 
+  const roles: RoleChange[] = [];
+  const rolesFile = join(abs, runFileNames.roles);
+  if (existsSync(rolesFile)) {
+    let bad = 0;
+    for await (const r of readNdjson<RoleChange>(rolesFile, () => bad++)) roles.push(r);
+    if (bad) problems.push(`${runFileNames.roles}: ${bad} line(s) not JSON (skipped)`);
+  }
+
   const historyFile = join(abs, runFileNames.history);
   const recordsFile = join(abs, runFileNames.records);
   const queueFile = join(abs, runFileNames.queue);
@@ -104,6 +115,7 @@ export async function readRun(dir: string): Promise<Run> {
     manifest,
     experiment: await json<ExperimentFile>(runFileNames.experiment),
     faults: (await json<FaultRecord[]>(runFileNames.faults)) ?? [],
+    roles: roles.sort((a, b) => a.at - b.at),
     samples: samples.sort((a, b) => a.ts - b.ts),
     load: await optionalJson<LoadSummary>(runFileNames.load),
     finalState: await json<FinalState>(runFileNames.finalState),

@@ -11,7 +11,7 @@
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
  *   metrics.ndjson    one MetricsScrape per scrape of a service's GET /metrics (about every second)
- *   roles.ndjson      one RoleEntry per change of a store node's run-time roles (replicated topology; about every 500 ms)
+ *   roles.ndjson      one RoleChange per change of a node's run-time roles (replicated topology)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
  *   after-heal.json   AfterHealObservation: the steady-state probe after the heal and the drain
  *   guards.json       GuardLog: the abort guards and what they were evaluated on (experiments with guards)
@@ -21,6 +21,8 @@
  *   logs/<process>.log  the log of every process
  *   report.html       written by reports
  */
+import type { TimingFigures } from './RequestTiming.ts';
+
 export const runFileNames = {
   experiment: 'experiment.json',
   manifest: 'manifest.json',
@@ -53,6 +55,27 @@ export interface Manifest {
   commandLine: string[];
   toolVersions: Record<string, string>;
   host: { platform: string; cpus: number; node: string };
+  /** The stack's shape and nodes as started (absent in runs stored before it was recorded, or when the stack did not start). */
+  topology?: RunTopology;
+}
+
+/** The stack a run ran on: its shape and every node with the roles it started with and its address. */
+export interface RunTopology {
+  shape: string;
+  nodes: { name: string; part: string; roles: string[]; address: string }[];
+}
+
+/**
+ * One change of a node's run-time roles (roles.ndjson): `kafka-leader` (of the orders topic's
+ * partition 0), `kafka-follower`, `kafka-controller` (the active KRaft controller), `redis-primary`,
+ * `redis-replica`. The first sample writes every node; roles [] when it holds none; `down` when it
+ * did not answer.
+ */
+export interface RoleChange {
+  at: number;
+  node: string;
+  roles: string[];
+  down?: boolean;
 }
 
 /**
@@ -180,6 +203,22 @@ export interface LoadSummary {
   wallMs: number;
   /** The engine stopped early (abort or Ctrl-C). */
   aborted: boolean;
+  /** The browsing before the sale opened, when the experiment declared one (load.presale). */
+  presale?: PresaleSummary;
+}
+
+/** What the pre-sale phase did: browsing GETs (product pages, the waiting-room page), then every connection opened. */
+export interface PresaleSummary {
+  startedAt: number;
+  endedAt: number;
+  /** GETs sent, the connection-opening ones included. */
+  requests: number;
+  /** Of those, answered with a transport error or a status outside 2xx/3xx. */
+  errors: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Connections the engine had open when the first arrival of the sale came due (one answered GET /health each). */
+  connectionsOpened: number;
 }
 
 export interface FaultRecord {
@@ -194,24 +233,10 @@ export interface FaultRecord {
   healedAt?: number;
   /** Set when inject or heal failed. */
   error?: string;
-  /** The node names the fault's targets (names or run-time roles) resolved to at inject. */
+  /** The node names the fault's targets resolved to at inject (a role such as kafka-leader names the node that held it then). */
   nodes?: string[];
-  /** isolate, split, bridge: the sides that could not reach each other. */
+  /** A partition (isolate, split, bridge): the sides that could not reach each other; a bridge node is on none. */
   groups?: string[][];
-}
-
-/**
- * A node's run-time roles from the time `at` on (roles.ndjson): the first reading writes every node,
- * later ones each node whose roles or answer changed. Roles: kafka-leader (of the orders topic's
- * partition 0), kafka-follower (an in-sync replica of it), kafka-controller (the active KRaft
- * controller), redis-primary, redis-replica; [] when it holds none.
- */
-export interface RoleEntry {
-  at: number;
-  node: string;
-  roles: string[];
-  /** The node did not answer this reading. */
-  down?: true;
 }
 
 export interface Sample {
@@ -338,12 +363,16 @@ export interface KeyFigures {
   drainSeconds: number | null;
   /** Seconds from each fault's heal until throughput/lag recovered. */
   recovery: { fault: string; seconds: number | null }[];
+  /** The latency from due split into the load engine's lag and the answer time, for the whole run and per time row (ms since the run's start). */
+  timing?: { whole: TimingFigures; rows: (TimingFigures & { fromMs: number; toMs: number })[] };
 }
 
 export interface Results {
   verdict: Verdict;
   checks: CheckResult[];
   figures: KeyFigures;
+  /** The arrivals of each fault window and of the calm before, between and after (runs with faults; see WindowCounter). */
+  windows?: WindowCounts[];
   /** Run-level error (crash, stack could not start), if any. */
   error?: string;
 }
@@ -383,4 +412,33 @@ export interface GuardLog {
   /** When each round's load started. */
   rounds: { round: number; loadStartedAt: number }[];
   observations: GuardObservation[];
+}
+
+/**
+ * What became of the arrivals due in one window of the run. An arrival (one Idempotency-Key) is
+ * counted in the window its first attempt was due in; when faults overlap, in each of their windows.
+ * arrivals = accepted + refused + open + dropped.
+ */
+export interface WindowCounts {
+  /** `before` the first fault, a `fault`'s own window (inject to heal), `between` two faults, `after` the last heal. */
+  kind: 'before' | 'fault' | 'between' | 'after';
+  /** The fault's label, or the kind for a calm window. */
+  label: string;
+  faultId?: string;
+  /** Epoch ms; null: from the run's start, or to its end (a fault never healed, or the after window). */
+  from: number | null;
+  to: number | null;
+  arrivals: number;
+  /** Answered 200 (on any attempt). */
+  accepted: number;
+  /** Last attempt refused decisively (302, 4xx, a 503 holding nothing). */
+  refused: number;
+  /** Last attempt without a decisive answer (timeout, reset, 5xx): the buyer does not know. */
+  open: number;
+  /** Never sent: the in-flight cap was full. */
+  dropped: number;
+  /** Accepted, then rejected in PostgreSQL or without a row there after the drain; null when the final state was not read. */
+  brokenPromises: number | null;
+  acceptedThenRejected: number | null;
+  acceptedThenMissing: number | null;
 }

@@ -6,11 +6,12 @@ import { ensureBenchTools, ensureTools, freePort, localProvider, ManagedProcess,
 import { apiNodeFlags, startSystem } from '../services/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
+import { type OpeningResult, openingPhase } from './openingPhase.ts';
 import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
 /** The bench's phases, by their letters. */
-export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
 export type BenchPhase = (typeof benchPhases)[number];
 
 export interface BenchResults {
@@ -29,6 +30,8 @@ export interface BenchResults {
   drain?: DrainResult;
   /** (f) the built-in load engine against oha, at each fixed rate, in turns. */
   engines?: EngineRun[];
+  /** (g) a sale opening on a warm API: its first seconds against the rest. */
+  opening?: OpeningResult;
   /** Against (a), when both phases ran. */
   ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
 }
@@ -42,7 +45,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 /**
  * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
  * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed rate (5,000 req/s unless told), and (d) the
- * worker's drain rate. Services talk to the stores directly: no Toxiproxy in the way. The worker is
+ * worker's drain rate, and (g) a sale's opening seconds against its rest at the rate of (e). Services talk to the stores directly: no Toxiproxy in the way. The worker is
  * stopped during the API's phases, so that they measure the API. `phases` runs only those.
  */
 export async function runBench(opts: {
@@ -100,6 +103,13 @@ export async function runBench(opts: {
     await baselineProcess.stop();
 
     const api = system.apiUrls[0]!;
+    let opening: OpeningResult | undefined;
+    if (runs('g')) {
+      // Before the other phases, so that only its own browsing has warmed the API; the worker runs, as in a sale.
+      await system.armSale('opening', 1000);
+      opts.log(`(g) a sale opening at ${opts.pacedRate.toLocaleString('en-US')} arrivals/s for 1,000 units after 5 s of browsing: its first 3 s against the next 10 s`);
+      opening = await openingPhase({ url: api, productId: 'opening', stock: 1000, rate: opts.pacedRate, presaleS: 5, openingS: 3, restS: 10 });
+    }
     // The API's phases measure the API: the worker (and the PostgreSQL writes it makes) would only
     // compete for the same two cores. It comes back for its own phase, (d).
     await system.processes.worker!.stop();
@@ -161,6 +171,7 @@ export async function runBench(opts: {
       paced,
       drain,
       engines,
+      opening,
       ratios: {
         soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
         acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,

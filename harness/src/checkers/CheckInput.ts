@@ -12,7 +12,7 @@ export interface CheckInput {
   /** Every waiting-room step of the buyers who followed it (absent or empty when none did). */
   queue?: QueueEntry[];
   /** The pass/fail contract on the load itself, and on the waiting room when the load followed it. */
-  thresholds: { errorRate: number; p99Ms: number; dropped: number; waitingRoom?: WaitingRoomBudgets };
+  thresholds: { errorRate: number; p99Ms: number; dropped: number; engineLagP99Ms?: number; waitingRoom?: WaitingRoomBudgets };
   faults: FaultRecord[];
   final: FinalState;
   initialStock: Record<string, number>;

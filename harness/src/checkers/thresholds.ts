@@ -1,4 +1,7 @@
-import { type CheckResult, errorRate, LatencyHistogram, type Verdict } from '@flux-gate/run-format';
+import { type CheckResult, errorRate, LatencyHistogram, RequestTiming, type Verdict } from '@flux-gate/run-format';
+
+/** The engine's lag p99 a run vouches for when the experiment does not say (experimentSchema's default). */
+const defaultEngineLagP99Ms = 5;
 import type { CheckInput } from './CheckInput.ts';
 
 /**
@@ -6,6 +9,11 @@ import type { CheckInput } from './CheckInput.ts';
  * definition, errorRate()), the p99 of answered requests counted from when each was due, and the
  * arrivals dropped at the in-flight cap. For a Kafka-side load, the same over its records: a record
  * is an error unless the broker acked it.
+ *
+ * The latency from due holds the load engine's own lateness (sent − due). When the engine fell
+ * behind (its lag p99 above `engineLagP99Ms`), a p99 under the bound still holds (the system's part is
+ * smaller still), but a crossed one cannot be laid on the system: the latency is then unknown, and
+ * the verdict unknown unless another threshold failed.
  */
 export function thresholds(input: CheckInput): CheckResult {
   const t = input.thresholds;
@@ -16,23 +24,43 @@ export function thresholds(input: CheckInput): CheckResult {
   const answered = new LatencyHistogram();
   for (const e of http ? input.history.filter((e) => e.status > 0) : sentRecords.filter((r) => r.outcome === 'ok')) answered.add(e.latencyMs);
   const p99 = answered.quantile(0.99) ?? Number.NaN;
+  const timing = new RequestTiming();
+  if (http) for (const e of input.history) timing.add(e);
+  const lagBound = t.engineLagP99Ms ?? defaultEngineLagP99Ms;
+  const lagP99 = timing.lag.quantile(0.99);
+  const answerP99 = timing.answer.quantile(0.99);
+  const engineBehind = lagP99 !== null && lagP99 > lagBound;
+  const latencyCrossed = p99 >= t.p99Ms;
   const broken = [
     ...(rate > t.errorRate ? [`error rate ${(rate * 100).toFixed(2)}% > ${(t.errorRate * 100).toFixed(2)}%`] : []),
-    ...(p99 >= t.p99Ms ? [`p99 ${p99.toFixed(1)} ms ≥ ${t.p99Ms} ms`] : []),
+    ...(latencyCrossed && !engineBehind ? [`p99 ${p99.toFixed(1)} ms ≥ ${t.p99Ms} ms`] : []),
     ...(dropped > t.dropped ? [`${dropped} arrival(s) dropped at the in-flight cap > ${t.dropped} allowed`] : []),
   ];
-  const verdict: Verdict = answered.count === 0 ? 'unknown' : broken.length ? 'fail' : 'pass';
+  const latencyUnknown = latencyCrossed && engineBehind;
+  const verdict: Verdict = answered.count === 0 ? 'unknown' : broken.length ? 'fail' : latencyUnknown ? 'unknown' : 'pass';
   const what = http ? 'answered request(s)' : 'acked record(s)';
+  const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} ms`);
+  const behind = engineBehind
+    ? ` The load engine fell behind: its lag (sent − due) p99 ${ms(lagP99)} > ${lagBound} ms${latencyUnknown ? `, so the p99 ${p99.toFixed(1)} ms ≥ ${t.p99Ms} ms is not the system's alone (answer time p99 ${ms(answerP99)}): latency unknown` : ''}.`
+    : '';
   return {
     name: 'thresholds',
     verdict,
     summary:
-      verdict === 'unknown'
+      answered.count === 0
         ? `No ${what}: nothing to hold the thresholds against.`
-        : verdict === 'fail'
-          ? `Crossed: ${broken.join('; ')}.`
-          : `Error rate ${(rate * 100).toFixed(2)}% ≤ ${(t.errorRate * 100).toFixed(2)}%, p99 ${p99.toFixed(1)} ms < ${t.p99Ms} ms, ${dropped} dropped ≤ ${t.dropped}, over ${answered.count} ${what}.`,
-    counts: { answered: answered.count, errorRatePpm: Math.round(rate * 1e6), p99Ms: Number.isNaN(p99) ? -1 : Math.round(p99 * 10) / 10, dropped },
+        : broken.length
+          ? `Crossed: ${broken.join('; ')}.${behind}`
+          : latencyUnknown
+            ? `Error rate ${(rate * 100).toFixed(2)}% ≤ ${(t.errorRate * 100).toFixed(2)}%, ${dropped} dropped ≤ ${t.dropped}.${behind}`
+            : `Error rate ${(rate * 100).toFixed(2)}% ≤ ${(t.errorRate * 100).toFixed(2)}%, p99 ${p99.toFixed(1)} ms < ${t.p99Ms} ms, ${dropped} dropped ≤ ${t.dropped}, over ${answered.count} ${what}.${behind}`,
+    counts: {
+      answered: answered.count,
+      errorRatePpm: Math.round(rate * 1e6),
+      p99Ms: Number.isNaN(p99) ? -1 : Math.round(p99 * 10) / 10,
+      dropped,
+      ...(lagP99 === null ? {} : { engineLagP99Ms: Math.round(lagP99 * 10) / 10, answerP99Ms: Math.round((answerP99 ?? 0) * 10) / 10, engineBehind: engineBehind ? 1 : 0 }),
+    },
     witnesses: [],
   };
 }

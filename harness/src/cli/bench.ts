@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { CpuUse } from '../bench/cpuUse.ts';
 import type { DrainResult } from '../bench/drainRate.ts';
 import type { EngineRun } from '../bench/enginePhase.ts';
+import type { OpeningResult } from '../bench/openingPhase.ts';
 import type { LoadResult } from '../bench/wrkLoad.ts';
 import { benchPhases, type BenchPhase, runBench } from '../bench/runBench.ts';
 import { providerOf, stackOption } from './stackOption.ts';
@@ -31,12 +32,13 @@ const whole = (name: string) => (value: string) => {
 const program = new Command('bench')
   .description(
     'Benchmark the system on this machine and print figures (not a test): the bare Fastify+ioredis ceiling, the API on the sold-out\n' +
-      'and accepted paths, latency at a fixed rate (5,000 req/s by default), and the worker drain rate, with ratios against the ceiling. Writes runs/bench/<time>.json.\n' +
+      'and accepted paths, latency at a fixed rate (5,000 req/s by default), the worker drain rate, with ratios against the ceiling, and the\n' +
+      'opening seconds of a sale against its rest (g). Writes runs/bench/<time>.json.\n' +
       'The first run builds oha, the fixed-rate generator, with cargo (a few minutes, once; `npm run setup -- --bench` does it ahead).',
   )
   .option('--duration <s>', 'seconds per load phase', whole('--duration'), 8)
   .option('--connections <n>', 'keep-alive connections of the full-speed phases (a)-(c); (e) opens its own (at least 64)', whole('--connections'), 256)
-  .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e)', whole('--rate'), 5000)
+  .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e), and arrivals per second of the opening phase (g)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .option('--engine-rates <list>', 'fixed rates of the engine phase (f), comma-separated', rates, [2000, 5000, 10_000])
   .option('--phases <list>', `the phases to run, comma-separated letters of ${benchPhases.join(',')} (all by default; only (e) and (f) need oha)`, phaseList)
@@ -61,17 +63,20 @@ const program = new Command('bench')
     const statuses = [r.soldOut && `(b) ${JSON.stringify(r.soldOut.statuses)}`, r.accepted && `(c) ${JSON.stringify(r.accepted.statuses)}`, r.paced && `(e) ${JSON.stringify(r.paced.statuses)}, ${r.paced.errors} unanswered`]
       .filter(Boolean)
       .join(' ');
+    const rows = [
+      ...row('(a) bare Fastify+ioredis, gate script (req/s)', r.baseline, (l) => l.reqPerSec, '1.00×'),
+      ...row('(b) API, sold-out path (req/s)', r.soldOut, (l) => l.reqPerSec, ratio(r.ratios.soldOutVsBaseline)),
+      ...row('(c) API, accepted path (accepted orders/s)', r.accepted, (l) => l.okPerSec, ratio(r.ratios.acceptedVsBaseline)),
+      ...row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, (l) => l.reqPerSec, '—'),
+      ...drainRow('(d) worker drain of a Kafka backlog (orders/s)', r.drain),
+    ];
     process.stdout.write(
-      `\n${table([
-        ['phase', 'per second', 'p50', 'p99', 'vs (a)'],
-        ...row('(a) bare Fastify+ioredis, gate script (req/s)', r.baseline, (l) => l.reqPerSec, '1.00×'),
-        ...row('(b) API, sold-out path (req/s)', r.soldOut, (l) => l.reqPerSec, ratio(r.ratios.soldOutVsBaseline)),
-        ...row('(c) API, accepted path (accepted orders/s)', r.accepted, (l) => l.okPerSec, ratio(r.ratios.acceptedVsBaseline)),
-        ...row(`(e) API, accepted path at ${fmt(r.pacedRate)} req/s (req/s)`, r.paced, (l) => l.reqPerSec, '—'),
-        ...drainRow('(d) worker drain of a Kafka backlog (orders/s)', r.drain),
-      ])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ${statuses}\n` +
+      (rows.length
+        ? `\n${table([['phase', 'per second', 'p50', 'p99', 'vs (a)'], ...rows])}\n\n${opts.connections} connections, ${opts.duration} s per phase (for (e), after ${r.pacedWarmupS} s at its rate, left out), wrk (a–c) and oha (e) on loopback; statuses: ${statuses}\n`
+        : '') +
         (r.paced ? `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` + pacedCpuLine(r.paced.cpu) : '') +
-        (r.engines ? `\n${engineTable(r.engines)}\n` : ''),
+        (r.engines ? `\n${engineTable(r.engines)}\n` : '') +
+        (r.opening ? `\n${openingTable(r.opening)}\n` : ''),
     );
     const dir = join(repo, 'runs', 'bench');
     mkdirSync(dir, { recursive: true });
@@ -101,6 +106,19 @@ function engineTable(runs: EngineRun[]): string {
     }
   }
   return table(rows);
+}
+
+/** (g): the opening seconds of a sale against the rest, and the part of each that was the engine's. */
+function openingTable(o: OpeningResult): string {
+  const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} ms`);
+  const row = (label: string, t: OpeningResult['opening']) => [label, t.sent.toLocaleString('en-US'), ms(t.fromDueP99Ms), ms(t.engineLagP99Ms), ms(t.answerP99Ms)];
+  return (
+    `${table([
+      [`(g) sale opening at ${o.rate.toLocaleString('en-US')}/s, ${o.stock} units, after ${o.presaleS} s of browsing`, 'sent', 'p99 from due', 'engine lag p99', 'answer p99'],
+      row(`first ${o.openingS} s`, o.opening),
+      row(`next ${o.restS} s`, o.rest),
+    ])}\n` + `(g) opening p99 vs the rest: ${o.p99Ratio === null ? '—' : `${o.p99Ratio.toFixed(2)}×`}; ${o.dropped} arrival(s) dropped`
+  );
 }
 
 /** Where (e)'s CPU went, so that a tail can be read against the machine's load. */

@@ -13,10 +13,12 @@ async function check(folder: string, opts: { write: boolean; json?: boolean }): 
   const { verdict, checks, problems, run, experiment } = await checkStoredRun(folder);
   const stored = run.results;
   const storedVerdict = (name: string) => stored?.checks.find((c) => c.name === name)?.verdict;
+  const summary = await summarizeRun(run.dir);
   const results: Results = {
     verdict,
     checks,
-    figures: stored?.figures ?? (await summarizeRun(run.dir)).figures,
+    figures: stored?.figures ?? summary.figures,
+    ...(summary.windows.length ? { windows: summary.windows } : {}),
     ...(stored?.error ? { error: stored.error } : {}),
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

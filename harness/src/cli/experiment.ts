@@ -34,6 +34,20 @@ const seedValue = (value: string) => {
   return n;
 };
 
+const msOrDash = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
+
+/** The latency from due split into the engine's lag and the answer time, when the history had both. */
+function timingLine(f: Results['figures']): string {
+  const t = f.timing?.whole;
+  return t ? `engine lag (sent − due) p50 ${msOrDash(t.engineLagP50Ms)} · p99 ${msOrDash(t.engineLagP99Ms)} · answer time (answered − sent) p50 ${msOrDash(t.answerP50Ms)} · p99 ${msOrDash(t.answerP99Ms)}\n` : '';
+}
+
+/** Said on the verdict line when the load engine fell behind its bound (see thresholds). */
+function engineNote(results: Results): string {
+  const c = results.checks.find((x) => x.name === 'thresholds')?.counts;
+  return c?.engineBehind ? ` (the load engine fell behind: lag p99 ${c.engineLagP99Ms} ms; latency from due is not the system's alone)` : '';
+}
+
 function printResults(results: Results, runDir: string): void {
   const rows = [['invariant', 'verdict', 'summary'], ...results.checks.map((c) => [c.name, c.verdict.toUpperCase(), c.summary])];
   const f = results.figures;
@@ -46,9 +60,10 @@ function printResults(results: Results, runDir: string): void {
       kafka +
       `requests ${f.requests} · ${Math.round(f.reqPerSec)} req/s · accepted ${f.accepted} · sold ${f.sold} · unknown ${f.unknown} · dropped ${f.dropped ?? 0} · ` +
       `p50 ${f.p50Ms.toFixed(1)} ms · p99 ${f.p99Ms.toFixed(1)} ms · drain ${f.drainSeconds === null ? '—' : `${f.drainSeconds.toFixed(1)} s`}\n` +
+      timingLine(f) +
       f.recovery.map((r) => `recovered from ${r.fault} in ${r.seconds === null ? '—' : `${r.seconds.toFixed(1)} s`}\n`).join('') +
       (results.error ? `error: ${results.error}\n` : '') +
-      `verdict: ${results.verdict.toUpperCase()}\nreport: ${join(runDir, 'report.html')}\n`,
+      `verdict: ${results.verdict.toUpperCase()}${engineNote(results)}\nreport: ${join(runDir, 'report.html')}\n`,
   );
 }
 

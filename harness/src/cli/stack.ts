@@ -23,8 +23,9 @@ const program = new Command('stack').description('Start and stop the Flux-Gate s
 program
   .command('up')
   .description(
-    'Start the stack on free ports on 127.0.0.1, print its endpoints, and stay up until Ctrl-C.\n' +
-      'Every client link (api→redis, api→kafka, worker→kafka, worker→postgres) goes through its own Toxiproxy proxy.',
+    'Start the stack, print every node with its roles, address and readiness, and its endpoints, and stay up until Ctrl-C.\n' +
+      'single: every part on free ports on 127.0.0.1, each client link (api→redis, api→kafka, worker→kafka, worker→postgres) through its own Toxiproxy proxy.\n' +
+      'replicated (local): every Kafka, Redis and Sentinel node, and the API nodes, in a network namespace of its own on a bridge fgnet<n>.',
   )
   .option('--json', 'print the endpoints as one JSON object on stdout')
   .option('--ready-timeout <seconds>', 'how long each part may take to answer', '60')
@@ -53,8 +54,10 @@ program
     } else {
       const e = stack.endpoints;
       const sentinels = e.redisSentinels ? [['redis sentinels', `${e.redisSentinels.sentinels.join(',')} (primary '${e.redisSentinels.name}')`]] : [];
+      const net = stack.topology.network;
+      const network = net ? `\nnetwork: bridge ${net.bridge}, ${net.subnet}, the host at ${net.hostAddress}; \`ip netns exec <netns> …\` runs inside a node\n` : '';
       process.stdout.write(
-        `\n${nodesTable(stack.topology.nodes, stack.processes)}\n\n${table([
+        `\n${nodesTable(stack.topology.nodes, stack.processes)}\n${network}\n${table([
           ['part', 'endpoint'],
           ['redis', e.redisUrl],
           ...sentinels,

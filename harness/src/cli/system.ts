@@ -50,7 +50,7 @@ const program = new Command('system')
       await system?.stop();
       await stack?.stop();
     });
-    stack = await providerOf(opts.stack).start({ topology: opts.topology, signal: abort.signal });
+    stack = await providerOf(opts.stack).start({ topology: opts.topology, ...(opts.apis ? { apiNodes: opts.apis } : {}), signal: abort.signal });
     process.stderr.write('starting the system…\n');
     system = await startSystem(stack, { apiInstances: opts.apis, workers: opts.workers, rateLimit: { perSec: opts.rate, burst: opts.burst } });
     await system.armSale(opts.product, opts.stock);

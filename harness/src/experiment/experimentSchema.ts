@@ -59,6 +59,12 @@ const load = z.strictObject({
   waitingRoom: z.enum(['ignore', 'follow']).default('ignore'),
   /** How long a buyer following the waiting room waits for admission before giving up. */
   patience: durationField.prefault('30s'),
+  /**
+   * A sale that opens on a warm system: browsing (product pages, the waiting-room page) at `rate` per
+   * second for `duration` before the first order is due; the engine then opens all its connections.
+   * HTTP workload on the built-in engine; faults' `at` counts from the sale's opening.
+   */
+  presale: z.strictObject({ duration: durationField, rate: z.number().positive().max(5000).default(200) }).optional(),
   /** Following the waiting room: spoiled admission tokens of each kind the load sends on purpose (forged, expired, replayed; other-product with two products). */
   spoiledTokens: z.number().int().min(0).max(20).default(2),
 });
@@ -96,6 +102,11 @@ const thresholds = z.strictObject({
   errorRate: z.number().min(0).max(1).default(0.01),
   /** p99 of answered requests, counted from when each was due. */
   p99Ms: z.number().positive().default(1000),
+  /**
+   * The load engine's own lateness (sent − due) the run vouches for, as a p99 in ms: above it, the
+   * engine fell behind and a crossed p99Ms cannot be laid on the system (thresholds says unknown).
+   */
+  engineLagP99Ms: z.number().positive().default(5),
   /** Arrivals dropped at the in-flight cap that the run tolerates. */
   dropped: z.number().int().min(0).default(0),
   /** The waiting room's contract, judged when the load follows it. */
@@ -135,6 +146,8 @@ export const experimentSchema = z.strictObject({
   /** Abort guards: when one trips, the load stops, every fault heals, and the run drains and checks (guardSchema). */
   guards: z.array(guardSchema).default([]),
 }).superRefine((e, ctx) => {
+  if (e.load.presale && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
+    ctx.addIssue({ code: 'custom', path: ['load', 'presale'], message: 'a pre-sale phase needs the built-in engine and the http workload' });
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
   if (!Array.isArray(e.faults)) {

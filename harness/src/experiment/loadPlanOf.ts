@@ -21,6 +21,7 @@ export function loadPlanOf(
         connections: l.connections,
         retries: l.retries,
         backoff: { baseMs: l.backoff.base, maxMs: l.backoff.max },
+        ...(l.presale ? { presale: { rate: l.presale.rate, durationMs: l.presale.duration, products: where.productIds } } : {}),
         ...(l.waitingRoom === 'follow' ? { waitingRoom: { patienceMs: l.patience, spoiledTokens: l.spoiledTokens } } : {}),
       };
 }

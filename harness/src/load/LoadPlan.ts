@@ -25,6 +25,13 @@ interface PlanBase {
   timeoutMs: number;
 }
 
+/** Browsing before the sale opens: GETs of the product pages and the waiting-room page at `rate` per second for `durationMs`. */
+export interface PresalePlan {
+  rate: number;
+  durationMs: number;
+  products: string[];
+}
+
 /** Buyers pressing "Buy": POST /order to the API instances. */
 export interface HttpPlan extends PlanBase {
   workload: 'http';
@@ -35,6 +42,8 @@ export interface HttpPlan extends PlanBase {
   retries: number;
   /** Exponential backoff with full jitter: attempt k waits uniform(0, min(maxMs, baseMs·2^(k-1))). */
   backoff: { baseMs: number; maxMs: number };
+  /** Present when the experiment declares a pre-sale phase: it runs before the first arrival is due. */
+  presale?: PresalePlan;
   /** Present when a buyer answered 302 follows the waiting room: how long it waits, and the spoiled tokens of each kind the load sends. */
   waitingRoom?: { patienceMs: number; spoiledTokens: number };
 }

@@ -6,6 +6,8 @@ import { arrivalTimes } from './arrivalTimes.ts';
 import { backoffMs, type Buyer, buyers } from './buyers.ts';
 import type { HttpPlan } from './LoadPlan.ts';
 import { epochMs, runArrivals } from './openModel.ts';
+import { presale } from './presale.ts';
+import type { PresaleSummary } from '@flux-gate/run-format';
 import { type Admission, WaitingRoomFollower } from './WaitingRoomFollower.ts';
 
 export interface WorkloadResult {
@@ -14,6 +16,7 @@ export interface WorkloadResult {
   dropped: number;
   retries: number;
   wallMs: number;
+  presale?: PresaleSummary;
 }
 
 const parseBody = (text: string): Extract<Answer, { body?: unknown }>['body'] => {
@@ -163,6 +166,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
   };
   signal.addEventListener('abort', onAbort, { once: true });
 
+  const warm = plan.presale ? await presale(plan.presale, pools.map((pool, i) => ({ pool, origin: plan.apiUrls[i]! })), plan.connections, signal) : undefined;
   const { offered, startMono } = await runArrivals(
     times,
     (n, dueMono) => {
@@ -185,5 +189,5 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
   await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
   if (signal.aborted) await Promise.race([allSettled, new Promise((r) => setTimeout(r, 1000))]);
   signal.removeEventListener('abort', onAbort);
-  return { offered, started, dropped, retries, wallMs: Math.max(0, (lastEnd || startMono) - startMono) };
+  return { offered, started, dropped, retries, wallMs: Math.max(0, (lastEnd || startMono) - startMono), ...(warm ? { presale: warm } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { RoleEntry } from '@flux-gate/run-format';
+import type { RoleChange } from '@flux-gate/run-format';
 import { NdjsonWriter } from '@flux-gate/run-format';
 import type { NodeRoles, RoleReader } from '@flux-gate/stack';
 
@@ -38,7 +38,7 @@ export class RoleSampler {
         for (const [node, now] of Object.entries(reading.nodes)) {
           if (same(this.#last.get(node), now)) continue;
           this.#last.set(node, now);
-          const entry: RoleEntry = { at: reading.at, node, roles: now.roles, ...(now.down ? { down: true as const } : {}) };
+          const entry: RoleChange = { at: reading.at, node, roles: now.roles, ...(now.down ? { down: true as const } : {}) };
           this.#writer.write(entry);
         }
       })

@@ -46,6 +46,11 @@ export async function checkRun(ctx: RunContext): Promise<void> {
   const { verdict, checks, run } = await checkStoredRun(runDir, experiment);
   const records: RecordEntry[] = [];
   for await (const record of run.records()) records.push(record);
-  const { figures } = await summarizeRun(runDir);
-  ctx.results = { verdict, checks, figures: { ...figures, drainSeconds: ctx.drainSeconds ?? figures.drainSeconds, ...recordFigures(records, ctx) } };
+  const { figures, windows } = await summarizeRun(runDir);
+  ctx.results = {
+    verdict,
+    checks,
+    figures: { ...figures, drainSeconds: ctx.drainSeconds ?? figures.drainSeconds, ...recordFigures(records, ctx) },
+    ...(windows.length ? { windows } : {}),
+  };
 }

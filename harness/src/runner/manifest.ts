@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, platform } from 'node:os';
-import type { Manifest } from '@flux-gate/run-format';
-import { runCommand, type StackTools, versions } from '@flux-gate/stack';
+import type { Manifest, RunTopology } from '@flux-gate/run-format';
+import { runCommand, type StackNode, type StackTools, type StackTopology, versions } from '@flux-gate/stack';
 import type { EngineName } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 
@@ -41,4 +41,9 @@ export async function buildManifest(opts: { experiment: string; seed: number; to
     },
     host: { platform: platform(), cpus: cpus().length, node: process.version },
   };
+}
+
+/** The topology as the run records it in its manifest: the shape and each node's name, part, starting roles and address. */
+export function runTopology(topology: StackTopology, more: readonly StackNode[] = []): RunTopology {
+  return { shape: topology.shape, nodes: [...topology.nodes, ...more].map((n) => ({ name: n.name, part: n.part, roles: [...n.roles], address: n.host })) };
 }

@@ -13,8 +13,9 @@ import { roundGuards } from './roundGuards.ts';
 
 /** Where the round's faults act: every process, and on the replicated topology roles resolved at inject and the Sentinels. */
 function faultContext(ctx: RunContext): FaultContext {
-  const processes = { ...ctx.stack!.processes, ...ctx.system!.processes };
-  return { toxiproxyUrl: ctx.stack!.endpoints.toxiproxyUrl, processes, ...ctx.roles?.faultContext(processes) };
+  const stack = ctx.stack!;
+  const processes = { ...stack.processes, ...ctx.system!.processes };
+  return { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes, ...(stack.networkNodes ? { nodes: stack.networkNodes } : {}), ...ctx.roles?.faultContext(processes) };
 }
 
 /** Products of one round: last-item style experiments sell a fresh product each round. */
@@ -66,7 +67,8 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     timeline: ctx.timeline,
     latest: () => ctx.sampler?.latest,
     stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),
-    loadStartedAt: Date.now(),
+    // Faults count from the sale's opening, after the pre-sale browsing.
+    loadStartedAt: Date.now() + (experiment.load.presale?.duration ?? 0),
     loadDone: loadDone.signal,
     cancel: faultsCancel.signal,
     healNow: healNow.signal,

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { runFileNames as files } from '@flux-gate/run-format';
+import { runFileNames as files, writeRunFile } from '@flux-gate/run-format';
 import { localProvider } from '@flux-gate/stack';
 import { openStores } from '../probes/openStores.ts';
 import { MetricsScraper } from '../probes/MetricsScraper.ts';
 import { Sampler } from '../probes/sampler.ts';
 import { startRoleWatch } from '../roles/startRoleWatch.ts';
 import { startSystem } from '../services/startSystem.ts';
+import { runTopology } from './manifest.ts';
 import { HistoryTail } from './progress.ts';
 import type { RunContext } from './RunContext.ts';
 
@@ -20,12 +21,20 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
     starting.delete(part);
     waiting();
   };
-  ctx.stack = await (ctx.opts.stack ?? localProvider).start({ topology: ctx.experiment.topology, keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal, log: ctx.log, onPartReady });
+  ctx.stack = await (ctx.opts.stack ?? localProvider).start({
+    topology: ctx.experiment.topology,
+    apiNodes: ctx.experiment.system.apiInstances,
+    keepLogsIn: join(ctx.runDir, files.logs), signal: ctx.opts.signal,
+    log: ctx.log,
+    onPartReady,
+  });
   ctx.progress.phase('starting the system');
   const { apiInstances, workers } = ctx.experiment.system;
   const balancer = ctx.experiment.topology === 'replicated' ? ' behind nginx' : '';
   ctx.progress.doing(`starting ${apiInstances} ingestion API instance(s)${balancer} and ${workers} inventory worker(s)`);
   ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
+  ctx.manifest = { ...ctx.manifest, topology: runTopology(ctx.stack.topology, ctx.system.balancer ? [ctx.system.balancer.node] : []) };
+  writeRunFile(ctx.runDir, files.manifest, ctx.manifest);
   ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);
   ctx.startFailed = false;
   ctx.scraper = new MetricsScraper(ctx.system.metricsTargets, join(ctx.runDir, files.metrics));

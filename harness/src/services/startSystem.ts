@@ -105,8 +105,20 @@ class AdminRefused extends Error {
  */
 export const apiNodeFlags = ['--max-semi-space-size=32', '--single-threaded-gc'];
 
-/** A service run as `node [flags] --import tsx <main>`; `ready` gets the log it wrote since its latest spawn. */
-function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir: string, readyTimeoutMs: number, ready: (freshLog: () => string) => Promise<void>, nodeFlags: string[] = []) {
+/**
+ * A service run as `node [flags] --import tsx <main>`, in a network namespace when given; `ready`
+ * gets the log it wrote since its latest spawn.
+ */
+function nodeProcess(
+  name: string,
+  main: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  readyTimeoutMs: number,
+  ready: (freshLog: () => string) => Promise<void>,
+  nodeFlags: string[] = [],
+  netnsPath?: string,
+) {
   const logFile = join(logDir, `${name}.log`);
   let logStart = 0;
   return new ManagedProcess({
@@ -115,6 +127,7 @@ function nodeProcess(name: string, main: string, env: NodeJS.ProcessEnv, logDir:
     args: [...nodeFlags, '--import', 'tsx', main],
     cwd: repo,
     env: { ...process.env, NODE_ENV: 'development', ...env },
+    ...(netnsPath ? { netnsPath } : {}),
     logFile,
     readyTimeoutMs,
     stopGraceMs: 8000,
@@ -133,17 +146,24 @@ interface Shared {
   partitions: string;
 }
 
-/** API instance i, answering on its port once /health does. */
-function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, options: SystemOptions, shared: Shared): ManagedProcess {
+/** Where an API instance listens: 127.0.0.1 on the host, or its node's address inside the node's network namespace. */
+interface ApiPlace {
+  host: string;
+  port: number;
+  netnsPath?: string;
+}
+
+/** API instance i, answering at its place once /health does. */
+function apiProcess(i: number, place: ApiPlace, e: Endpoints, adminToken: string, options: SystemOptions, shared: Shared): ManagedProcess {
   const env = {
     ...shared.broken,
-    HOST: '127.0.0.1',
-    PORT: String(port),
+    HOST: place.host,
+    PORT: String(place.port),
     INSTANCE_ID: `api-${i + 1}`,
     REDIS_URL: e.apiRedisUrl,
     ...(e.redisSentinels ? { REDIS_SENTINELS: e.redisSentinels.sentinels.join(','), REDIS_SENTINEL_NAME: e.redisSentinels.name } : {}),
     KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
-    DATABASE_URL: e.postgresUrl,
+    DATABASE_URL: e.apiPostgresUrl ?? e.postgresUrl,
     ADMIN_TOKEN: adminToken,
     KAFKA_PARTITIONS: shared.partitions,
     RATE_LIMIT_PER_SEC: String(options.rateLimit?.perSec ?? 1_000_000),
@@ -155,10 +175,10 @@ function apiProcess(i: number, port: number, e: Endpoints, adminToken: string, o
     LOG_LEVEL: 'info',
   };
   const healthy = async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    const res = await fetch(`${urlOf(place)}/health`);
     if (!res.ok) throw new Error(`/health answered ${res.status}`);
   };
-  return nodeProcess(`api-${i + 1}`, apiMain, env, shared.logDir, shared.readyTimeoutMs, healthy, apiNodeFlags);
+  return nodeProcess(`api-${i + 1}`, apiMain, env, shared.logDir, shared.readyTimeoutMs, healthy, apiNodeFlags, place.netnsPath);
 }
 
 /** Worker i, ready once it has joined its consumer group. */
@@ -189,9 +209,26 @@ const balancerPages = () => [
   },
 ];
 
+const urlOf = (place: ApiPlace) => `http://${place.host}:${place.port}`;
+
+/**
+ * Where each API instance runs: API instance i in node api-i's namespace at its address when the
+ * stack made API nodes (the replicated local shape), else on a free port of 127.0.0.1.
+ */
+async function apiPlaces(stack: AnyStartedStack, count: number): Promise<ApiPlace[]> {
+  const nodes = stack.topology.nodes.filter((n) => n.roles.includes('api'));
+  if (!nodes.length) return (await freePorts(count)).map((port) => ({ host: '127.0.0.1', port }));
+  return Array.from({ length: count }, (_, i) => {
+    const node = nodes.find((n) => n.name === `api-${i + 1}`);
+    if (!node) throw new Error(`API instance ${i + 1} needs node api-${i + 1}, and the stack made ${nodes.map((n) => n.name).join(', ')}: start the stack with apiNodes ≥ ${count}`);
+    return { host: node.host, port: node.ports.http!, ...(node.netnsPath ? { netnsPath: node.netnsPath } : {}) };
+  });
+}
+
 /**
  * Starts the ingestion API instances and inventory workers on a stack, as separate processes; on
- * the replicated shape, nginx in front of the API instances.
+ * the replicated shape, nginx in front of the API instances. The API instances run in their nodes'
+ * network namespaces where the stack made API nodes; the workers and nginx on the host.
  */
 export async function startSystem(stack: AnyStartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
   const replicated = stack.topology.shape === 'replicated';
@@ -205,12 +242,12 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
   const e = options.direct
     ? { ...stack.endpoints, apiRedisUrl: stack.endpoints.redisUrl, apiKafkaBrokers: stack.endpoints.kafkaBrokers, workerKafkaBrokers: stack.endpoints.kafkaBrokers, workerPostgresUrl: stack.endpoints.postgresUrl }
     : stack.endpoints;
-  const allPorts = await freePorts(apiCount + workerCount);
-  const [ports, workerPorts] = [allPorts.slice(0, apiCount), allPorts.slice(apiCount)];
+  const places = await apiPlaces(stack, apiCount);
+  const workerPorts = await freePorts(workerCount);
   const partitions = String(options.ordersPartitions ?? 4);
 
   const shared = { broken, logDir, readyTimeoutMs, partitions };
-  const apis = ports.map((port, i) => apiProcess(i, port, e, adminToken, options, shared));
+  const apis = places.map((place, i) => apiProcess(i, place, e, adminToken, options, shared));
   const workers = workerPorts.map((port, i) => workerProcess(i, port, e, workerGroupId, shared));
 
   const all = [...apis, ...workers];
@@ -219,13 +256,13 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
     await balancer?.process.stop();
     await Promise.allSettled(all.map((p) => p.stop()));
   };
-  const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const apiUrls = places.map(urlOf);
   try {
     // The first API runs migrations and creates the topic; start it alone, then the rest together.
     await apis[0]!.start();
     await Promise.all([...apis.slice(1), ...workers].map((p) => p.start()));
     if (replicated) {
-      balancer = await startBalancer({ dir: stack.dir, logDir, upstreams: ports.map((port) => `127.0.0.1:${port}`), pages: balancerPages(), readyPath: '/health', readyTimeoutMs });
+      balancer = await startBalancer({ dir: stack.dir, logDir, upstreams: places.map((place) => `${place.host}:${place.port}`), pages: balancerPages(), readyPath: '/health', readyTimeoutMs });
     }
   } catch (err) {
     await stop();

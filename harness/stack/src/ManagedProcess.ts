@@ -6,6 +6,7 @@ import { processStat } from './childProcesses.ts';
 import { diesWithParent } from './diesWithParent.ts';
 import { recordOwned } from './leftovers.ts';
 import { logTail } from './logTail.ts';
+import { inNamespace } from './netns/inNamespace.ts';
 import type { ProcessHandle } from './ProcessHandle.ts';
 import { StackPartError } from './StackPartError.ts';
 import { waitFor } from './waitFor.ts';
@@ -19,6 +20,8 @@ export interface ProcessSpec {
   /** Run as this user (when the harness is root, e.g. for PostgreSQL). */
   uid?: number;
   gid?: number;
+  /** Run inside this network namespace (`/run/netns/<name>`), entered with nsenter (needs root). */
+  netnsPath?: string;
   /** stdout and stderr are appended here. */
   logFile: string;
   /** Resolves once the process answers; polled until readyTimeoutMs. */
@@ -61,15 +64,18 @@ export class ManagedProcess implements ProcessHandle {
     this.spec.beforeSpawn?.();
     const fd = openSync(this.spec.logFile, 'a');
     let child: ChildProcess;
+    // nsenter enters the namespace as root and execs the command (as the spec's user via setpriv): same pid.
+    const { netnsPath, ...plain } = this.spec;
+    const spec = netnsPath ? inNamespace(plain, netnsPath) : plain;
     // Killed with the harness however it dies; recorded, so the next start stops it should that fail.
-    const line = diesWithParent(this.spec.command, this.spec.args);
+    const line = diesWithParent(spec.command, spec.args);
     try {
       child = spawn(line.command, line.args, {
-        cwd: this.spec.cwd,
-        env: this.spec.env ?? process.env,
+        cwd: spec.cwd,
+        env: spec.env ?? process.env,
         stdio: ['ignore', fd, fd],
         detached: true,
-        ...(this.spec.uid !== undefined ? { uid: this.spec.uid, gid: this.spec.gid } : {}),
+        ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
       });
     } finally {
       closeSync(fd);

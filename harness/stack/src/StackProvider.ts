@@ -1,5 +1,9 @@
 import type { ProcessHandle } from './ProcessHandle.ts';
+import type { NamespacedNode } from './netns/NamespacedNode.ts';
 import type { StackTopology, TopologyShape } from './StackTopology.ts';
+
+/** A node with a network namespace of its own, as node faults (chaos's NetworkNode) use it: run iptables or tc inside, read its address. */
+export type NetworkNodeHandle = Pick<NamespacedNode, 'name' | 'address' | 'interface' | 'netnsPath' | 'exec'>;
 
 /** The four client links of the system; each goes through its own Toxiproxy proxy. */
 export const linkNames = ['api-redis', 'api-kafka', 'worker-kafka', 'worker-postgres'] as const;
@@ -27,6 +31,11 @@ export interface StackEndpoints {
    * current primary through them (ioredis `sentinels` and `name`); redisUrl is the first primary.
    */
   redisSentinels?: { sentinels: string[]; name: string };
+  /**
+   * Replicated local shape only: what an API in its node's namespace uses to reach PostgreSQL (the
+   * bridge's host address); postgresUrl otherwise.
+   */
+  apiPostgresUrl?: string;
   /** What the API uses: brokers through the api-kafka proxy (bootstrap and advertised). */
   apiKafkaBrokers: string[];
   /** What the worker uses: brokers through the worker-kafka proxy. */
@@ -50,6 +59,12 @@ export interface AnyStartedStack extends AsyncDisposable {
   processes: Record<StackPart, ProcessHandle> & Record<string, ProcessHandle>;
   /** The shape and every node with its roles, address and ports. */
   topology: StackTopology;
+  /**
+   * The nodes with network namespaces of their own, by node name (the replicated shape: locally every
+   * Kafka, Redis and Sentinel node and api-1…N; on containers every node's container), for the faults between nodes (isolate, split,
+   * bridge, loss, netem). Absent when no node has one.
+   */
+  networkNodes?: Readonly<Record<string, NetworkNodeHandle>>;
   /** The stack's own temporary folder (data and logs); removed by stop() unless keepDir was asked. */
   dir: string;
   /** Seconds each part took to answer (all of its nodes). */
@@ -65,6 +80,8 @@ export interface StackOptions {
   topology?: TopologyShape;
   /** Per-part readiness timeout in milliseconds. Default 60 s. */
   readyTimeoutMs?: number;
+  /** The replicated local shape: API nodes (api-1…N) to make namespaces for, for the system's API instances. Default 2. */
+  apiNodes?: number;
   /** Kafka partitions of the orders topic created at start. Default 4. */
   ordersPartitions?: number;
   /** Copy the logs into this folder on stop (the run folder); the temporary folder is removed either way. */

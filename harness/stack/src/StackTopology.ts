@@ -20,23 +20,41 @@ export type NodeRole =
   | 'api';
 
 /**
- * One node of a topology: a process with an address of its own. Every node is on 127.0.0.1 with
- * distinct ports for now; a node moved into a network namespace keeps its name, roles and ports
- * and gets the namespace's address as `host`.
+ * One node of a topology: a process with an address of its own. On the host a node listens on
+ * 127.0.0.1 with ports of its own; a node in a network namespace of its own (the replicated local
+ * shape) listens on the namespace's address, which the host and the other nodes reach through the
+ * project's bridge.
  */
 export interface StackNode {
   /** Unique in the stack, and the name of its process (faults and logs find it by this name). */
   name: string;
-  /** The store it belongs to (a Sentinel belongs to redis), or the system's balancer. */
-  part: StackPart | 'balancer';
+  /** The store it belongs to (a Sentinel belongs to redis), the system's balancer, or the system's API. */
+  part: StackPart | 'balancer' | 'api';
   roles: NodeRole[];
+  /** The address it listens on. */
   host: string;
   /** Its listening ports by purpose, e.g. `{ client: 9092, controller: 9093 }`. */
   ports: Record<string, number>;
+  /** Its network namespace, for `nsenter --net=<path>`, when it has one of its own: `/run/netns/<name>` for a local node (its process is started inside), `/proc/<pid>/ns/net` for a container. */
+  netnsPath?: string;
 }
 
-/** A started topology: its shape and every node, with the seconds each took to answer. */
+/** The bridge the namespaced nodes sit on, and the host's address on it: what a namespaced node reaches the host's parts by. */
+export interface TopologyNetwork {
+  bridge: string;
+  /** e.g. 10.213.17.0/24. */
+  subnet: string;
+  hostAddress: string;
+}
+
+/**
+ * A started topology: its shape and every node, with the seconds each took to answer. Nodes the
+ * system starts (role `api`: the stack makes their namespaces, the system runs the API inside) have
+ * no readySeconds here.
+ */
 export interface StackTopology {
   shape: TopologyShape;
-  nodes: (StackNode & { readySeconds: number })[];
+  nodes: (StackNode & { readySeconds?: number })[];
+  /** The replicated local shape: its bridge. */
+  network?: TopologyNetwork;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManagedProcess } from './ManagedProcess.ts';
 import { recordOwned } from './leftovers.ts';
+import type { StartedNodeNetworks } from './netns/StartedNodeNetworks.ts';
 import type { AnyStartedStack, StackOptions, StackPart } from './StackProvider.ts';
 import type { StackNode, StackTopology, TopologyShape } from './StackTopology.ts';
 
@@ -27,8 +28,9 @@ export interface ShapeStart<L extends AnyStartedStack['links']> {
 
 /**
  * The lifecycle both local shapes share: a temporary folder (PostgreSQL's user can reach it), the
- * processes by node name, a stop that ends them all and keeps the logs if asked, and an interrupt
- * that stops what already runs.
+ * processes by node name, a stop that ends them all, keeps the logs if asked and removes the
+ * nodes' network (when the shape has one), and an interrupt that stops what already runs. Nodes of
+ * the system (part `api`) are in the topology, but the system starts their processes.
  */
 export async function localStackRun<L extends AnyStartedStack['links']>(
   shape: TopologyShape,
@@ -36,6 +38,7 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
   options: StackOptions,
   log: (line: string) => void,
   start: (run: LocalStackRun) => Promise<ShapeStart<L>>,
+  network?: StartedNodeNetworks,
 ): Promise<AnyStartedStack & { links: L }> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const started = performance.now();
@@ -52,6 +55,7 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
   const stop = () =>
     (stopped ??= (async () => {
       await stopProcesses();
+      await network?.stop();
       if (options.keepLogsIn) {
         mkdirSync(options.keepLogsIn, { recursive: true });
         cpSync(join(dir, 'logs'), options.keepLogsIn, { recursive: true });
@@ -66,8 +70,9 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
   const onAbort = () => void stopProcesses();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  const ofStack = (node: StackNode) => node.part !== 'api' && node.part !== 'balancer';
   const pending = new Map<StackPart, number>();
-  for (const node of nodes) pending.set(node.part as StackPart, (pending.get(node.part as StackPart) ?? 0) + 1);
+  for (const node of nodes.filter(ofStack)) pending.set(node.part as StackPart, (pending.get(node.part as StackPart) ?? 0) + 1);
   const width = Math.max(...nodes.map((n) => n.name.length)) + 1;
   const run: LocalStackRun = {
     dir,
@@ -97,9 +102,13 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
     const { links, endpoints, aliases } = await start(run);
     const interrupted = aborted();
     if (interrupted) throw interrupted;
-    const topology: StackTopology = { shape, nodes: nodes.map((n) => ({ ...n, readySeconds: processes[n.name]!.readySeconds })) };
+    const topology: StackTopology = {
+      shape,
+      nodes: nodes.map((n) => (processes[n.name] ? { ...n, readySeconds: processes[n.name]!.readySeconds } : n)),
+      ...(network ? { network: { bridge: network.bridge, subnet: network.subnet, hostAddress: network.hostAddress } } : {}),
+    };
     const readiness = Object.fromEntries(
-      [...pending.keys()].map((part) => [part, Math.max(...topology.nodes.filter((n) => n.part === part).map((n) => n.readySeconds))]),
+      [...pending.keys()].map((part) => [part, Math.max(...nodes.filter((n) => n.part === part).map((n) => processes[n.name]!.readySeconds))]),
     ) as Record<StackPart, number>;
     const named = Object.fromEntries(Object.entries(aliases).map(([part, node]) => [part, processes[node]!])) as Record<StackPart, ManagedProcess>;
     const stack: AnyStartedStack & { links: L } = {
@@ -108,6 +117,7 @@ export async function localStackRun<L extends AnyStartedStack['links']>(
       links,
       endpoints,
       topology,
+      ...(network ? { networkNodes: network.nodes } : {}),
       processes: { ...processes, ...named },
       readiness,
       stop,

@@ -8,9 +8,9 @@ import pg from 'pg';
  * stack use the same ones.
  */
 
-/** Redis answers PING. */
-export async function redisAnswers(port: number): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** Redis at host:port (127.0.0.1 unless given) answers PING. */
+export async function redisAnswers(port: number, host = '127.0.0.1'): Promise<void> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -21,8 +21,8 @@ export async function redisAnswers(port: number): Promise<void> {
 }
 
 /** A replica answers, and its link to the primary is up (its first sync is done). */
-export async function redisReplicaLinked(port: number): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function redisReplicaLinked(port: number, host = '127.0.0.1'): Promise<void> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -34,8 +34,8 @@ export async function redisReplicaLinked(port: number): Promise<void> {
 }
 
 /** A Sentinel names the primary it watches as `name`, and knows its replicas and the other Sentinels. */
-export async function sentinelWatches(port: number, name: string, expect: { replicas: number; otherSentinels: number }): Promise<void> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+export async function sentinelWatches(port: number, name: string, expect: { replicas: number; otherSentinels: number }, host = '127.0.0.1'): Promise<void> {
+  const client = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -52,9 +52,9 @@ export async function sentinelWatches(port: number, name: string, expect: { repl
 }
 
 /** PostgreSQL answers a query as `user`; `database` is created if it is not there yet. */
-export async function postgresAnswers(port: number, user: string, database: string): Promise<void> {
+export async function postgresAnswers(port: number, user: string, database: string, host = '127.0.0.1'): Promise<void> {
   // A port taken by another server can accept and never answer: give up on a connection after 2 s.
-  const client = new pg.Client({ connectionString: `postgres://${user}@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({ connectionString: `postgres://${user}@${host}:${port}/postgres`, connectionTimeoutMillis: 2_000 });
   client.on('error', () => {});
   try {
     await client.connect();

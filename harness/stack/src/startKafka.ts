@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runOrThrow } from './tools/runCommand.ts';
+import { loopback } from './loopbackAddress.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
 import { kafkaAnswers } from './readinessProbes.ts';
 import { StackPartError } from './StackPartError.ts';
@@ -101,16 +102,28 @@ export interface KafkaNode {
 }
 
 /**
- * A KRaft Kafka node, broker and controller, with one listener per client link. The API and
- * WORKER listeners advertise `apiProxy` and `workerProxy` (the Toxiproxy proxy ports; or their
- * own ports where the link goes direct). Without `node`: the single broker of the single shape.
+ * A KRaft Kafka node, broker and controller, with one listener per client link, every one on
+ * `host` (127.0.0.1 unless given; a node's address in its network namespace `netnsPath`). The API
+ * and WORKER listeners advertise `apiProxy` and `workerProxy` (the Toxiproxy proxy ports, where
+ * Toxiproxy shares the node's 127.0.0.1; or their own ports where the link goes direct). Without
+ * `node`: the single broker of the single shape.
  */
-export async function kafkaProcess(opts: { java: string; libs: string; ports: KafkaPorts; dir: string; readyTimeoutMs: number; node?: KafkaNode }): Promise<ManagedProcess> {
+export async function kafkaProcess(opts: {
+  java: string;
+  libs: string;
+  ports: KafkaPorts;
+  dir: string;
+  readyTimeoutMs: number;
+  node?: KafkaNode;
+  host?: string;
+  netnsPath?: string;
+}): Promise<ManagedProcess> {
   const p = opts.ports;
+  const host = opts.host ?? loopback;
   const node: KafkaNode = opts.node ?? {
     name: 'kafka',
     id: 1,
-    voters: `1@127.0.0.1:${p.controller}`,
+    voters: `1@${host}:${p.controller}`,
     clusterId: newClusterId(),
     brokers: 1,
     settings: brokerSettings,
@@ -126,8 +139,8 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
       'process.roles=broker,controller',
       `node.id=${node.id}`,
       `controller.quorum.voters=${node.voters}`,
-      `listeners=HARNESS://127.0.0.1:${p.harness},API://127.0.0.1:${p.api},WORKER://127.0.0.1:${p.worker},CONTROLLER://127.0.0.1:${p.controller}`,
-      `advertised.listeners=HARNESS://127.0.0.1:${p.harness},API://127.0.0.1:${p.apiProxy},WORKER://127.0.0.1:${p.workerProxy}`,
+      `listeners=HARNESS://${host}:${p.harness},API://${host}:${p.api},WORKER://${host}:${p.worker},CONTROLLER://${host}:${p.controller}`,
+      `advertised.listeners=HARNESS://${host}:${p.harness},API://${host}:${p.apiProxy},WORKER://${host}:${p.workerProxy}`,
       'listener.security.protocol.map=HARNESS:PLAINTEXT,API:PLAINTEXT,WORKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
       'inter.broker.listener.name=HARNESS',
       'controller.listener.names=CONTROLLER',
@@ -148,10 +161,11 @@ export async function kafkaProcess(opts: { java: string; libs: string; ports: Ka
     name: node.name,
     command: opts.java,
     args: [...node.jvmOptions, ...jvm, 'kafka.Kafka', config],
+    ...(opts.netnsPath ? { netnsPath: opts.netnsPath } : {}),
     cwd: home,
     logFile: join(opts.dir, 'logs', `${node.name}.log`),
     readyTimeoutMs: opts.readyTimeoutMs,
     stopGraceMs: 8000,
-    ready: kafkaAnswers(`127.0.0.1:${p.harness}`, node.brokers),
+    ready: kafkaAnswers(`${host}:${p.harness}`, node.brokers),
   });
 }

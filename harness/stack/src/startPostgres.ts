@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runOrThrow } from './tools/runCommand.ts';
 import { ManagedProcess } from './ManagedProcess.ts';
@@ -18,7 +18,14 @@ export const postgresSettings = ['-c', 'fsync=off', '-c', 'full_page_writes=off'
  * so a commit returns once its WAL is written to the OS. A killed postgres process thus loses no
  * batch the worker saw committed (and whose Kafka offsets it then committed).
  */
-export async function postgresProcess(opts: { binDir: string; port: number; dir: string; readyTimeoutMs: number }): Promise<ManagedProcess> {
+export async function postgresProcess(opts: {
+  binDir: string;
+  port: number;
+  dir: string;
+  readyTimeoutMs: number;
+  /** Addresses beyond 127.0.0.1 to listen on, and the networks whose clients it trusts there (e.g. a bridge's address and its /24). */
+  alsoOn?: { addresses: string[]; networks: string[] };
+}): Promise<ManagedProcess> {
   const data = join(opts.dir, 'postgres');
   const user = unprivilegedUser();
   mkdirSync(data, { recursive: true, mode: 0o700 });
@@ -30,13 +37,15 @@ export async function postgresProcess(opts: { binDir: string; port: number; dir:
   }).catch((err: Error) => {
     throw new StackPartError('postgres', `initdb failed: ${err.message}`, '');
   });
+  // initdb --auth=trust trusts local sockets and 127.0.0.1 only; clients from the other networks need a line each.
+  for (const network of opts.alsoOn?.networks ?? []) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${network} trust\n`);
   return new ManagedProcess({
     name: 'postgres',
     command: join(opts.binDir, 'postgres'),
     args: [
       '-D', data,
       '-p', String(opts.port),
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c', `listen_addresses=${['127.0.0.1', ...(opts.alsoOn?.addresses ?? [])].join(',')}`,
       '-c', `unix_socket_directories=${data}`,
       ...postgresSettings,
     ],

@@ -19,7 +19,7 @@ describe('replicated local stack', () => {
     await stack?.stop();
   });
 
-  it('names every node with its roles and address: 3 Kafka nodes, a Redis primary, 2 replicas, 3 Sentinels', () => {
+  it('names every node with its roles and address: 3 Kafka nodes, a Redis primary, 2 replicas, 3 Sentinels, each in a namespace of its own, and 2 API nodes', async () => {
     const roles = Object.fromEntries(stack.topology.nodes.map((n) => [n.name, n.roles.join(',')]));
     expect(roles).toEqual({
       toxiproxy: 'toxiproxy',
@@ -33,10 +33,30 @@ describe('replicated local stack', () => {
       'sentinel-1': 'redis-sentinel',
       'sentinel-2': 'redis-sentinel',
       'sentinel-3': 'redis-sentinel',
+      'api-1': 'api',
+      'api-2': 'api',
     });
+    const network = stack.topology.network!;
+    const inSubnet = (address: string) => address.startsWith(network.subnet.replace(/\.0\/24$/, '.'));
+    expect(inSubnet(network.hostAddress)).toBe(true);
     for (const node of stack.topology.nodes) {
-      expect(node.host).toBe('127.0.0.1');
-      expect(stack.processes[node.name]?.pid).toBeGreaterThan(0);
+      if (node.part === 'postgres' || node.part === 'toxiproxy') {
+        expect(node.host).toBe('127.0.0.1');
+        expect(node.netnsPath).toBeUndefined();
+      } else {
+        expect(inSubnet(node.host)).toBe(true);
+        expect(node.netnsPath).toBe(stack.networkNodes![node.name]!.netnsPath);
+        expect(stack.networkNodes![node.name]!.address).toBe(node.host);
+      }
+      if (node.part === 'api') expect(stack.processes[node.name]).toBeUndefined();
+      else expect(stack.processes[node.name]?.pid).toBeGreaterThan(0);
+    }
+    expect(new Set(stack.topology.nodes.filter((n) => n.netnsPath).map((n) => n.host)).size).toBe(11);
+    // Each store's process runs in its node's namespace: the kernel's namespace of its pid is the node's.
+    const { readlinkSync, statSync } = await import('node:fs');
+    for (const name of ['kafka-2', 'redis-1', 'sentinel-3']) {
+      const pid = stack.processes[name]!.pid!;
+      expect(readlinkSync(`/proc/${pid}/ns/net`)).toBe(`net:[${statSync(stack.networkNodes![name]!.netnsPath).ino}]`);
     }
   });
 
@@ -76,23 +96,28 @@ describe('replicated local stack', () => {
     const primary = stack.topology.nodes.find((n) => n.name === 'redis-1')!;
     for (const address of sentinels.sentinels) {
       const sentinel = new Redis(hostPort(address));
-      expect(await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', sentinels.name)).toEqual(['127.0.0.1', String(primary.ports.client)]);
+      expect(await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', sentinels.name)).toEqual([primary.host, String(primary.ports.client)]);
       sentinel.disconnect();
     }
     const client = new Redis({ sentinels: sentinels.sentinels.map(hostPort), name: sentinels.name });
     await client.set('replicated', 'yes');
     expect(await client.info('replication')).toMatch(/role:master[\s\S]*connected_slaves:2/);
     client.disconnect();
-    const replica = new Redis(stack.topology.nodes.find((n) => n.name === 'redis-2')!.ports.client!);
+    const replicaNode = stack.topology.nodes.find((n) => n.name === 'redis-2')!;
+    const replica = new Redis(replicaNode.ports.client!, replicaNode.host);
     await expect.poll(() => replica.get('replicated'), { timeout: 2000 }).toBe('yes');
     replica.disconnect();
   });
 
-  it('stop ends every node and removes its folder', async () => {
-    const pids = stack.topology.nodes.map((n) => stack.processes[n.name]!.pid!);
+  it('stop ends every node and removes its folder, namespaces and bridge', async () => {
+    const pids = stack.topology.nodes.flatMap((n) => (stack.processes[n.name] ? [stack.processes[n.name]!.pid!] : []));
+    const netnsPaths = Object.values(stack.networkNodes!).map((n) => n.netnsPath);
     await stack.stop();
+    const { existsSync } = await import('node:fs');
     for (const pid of pids) expect(alive(pid)).toBe(false);
-    expect((await import('node:fs')).existsSync(stack.dir)).toBe(false);
+    expect(existsSync(stack.dir)).toBe(false);
+    for (const path of netnsPaths) expect(existsSync(path)).toBe(false);
+    expect(existsSync(`/sys/class/net/${stack.topology.network!.bridge}`)).toBe(false);
   });
 });
 

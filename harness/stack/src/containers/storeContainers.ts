@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { StackPart } from '../StackProvider.ts';
 import type { LinkName } from '../StackProvider.ts';
-import { brokerJvmOptions, brokerSettings } from '../startKafka.ts';
+import { brokerJvmOptions, brokerSettings, newClusterId } from '../startKafka.ts';
 import { postgresDatabase, postgresSettings, postgresUser } from '../startPostgres.ts';
 import { redisOptions } from '../startRedis.ts';
 
 /** Ports inside the containers. */
 export const inside = {
   redis: 6379,
+  sentinel: 26379,
   postgres: 5432,
   kafka: { harness: 9092, api: 9093, controller: 9094, worker: 9095, internal: 9096 },
   toxiproxy: 8474,
@@ -26,8 +26,21 @@ export interface HostPorts {
 
 export interface ContainerSpec {
   part: StackPart;
+  /** The node it runs: its process name and log file's (the part's name in the single shape). */
+  node: string;
+  /** The container's name. */
   name: string;
+  /** The Docker network it joins, */
+  network: string;
+  /** at this fixed address on it (the replicated shape), else one the engine picks. */
+  address?: string;
+  /** Printed with the node once it answers. */
+  roles?: readonly string[];
   command?: string[];
+  /** Replaces the image's entry point. */
+  entrypoint?: string[];
+  /** Files written into the container before it starts. */
+  files?: { content: string; target: string; mode?: number }[];
   env: Record<string, string>;
   /** Container port → host port. */
   publish: Record<number, number>;
@@ -40,12 +53,37 @@ export interface ContainerSpec {
 export const kafkaVariable = (setting: string) => `KAFKA_${setting.replace(/_/g, '__').replace(/-/g, '___').replace(/\./g, '_').toUpperCase()}`;
 
 /**
+ * A Kafka container's variables: its settings, the cluster it formats into, and its JVM options as
+ * apache/kafka's scripts read them (the image built here has brokerJvmOptions in its entry point;
+ * other options replace that: kafkaEntrypoint).
+ */
+export function kafkaContainerEnv(settings: Readonly<Record<string, string>>, clusterId: string, jvmOptions: readonly string[]): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [kafkaVariable(key), value])),
+    CLUSTER_ID: clusterId,
+    KAFKA_HEAP_OPTS: jvmOptions.filter((o) => o.startsWith('-Xm')).join(' '),
+    KAFKA_JVM_PERFORMANCE_OPTS: jvmOptions.filter((o) => !o.startsWith('-Xm')).join(' '),
+  };
+}
+
+/** PostgreSQL's user and database, with trust authentication (the official image's variables; the image built here has them built in). */
+export const postgresEnv = { POSTGRES_USER: postgresUser, POSTGRES_DB: postgresDatabase, POSTGRES_HOST_AUTH_METHOD: 'trust' };
+
+/** How each part's container runs in either shape, whatever its address and ports: its command and the line it prints once up. */
+export const partContainers: Record<StackPart, Pick<ContainerSpec, 'command' | 'readyLine' | 'sharedMemoryBytes'>> = {
+  redis: { command: ['redis-server', ...redisOptions], readyLine: /Ready to accept connections/ },
+  postgres: { command: ['postgres', ...postgresSettings], readyLine: /database system is ready to accept connections/, sharedMemoryBytes: 256 * 1024 * 1024 },
+  kafka: { readyLine: /Kafka Server started/ },
+  toxiproxy: { command: ['-host=0.0.0.0', `-port=${inside.toxiproxy}`], readyLine: /Starting Toxiproxy HTTP server|API HTTP server starting/ },
+};
+
+/**
  * What each store's container runs: the same commands and variables for the images built here and
  * for the official ones (see images/index.ts). Kafka has one listener per client link, advertised
  * at the host port of that link's proxy, so a client on the host never bypasses Toxiproxy; the
  * harness's own listener is published directly; the broker reaches itself by its container name.
  */
-export function storeContainers(names: Record<StackPart, string>, ports: HostPorts): Record<StackPart, ContainerSpec> {
+export function storeContainers(network: string, names: Record<StackPart, string>, ports: HostPorts): Record<StackPart, ContainerSpec> {
   const k = inside.kafka;
   const kafka: Record<string, string> = {
     'node.id': '1',
@@ -59,49 +97,17 @@ export function storeContainers(names: Record<StackPart, string>, ports: HostPor
     'log.dirs': '/var/lib/kafka/data',
     ...brokerSettings,
   };
-  let clusterId = randomBytes(16).toString('base64url');
-  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
+  const spec = (part: StackPart, rest: Pick<ContainerSpec, 'env' | 'publish'>): ContainerSpec => ({ part, node: part, name: names[part], network, ...partContainers[part], ...rest });
   return {
-    redis: {
-      part: 'redis',
-      name: names.redis,
-      command: ['redis-server', ...redisOptions],
-      env: {},
-      publish: { [inside.redis]: ports.redis },
-      readyLine: /Ready to accept connections/,
-    },
-    postgres: {
-      part: 'postgres',
-      name: names.postgres,
-      command: ['postgres', ...postgresSettings],
-      env: { POSTGRES_USER: postgresUser, POSTGRES_DB: postgresDatabase, POSTGRES_HOST_AUTH_METHOD: 'trust' },
-      publish: { [inside.postgres]: ports.postgres },
-      readyLine: /database system is ready to accept connections/,
-      sharedMemoryBytes: 256 * 1024 * 1024,
-    },
-    kafka: {
-      part: 'kafka',
-      name: names.kafka,
-      env: {
-        ...Object.fromEntries(Object.entries(kafka).map(([key, value]) => [kafkaVariable(key), value])),
-        CLUSTER_ID: clusterId,
-        // Read by apache/kafka's scripts; the image built here has the same options built in.
-        KAFKA_HEAP_OPTS: brokerJvmOptions.filter((o) => o.startsWith('-Xm')).join(' '),
-        KAFKA_JVM_PERFORMANCE_OPTS: brokerJvmOptions.filter((o) => !o.startsWith('-Xm')).join(' '),
-      },
-      publish: { [k.harness]: ports.kafka },
-      readyLine: /Kafka Server started/,
-    },
-    toxiproxy: {
-      part: 'toxiproxy',
-      name: names.toxiproxy,
-      command: ['-host=0.0.0.0', `-port=${inside.toxiproxy}`],
+    redis: spec('redis', { env: {}, publish: { [inside.redis]: ports.redis } }),
+    postgres: spec('postgres', { env: postgresEnv, publish: { [inside.postgres]: ports.postgres } }),
+    kafka: spec('kafka', { env: kafkaContainerEnv(kafka, newClusterId(), brokerJvmOptions), publish: { [k.harness]: ports.kafka } }),
+    toxiproxy: spec('toxiproxy', {
       env: {},
       publish: {
         [inside.toxiproxy]: ports.toxiproxy,
         ...Object.fromEntries(Object.entries(inside.proxies).map(([link, port]) => [port, ports.proxies[link as LinkName]])),
       },
-      readyLine: /Starting Toxiproxy HTTP server|API HTTP server starting/,
-    },
+    }),
   };
 }

@@ -47,6 +47,17 @@ async function ensureJre(javaHome: string, cache: string, log: (line: string) =>
   return jre;
 }
 
+/** The image's entry point with the broker's JVM options; a container overrides it with other options (the replicated shape's smaller heaps). */
+export const kafkaEntrypoint = (jvmOptions: readonly string[]) => [
+  '/opt/java/bin/java',
+  ...jvmOptions,
+  '-Djava.awt.headless=true',
+  '-Dlog4j2.configurationFile=/opt/kafka/log4j2.properties',
+  '-cp',
+  '/opt/kafka/launcher:/opt/kafka/libs/*',
+  'KafkaEnvLauncher',
+];
+
 /**
  * Kafka's cached jars on a jlink JRE and its shared libraries, FROM scratch, run by an unprivileged
  * user, configured by KAFKA_* variables as apache/kafka is (KafkaEnvLauncher.java).
@@ -63,15 +74,6 @@ export async function kafkaImage(opts: { java: string; kafkaLibs: string; cache:
     .map((e) => join(e.parentPath, e.name));
   const libs = await sharedLibraries([join(jre, 'bin', 'java'), ...jreFiles.filter((f) => f.endsWith('.so'))]);
   const jars = readdirSync(opts.kafkaLibs).filter((f) => f.endsWith('.jar'));
-  const entrypoint = [
-    '/opt/java/bin/java',
-    ...brokerJvmOptions,
-    '-Djava.awt.headless=true',
-    '-Dlog4j2.configurationFile=/opt/kafka/log4j2.properties',
-    '-cp',
-    '/opt/kafka/launcher:/opt/kafka/libs/*',
-    'KafkaEnvLauncher',
-  ];
   return {
     part: 'kafka',
     version: versions.kafka,
@@ -104,7 +106,7 @@ export async function kafkaImage(opts: { java: string; kafkaLibs: string; cache:
       'ENV JAVA_HOME=/opt/java',
       `USER ${uid}:${uid}`,
       'EXPOSE 9092',
-      `ENTRYPOINT ${JSON.stringify(entrypoint)}`,
+      `ENTRYPOINT ${JSON.stringify(kafkaEntrypoint(brokerJvmOptions))}`,
       '',
     ].join('\n'),
   };

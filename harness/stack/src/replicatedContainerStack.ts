@@ -1,0 +1,151 @@
+import type { ContainerProcess } from './containers/ContainerProcess.ts';
+import { containerNetworkNode } from './containers/ContainerNetworkNode.ts';
+import { createContainerNetwork } from './containers/containerNetwork.ts';
+import type { ContainerStackRun } from './containers/containerStackRun.ts';
+import { kafkaEntrypoint } from './containers/images/kafkaImage.ts';
+import type { InfraImages } from './containers/images/index.ts';
+import { type ContainerSpec, inside, kafkaContainerEnv, partContainers, postgresEnv } from './containers/storeContainers.ts';
+import { createLinks } from './createLinks.ts';
+import { pgUrl } from './loopbackAddress.ts';
+import { kafkaAnswers, postgresAnswers, redisAnswers, redisReplicaLinked, sentinelWatches, toxiproxyAnswers } from './readinessProbes.ts';
+import { replicatedShapeNodes } from './replicatedShape.ts';
+import { newClusterId, replicatedBrokerJvmOptions, replicatedBrokerSettings } from './startKafka.ts';
+import { postgresDatabase, postgresUser } from './startPostgres.ts';
+import { redisOptions, replicaOptions } from './startRedis.ts';
+import { sentinelConfig, sentinelPrimaryName, sentinelQuorum } from './startSentinel.ts';
+import type { AnyStartedStack, NetworkNodeHandle, StackPart } from './StackProvider.ts';
+import type { StackNode } from './StackTopology.ts';
+
+/** Each node listens on its store's usual ports at its own address. */
+const portsOf = (node: { part: StackPart; roles: StackNode['roles'] }): Record<string, number> => {
+  if (node.roles.includes('redis-sentinel')) return { sentinel: inside.sentinel };
+  if (node.part === 'kafka') return { harness: inside.kafka.harness, api: inside.kafka.api, worker: inside.kafka.worker, controller: inside.kafka.controller };
+  return node.part === 'toxiproxy' ? { api: inside.toxiproxy } : { client: inside[node.part] };
+};
+
+const byRole = (nodes: StackNode[], role: StackNode['roles'][number]) => nodes.filter((n) => n.roles.includes(role));
+const p = (node: StackNode, purpose: string) => node.ports[purpose]!;
+const at = (node: StackNode, purpose: string) => `${node.host}:${p(node, purpose)}`;
+
+/**
+ * The replicated shape (replicatedShapeNodes, with the local shape's settings), one container per
+ * node on an internal network of the run's own, each at a fixed address of the
+ * project's pool and in a network namespace of its own, which partition faults enter with nsenter
+ * (networkNodes). Nothing is published: the host reaches every address over the network's bridge,
+ * as the API and the worker (host processes) do. Kafka's nodes listen and advertise at their
+ * addresses; replicas and Sentinels announce theirs, so the primary a Sentinel names is one the host
+ * reaches. Kafka's nodes start side by side, Redis's replicas once the primary answers, the
+ * Sentinels once both replicas are linked; only worker→postgres goes through Toxiproxy.
+ */
+export async function startReplicatedContainers(run: ContainerStackRun, images: InfraImages, stop: () => Promise<void>): Promise<AnyStartedStack> {
+  const network = await createContainerNetwork(run.docker, `flux-gate-${run.runId}`, run.labels);
+  const nodes: StackNode[] = replicatedShapeNodes().map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i), ports: portsOf(node) }));
+  const [toxiproxy, postgres] = [nodes.find((n) => n.part === 'toxiproxy')!, nodes.find((n) => n.part === 'postgres')!];
+  const brokers = byRole(nodes, 'kafka-broker');
+  const [primary] = byRole(nodes, 'redis-primary') as [StackNode];
+  const replicas = byRole(nodes, 'redis-replica');
+  const sentinels = byRole(nodes, 'redis-sentinel');
+  const processes: Record<string, ContainerProcess> = {};
+  const start = async (node: StackNode, spec: Partial<ContainerSpec>, ready: () => Promise<unknown>) => {
+    const part = node.part as StackPart;
+    const full: ContainerSpec = {
+      part,
+      env: {},
+      ...partContainers[part],
+      ...spec,
+      node: node.name,
+      name: `${network.name}-${node.name}`,
+      network: network.name,
+      address: node.host,
+      roles: node.roles,
+      publish: {},
+    };
+    processes[node.name] = await run.start(full, ready);
+    return processes[node.name]!;
+  };
+
+  const toxiproxyUrl = `http://${at(toxiproxy, 'api')}`;
+  const linksReady = start(toxiproxy, {}, () => toxiproxyAnswers(toxiproxyUrl)).then(() =>
+    createLinks(toxiproxyUrl, { 'worker-postgres': at(postgres, 'client') }, toxiproxy.host),
+  );
+  const postgresReady = start(postgres, { env: postgresEnv }, () => postgresAnswers(p(postgres, 'client'), postgresUser, postgresDatabase, postgres.host));
+
+  const clusterId = newClusterId();
+  const voters = brokers.map((b, i) => `${i + 1}@${at(b, 'controller')}`).join(',');
+  const kafka = brokers.map((b, i) => {
+    const settings = {
+      'node.id': String(i + 1),
+      'process.roles': 'broker,controller',
+      'controller.quorum.voters': voters,
+      listeners: `HARNESS://${at(b, 'harness')},API://${at(b, 'api')},WORKER://${at(b, 'worker')},CONTROLLER://${at(b, 'controller')}`,
+      'advertised.listeners': `HARNESS://${at(b, 'harness')},API://${at(b, 'api')},WORKER://${at(b, 'worker')}`,
+      'listener.security.protocol.map': 'HARNESS:PLAINTEXT,API:PLAINTEXT,WORKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name': 'HARNESS',
+      'controller.listener.names': 'CONTROLLER',
+      'log.dirs': '/var/lib/kafka/data',
+      ...replicatedBrokerSettings,
+    };
+    // The image built here has the single broker's JVM options in its entry point; apache/kafka reads them from the variables.
+    const entrypoint = images.source === 'local' ? kafkaEntrypoint(replicatedBrokerJvmOptions) : undefined;
+    return start(b, { env: kafkaContainerEnv(settings, clusterId, replicatedBrokerJvmOptions), entrypoint }, kafkaAnswers(at(b, 'harness'), brokers.length));
+  });
+
+  const redisCommand = (extra: string[] = []) => ['redis-server', '--port', String(p(primary, 'client')), ...redisOptions, ...extra];
+  const redis = start(primary, { command: redisCommand() }, () => redisAnswers(p(primary, 'client'), primary.host))
+    .then(() =>
+      Promise.all(
+        replicas.map((r) =>
+          start(r, { command: redisCommand(replicaOptions({ host: primary.host, port: p(primary, 'client') }, r.host)) }, () => redisReplicaLinked(p(r, 'client'), r.host)),
+        ),
+      ),
+    )
+    .then(() =>
+      Promise.all(
+        sentinels.map((s) => {
+          // Sentinel rewrites its config file as it learns; the image's user must be able to.
+          const config = sentinelConfig({ bind: '0.0.0.0', port: p(s, 'sentinel'), dir: '/data', primary: { host: primary.host, port: p(primary, 'client') }, quorum: sentinelQuorum(sentinels.length), announce: s.host });
+          return start(s, { command: ['redis-server', '/data/sentinel.conf', '--sentinel'], files: [{ content: config, target: '/data/sentinel.conf', mode: 0o666 }], readyLine: /monitor master|Sentinel ID is/ }, () =>
+            sentinelWatches(p(s, 'sentinel'), sentinelPrimaryName, { replicas: replicas.length, otherSentinels: sentinels.length - 1 }, s.host),
+          );
+        }),
+      ),
+    );
+  run.settle(await Promise.allSettled([linksReady, postgresReady, ...kafka, redis]));
+  const links = await linksReady;
+
+  const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.map((n) => [n.name, containerNetworkNode(n.name, n.host, processes[n.name]!)]));
+  const topology = {
+    shape: 'replicated' as const,
+    nodes: nodes.map((n) => ({ ...n, netnsPath: networkNodes[n.name]!.netnsPath, readySeconds: processes[n.name]!.readySeconds })),
+  };
+  const readiness = Object.fromEntries(
+    (['toxiproxy', 'postgres', 'kafka', 'redis'] as const).map((part) => [part, Math.max(...topology.nodes.filter((n) => n.part === part).map((n) => n.readySeconds))]),
+  ) as Record<StackPart, number>;
+  const aliases: Record<StackPart, string> = { redis: primary.name, postgres: postgres.name, kafka: brokers[0]!.name, toxiproxy: toxiproxy.name };
+  const listeners = (purpose: string) => brokers.map((b) => at(b, purpose));
+  const redisUrl = `redis://${at(primary, 'client')}`;
+  const [workerPostgresHost, workerPostgresPort] = [links['worker-postgres'].listen.split(':')[0]!, Number(links['worker-postgres'].listen.split(':')[1])];
+  return {
+    provider: 'containers',
+    dir: run.dir,
+    links,
+    processes: { ...processes, ...(Object.fromEntries(Object.entries(aliases).map(([part, node]) => [part, processes[node]!])) as Record<StackPart, ContainerProcess>) },
+    readiness,
+    topology,
+    networkNodes,
+    endpoints: {
+      redisUrl,
+      postgresUrl: pgUrl(p(postgres, 'client'), postgres.host),
+      kafkaBrokers: listeners('harness'),
+      toxiproxyUrl,
+      apiRedisUrl: redisUrl,
+      redisSentinels: { sentinels: sentinels.map((s) => at(s, 'sentinel')), name: sentinelPrimaryName },
+      apiKafkaBrokers: listeners('api'),
+      workerKafkaBrokers: listeners('worker'),
+      workerPostgresUrl: pgUrl(workerPostgresPort, workerPostgresHost),
+    },
+    containers: { label: run.label, network: network.name, images: { redis: images.redis, postgres: images.postgres, kafka: images.kafka, toxiproxy: images.toxiproxy } },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
