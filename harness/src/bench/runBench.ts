@@ -5,12 +5,13 @@ import { redisKeys } from '@flux-gate/contracts';
 import { ensureBenchTools, ensureTools, freePort, localProvider, ManagedProcess, type StackProvider } from '@flux-gate/stack';
 import { apiNodeFlags, startSystem } from '../services/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
+import { type DurabilityResult, durabilityPhase } from './durabilityPhase.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
 import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
 /** The bench's phases, by their letters. */
-export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
 export type BenchPhase = (typeof benchPhases)[number];
 
 export interface BenchResults {
@@ -29,6 +30,8 @@ export interface BenchResults {
   drain?: DrainResult;
   /** (f) the built-in load engine against oha, at each fixed rate, in turns. */
   engines?: EngineRun[];
+  /** (g) the gate's take with and without WAIT 1 against a replica. */
+  durability?: DurabilityResult;
   /** Against (a), when both phases ran. */
   ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
 }
@@ -143,6 +146,12 @@ export async function runBench(opts: {
       engines = await enginePhase({ url: api, productId: 'soldout', oha: oha!, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
     }
 
+    let durability: DurabilityResult | undefined;
+    if (runs('g')) {
+      opts.log('(g) the take alone, then the take followed by WAIT 1 against a replica (64 callers in the bench process)');
+      durability = await durabilityPhase({ redisBin: tools.redisServer, redisUrl: stack.endpoints.redisUrl, dir: join(stack.dir, 'bench-replica'), durationS: opts.durationS, callers: 64, waitMs: 100 });
+    }
+
     let drain: DrainResult | undefined;
     if (runs('d')) {
       opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
@@ -161,6 +170,7 @@ export async function runBench(opts: {
       paced,
       drain,
       engines,
+      durability,
       ratios: {
         soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
         acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,
