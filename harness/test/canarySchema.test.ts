@@ -36,6 +36,8 @@ describe('the canary', () => {
       'no-give-back': 'conservation',
       'reseed-ignores-in-flight': 'no_oversell',
       'random-admission': 'fifo_fairness',
+      'no-fencing': 'no_broken_promises',
+      'leader-only-acks': 'no_lost_orders',
     });
     // A case never plants its bug by itself: the runner turns on the case's mode alone.
     expect(d.canary.cases.every((c) => c.experiment.system.brokenModes.length === 0)).toBe(true);

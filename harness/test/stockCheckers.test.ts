@@ -129,6 +129,17 @@ describe('conservation', () => {
     expect(result.counts.phantomUnits).toBe(1);
   });
 
+  test('once Redis was rebuilt from PostgreSQL, Redis is held to PostgreSQL\'s stock', () => {
+    const rebuilt = conservation(variant((i) => Object.assign(product(i), { redisStock: 1, dbStock: 1, redisRebuilds: 1 })));
+    expect(rebuilt.verdict).toBe('fail');
+    expect(rebuilt.counts).toMatchObject({ rebuiltProducts: 1, phantomUnits: 0, dbDrift: 1 });
+    const agrees = conservation(variant((i) => Object.assign(product(i), { redisStock: 0, redisRebuilds: 2 })));
+    expect(agrees).toMatchObject({ verdict: 'pass', counts: { rebuiltProducts: 1 } });
+    const phantom = conservation(variant((i) => Object.assign(product(i), { redisStock: 2, redisRebuilds: 1 })));
+    expect(phantom.counts.phantomUnits).toBe(2);
+    expect(phantom.witnesses.at(-1)?.note).toMatch(/PostgreSQL stock 0 \(Redis rebuilt from it 1×\) = Redis 2 − 2 phantom/);
+  });
+
   test('PostgreSQL stock that disagrees with its confirmed orders fails', () => {
     const result = conservation(variant((i) => (product(i).dbStock = 1)));
     expect(result.verdict).toBe('fail');

@@ -290,6 +290,11 @@ export interface FinalProduct {
    * drain also waited until there were none.
    */
   pendingOrders?: number;
+  /**
+   * How many times the API rebuilt the sale in Redis from PostgreSQL after a Redis primary change
+   * (its fence: see the `primary` key of redisKeys). Absent in runs stored before it was read.
+   */
+  redisRebuilds?: number;
 }
 
 export interface FinalOrder {

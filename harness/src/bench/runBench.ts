@@ -5,13 +5,14 @@ import { redisKeys } from '@flux-gate/contracts';
 import { ensureBenchTools, ensureTools, freePort, localProvider, ManagedProcess, type StackProvider } from '@flux-gate/stack';
 import { apiNodeFlags, startSystem } from '../services/startSystem.ts';
 import { drainRate, type DrainResult } from './drainRate.ts';
+import { type DurabilityResult, durabilityPhase } from './durabilityPhase.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
 import { type OpeningResult, openingPhase } from './openingPhase.ts';
 import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
 /** The bench's phases, by their letters. */
-export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
+export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
 export type BenchPhase = (typeof benchPhases)[number];
 
 export interface BenchResults {
@@ -32,6 +33,8 @@ export interface BenchResults {
   engines?: EngineRun[];
   /** (g) a sale opening on a warm API: its first seconds against the rest. */
   opening?: OpeningResult;
+  /** (h) the gate's take with and without WAIT 1 against a replica. */
+  durability?: DurabilityResult;
   /** Against (a), when both phases ran. */
   ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
 }
@@ -45,7 +48,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 /**
  * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
  * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed rate (5,000 req/s unless told), and (d) the
- * worker's drain rate, and (g) a sale's opening seconds against its rest at the rate of (e). Services talk to the stores directly: no Toxiproxy in the way. The worker is
+ * worker's drain rate, (g) a sale's opening seconds against its rest at the rate of (e), and (h) the take with and without WAIT 1 against a replica. Services talk to the stores directly: no Toxiproxy in the way. The worker is
  * stopped during the API's phases, so that they measure the API. `phases` runs only those.
  */
 export async function runBench(opts: {
@@ -153,6 +156,12 @@ export async function runBench(opts: {
       engines = await enginePhase({ url: api, productId: 'soldout', oha: oha!, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
     }
 
+    let durability: DurabilityResult | undefined;
+    if (runs('h')) {
+      opts.log('(h) the take alone, then the take followed by WAIT 1 against a replica (64 callers in the bench process)');
+      durability = await durabilityPhase({ redisBin: tools.redisServer, redisUrl: stack.endpoints.redisUrl, dir: join(stack.dir, 'bench-replica'), durationS: opts.durationS, callers: 64, waitMs: 100 });
+    }
+
     let drain: DrainResult | undefined;
     if (runs('d')) {
       opts.log(`(d) worker drain of a ${opts.drainOrders.toLocaleString()}-order Kafka backlog`);
@@ -172,6 +181,7 @@ export async function runBench(opts: {
       drain,
       engines,
       opening,
+      durability,
       ratios: {
         soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
         acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,

@@ -34,12 +34,15 @@ function describeOpen(o: Open): string {
  * the worker has not consumed (each at most one unit), or an unfinished drain (any number). The
  * system settles every other open outcome by itself (a retry with the key, the orphan takeover), so
  * once none is left a leak is a bug. A missing Redis key makes the product unknown.
+ * Once the API rebuilt a sale in Redis from PostgreSQL after a Redis primary change (a promoted
+ * replica may have missed decrements and give-backs), PostgreSQL is the authority: Redis must hold
+ * PostgreSQL's stock, less what is still open.
  */
 export function conservation(input: CheckInput): CheckResult {
   const products = new Map(input.final.products.map((p) => [p.productId, p]));
   const unresolvedKeys = new Map([...groupBy(unresolvedRequests(input.history), (e) => e.productId)].map(([id, entries]) => [id, new Set(entries.map((e) => e.key)).size]));
   const kafkaLag = Math.max(0, input.final.kafkaLag);
-  const counts = { products: 0, leakedUnits: 0, phantomUnits: 0, unexplainedLeaks: 0, redisMissing: 0, dbDrift: 0, unresolvedKeys: 0, pendingOrders: 0, kafkaLag };
+  const counts = { products: 0, rebuiltProducts: 0, leakedUnits: 0, phantomUnits: 0, unexplainedLeaks: 0, redisMissing: 0, dbDrift: 0, unresolvedKeys: 0, pendingOrders: 0, kafkaLag };
   const verdicts: Verdict[] = [];
   const witnesses: Witness[] = [];
   for (const [productId, orders] of confirmedByProduct(input)) {
@@ -64,9 +67,13 @@ export function conservation(input: CheckInput): CheckResult {
       witness(`no stock key in Redis (restarted empty and not reseeded?); initial ${initial}, confirmed ${sold}`);
       continue;
     }
-    const leaked = initial - sold - redis;
+    const rebuilt = (row?.redisRebuilds ?? 0) > 0;
+    if (rebuilt) counts.rebuiltProducts++;
+    const authority = rebuilt ? row!.dbStock : initial - sold;
+    const leaked = authority - redis;
     if (leaked === 0) continue;
-    const equation = `initial ${initial} = confirmed ${sold} + Redis ${redis} ${leaked > 0 ? '+' : '−'} ${Math.abs(leaked)} ${leaked > 0 ? 'leaked' : 'phantom'}`;
+    const rest = `Redis ${redis} ${leaked > 0 ? '+' : '−'} ${Math.abs(leaked)} ${leaked > 0 ? 'leaked' : 'phantom'}`;
+    const equation = rebuilt ? `PostgreSQL stock ${authority} (Redis rebuilt from it ${row!.redisRebuilds}×) = ${rest}` : `initial ${initial} = confirmed ${sold} + ${rest}`;
     if (leaked < 0) {
       counts.phantomUnits -= leaked;
       verdicts.push('fail');

@@ -5,6 +5,7 @@ export { etaAccuracy } from './etaAccuracy.ts';
 export { fifoFairness } from './fifoFairness.ts';
 export { guardsHeld } from './guardsHeld.ts';
 export { MissingInput } from './MissingInput.ts';
+export { noBrokenPromises } from './noBrokenPromises.ts';
 export { noDuplicates } from './noDuplicates.ts';
 export { noLostOrders } from './noLostOrders.ts';
 export { noOversell } from './noOversell.ts';

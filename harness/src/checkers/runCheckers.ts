@@ -5,6 +5,7 @@ import { conservation } from './conservation.ts';
 import { etaAccuracy } from './etaAccuracy.ts';
 import { fifoFairness } from './fifoFairness.ts';
 import { MissingInput } from './MissingInput.ts';
+import { noBrokenPromises } from './noBrokenPromises.ts';
 import { noDuplicates } from './noDuplicates.ts';
 import { noLostOrders } from './noLostOrders.ts';
 import { noOversell } from './noOversell.ts';
@@ -26,6 +27,7 @@ export const checkers = {
   per_user_limit: perUserLimit,
   one_order_per_key: oneOrderPerKey,
   no_refused_but_confirmed: noRefusedButConfirmed,
+  no_broken_promises: noBrokenPromises,
   conservation,
   sold_out_when_demand_exceeds_stock: soldOutWhenDemandExceedsStock,
   unknown_outcomes: unknownOutcomes,

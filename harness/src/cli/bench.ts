@@ -76,7 +76,13 @@ const program = new Command('bench')
         : '') +
         (r.paced ? `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` + pacedCpuLine(r.paced.cpu) : '') +
         (r.engines ? `\n${engineTable(r.engines)}\n` : '') +
-        (r.opening ? `\n${openingTable(r.opening)}\n` : ''),
+        (r.opening ? `\n${openingTable(r.opening)}\n` : '') +
+        (r.durability
+          ? `\n${table([
+              ['(h) Redis durability', 'takes/s', 'p50', 'p99', 'unreplicated', 'vs take alone'],
+              ...[r.durability.plain, r.durability.waited].map((d, i) => [d.label, fmt(d.takesPerSec), ms(d.p50Ms), ms(d.p99Ms), String(d.unreplicated), i === 0 ? '1.00×' : ratio(r.durability!.ratio)]),
+            ])}\n`
+          : ''),
     );
     const dir = join(repo, 'runs', 'bench');
     mkdirSync(dir, { recursive: true });

@@ -8,9 +8,10 @@ import type { Stores } from './sampler.ts';
 /** The final state, read straight from Redis, PostgreSQL and Kafka — never through the system. */
 export async function snapshot(stores: Stores, brokers: string[], initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
   const productIds = Object.keys(initialStock);
-  const [redisStock, pending, products, orders, lag, kafkaOrders, deadLetters] = await Promise.all([
+  const [redisStock, pending, rebuilds, products, orders, lag, kafkaOrders, deadLetters] = await Promise.all([
     stores.redis.mget(productIds.map(redisKeys.stock)),
     pendingOrders(stores.redis, productIds),
+    Promise.all(productIds.map((id) => stores.redis.hget(redisKeys.primary(id), 'rebuilds'))),
     stores.pg.query<{ product_id: string; stock: number }>('SELECT product_id, stock FROM products WHERE product_id = ANY($1)', [productIds]),
     stores.pg.query<{ order_id: string; user_id: string; product_id: string; status: 'confirmed' | 'rejected'; reason: string | null; kafka_partition: number | null; kafka_offset: string | null }>(
       'SELECT order_id, user_id, product_id, status, reason, kafka_partition, kafka_offset FROM orders WHERE product_id = ANY($1)',
@@ -34,6 +35,7 @@ export async function snapshot(stores: Stores, brokers: string[], initialStock: 
       dbConfirmed: count(productId, 'confirmed'),
       dbRejected: count(productId, 'rejected'),
       pendingOrders: pending[i]!,
+      redisRebuilds: Number(rebuilds[i] ?? 0),
     })),
     orders: orders.rows.map((o) => ({
       orderId: o.order_id,

@@ -24,6 +24,8 @@ export const brokenModes = [
   'no-give-back',
   'reseed-ignores-in-flight',
   'random-admission',
+  'no-fencing',
+  'leader-only-acks',
 ] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
@@ -81,6 +83,8 @@ const brokenEnv: Record<BrokenMode, string> = {
   'no-give-back': 'FLUXGATE_BROKEN_NO_GIVE_BACK',
   'reseed-ignores-in-flight': 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT',
   'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
+  'no-fencing': 'FLUXGATE_BROKEN_NO_FENCING',
+  'leader-only-acks': 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS',
 };
 
 /** An admin route answered with an error status. */

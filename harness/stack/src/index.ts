@@ -1,5 +1,6 @@
 export { localProvider } from './localProvider.ts';
 export { ManagedProcess, type ProcessSpec } from './ManagedProcess.ts';
+export { redisProcess } from './startRedis.ts';
 export type { ProcessHandle } from './ProcessHandle.ts';
 export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack, type AnyStartedStack, type NetworkNodeHandle } from './StackProvider.ts';

@@ -34,4 +34,10 @@ export const redisKeys = {
    * so that a batch of acks is one command and the whole hour expires at once.
    */
   acceptedOrders: (hourMs: number) => `accepted:${hourMs}`,
+  /**
+   * Hash of the Redis primary the sale's state was armed or rebuilt on: replid (that primary's
+   * master_replid; a promoted replica has a new one, so a take there is fenced until a rebuild) and
+   * rebuilds (how many times the sale was rebuilt from PostgreSQL after a primary change).
+   */
+  primary: (productId: string) => `{sale:${productId}}:primary`,
 } as const;

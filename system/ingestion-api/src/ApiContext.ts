@@ -5,7 +5,9 @@ import type { ProductCatalog } from './db/ProductCatalog.ts';
 import type { SaleStore } from './db/SaleStore.ts';
 import type { OrderBatcher } from './kafka/OrderBatcher.ts';
 import type { OrderProducer } from './kafka/OrderProducer.ts';
+import type { ReplicaWait } from './redis/ReplicaWait.ts';
 import type { SaleGate, TakeFn } from './redis/SaleGate.ts';
+import type { SaleRebuilder } from './redis/SaleRebuilder.ts';
 import type { WaitingQueue } from './redis/WaitingQueue.ts';
 import type { ReleaseFn } from './redis/unguardedRelease.ts';
 import type { OrderTakeover } from './takeover/OrderTakeover.ts';
@@ -24,6 +26,12 @@ export interface ApiContext {
   producer: OrderProducer;
   batcher: OrderBatcher;
   takeover: OrderTakeover;
+  /** Orders accepted but not yet in PostgreSQL: in the worker's lag, or still being sent (or sent again) by this instance. */
+  inFlight: () => Promise<number>;
+  /** Present when takes must be held by Redis replicas (WAIT) before they are answered. */
+  replicaWait?: ReplicaWait;
+  /** Rebuilds a fenced sale from PostgreSQL. */
+  rebuilder: SaleRebuilder;
   store: SaleStore;
   catalog: ProductCatalog;
   /** The waiting room's ticket reads and admin steering. */

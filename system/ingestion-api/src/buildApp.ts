@@ -19,7 +19,9 @@ import { connectRedis } from './redis/connectRedis.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { leakingRelease } from './redis/leakingRelease.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
+import { ReplicaWait } from './redis/ReplicaWait.ts';
 import { SaleGate, type TakeFn } from './redis/SaleGate.ts';
+import { SaleRebuilder } from './redis/SaleRebuilder.ts';
 import { type ReleaseFn, unguardedRelease } from './redis/unguardedRelease.ts';
 import { WaitingQueue } from './redis/WaitingQueue.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
@@ -92,6 +94,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       timeoutMs: config.timeouts.kafkaMs,
       partitions: config.kafka.partitions,
       producers: config.kafka.producers,
+      acks: config.broken.leaderOnlyAcks ? 'leader' : 'all',
       log: log.child({ part: 'kafka' }),
     });
     closers.push(() => producer.close());
@@ -118,6 +121,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       pendingTtlMs: 5 * config.timeouts.kafkaMs + 5_000 + config.takeover.leaseMs,
       leaseMs: config.takeover.leaseMs,
       queueSlack,
+      fencing: config.redisDurability.fencing,
     });
     const catalog = new ProductCatalog(store);
     const takeover = new OrderTakeover(batcher, gate, log.child({ part: 'takeover' }));
@@ -126,6 +130,18 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       sweeper.start();
       closers.push(() => sweeper.stop());
     }
+    const inFlight = async () => (await producer.groupLag(config.workerGroupId)) + batcher.unsettled + takeover.finishing;
+    const { waitReplicas, waitMs } = config.redisDurability;
+    const rebuilder = new SaleRebuilder({
+      gate,
+      store,
+      inFlight,
+      settleMs: config.timeouts.kafkaMs + config.timeouts.redisMs,
+      pollMs: 250,
+      admissionRatePerSec: config.waitingRoom.ratePerSec,
+      log: log.child({ part: 'rebuild' }),
+    });
+    closers.push(() => rebuilder.close());
     const ctx: ApiContext = {
       config,
       log,
@@ -136,6 +152,9 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       producer,
       batcher,
       takeover,
+      inFlight,
+      ...(waitReplicas > 0 ? { replicaWait: new ReplicaWait(redis, { replicas: waitReplicas, timeoutMs: waitMs }) } : {}),
+      rebuilder,
       store,
       catalog,
       queue: new WaitingQueue(redis, queueSlack),
@@ -194,6 +213,8 @@ function announceRiskyModes(config: Config, log: Logger): void {
     [config.broken.noGiveBack, 'FLUXGATE_BROKEN_NO_GIVE_BACK', 'a refused produce never gives its unit back; units WILL LEAK'],
     [config.broken.reseedIgnoresInFlight, 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT', 'a reseed ignores orders still on their way to PostgreSQL; the sale WILL OVERSELL after a reseed'],
     [config.broken.randomAdmission, 'FLUXGATE_BROKEN_RANDOM_ADMISSION', 'the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN'],
+    [config.broken.noFencing, 'FLUXGATE_BROKEN_NO_FENCING', 'takes wait for no Redis replica and a failover fences nothing; after a failover buyers told "accepted" WILL BE REJECTED'],
+    [config.broken.leaderOnlyAcks, 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS', 'orders are acked by the Kafka partition leader alone; a leader lost before its followers copied them WILL LOSE ORDERS'],
   ];
   for (const [on, mode, what] of more) {
     if (on) log.error({ mode }, `DELIBERATELY BROKEN MODE ON: ${what}. For the harness self-test only.`);

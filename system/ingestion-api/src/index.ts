@@ -4,3 +4,5 @@ export { buildApp, type BuiltApp } from './buildApp.ts';
 export { startApi, type StartedApi } from './startApi.ts';
 export { StartupError } from './StartupError.ts';
 export { staticWaitingRoomPage, waitingRoomCsp } from './waitingRoom/waitingRoomPage.ts';
+export { SaleGate } from './redis/SaleGate.ts';
+export { ReplicaWait } from './redis/ReplicaWait.ts';

@@ -45,6 +45,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_SENTINELS: 's1:1,s2' })).toThrow(/REDIS_SENTINELS: expected host:port/);
   });
 
+  it('waits for a replica and fences on the replicated shape only, unless told otherwise; no-fencing turns both off', () => {
+    expect(loadConfig({}).redisDurability).toEqual({ waitReplicas: 0, waitMs: 100, fencing: false });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:1' }).redisDurability).toEqual({ waitReplicas: 1, waitMs: 100, fencing: true });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:1', REDIS_WAIT_REPLICAS: '2', REDIS_FENCING: '0' }).redisDurability).toEqual({ waitReplicas: 2, waitMs: 100, fencing: false });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:1', FLUXGATE_BROKEN_NO_FENCING: '1' }).redisDurability).toEqual({ waitReplicas: 0, waitMs: 100, fencing: false });
+    expect(() => loadConfig({ REDIS_WAIT_MS: '250' })).toThrow(/REDIS_WAIT_MS: must be below REDIS_TIMEOUT_MS \(250\)/);
+    expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '-1' })).toThrow(/REDIS_WAIT_REPLICAS: expected an integer >= 0/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(16), FLUXGATE_BROKEN_LEADER_ONLY_ACKS: '1' })).toThrow(/FLUXGATE_BROKEN_LEADER_ONLY_ACKS: a deliberately broken mode is refused/);
+  });
+
   it('names every bad variable', () => {
     const bad = () => loadConfig({ PORT: 'http', RATE_LIMIT_BURST: '0', KAFKA_BROKERS: 'nohost', REDIS_URL: 'http://x', FLUXGATE_BROKEN_NON_ATOMIC_STOCK: 'yes', WAITING_ROOM_SECRET: 'short' });
     expect(bad).toThrow(ConfigError);

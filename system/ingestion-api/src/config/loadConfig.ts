@@ -35,6 +35,9 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: int(1).default(2_000),
   PER_USER_LIMIT: int(1).default(1),
   REDIS_TIMEOUT_MS: int(1).default(250),
+  REDIS_WAIT_REPLICAS: int(0).optional(),
+  REDIS_WAIT_MS: int(1).default(100),
+  REDIS_FENCING: flag.optional(),
   KAFKA_TIMEOUT_MS: int(1).default(2_000),
   KAFKA_LINGER_MS: int(0).default(0),
   KAFKA_MAX_BATCH: int(1).default(1_000),
@@ -58,6 +61,8 @@ const envSchema = z.object({
   FLUXGATE_BROKEN_DOUBLE_GIVE_BACK: flag.default(false),
   FLUXGATE_BROKEN_NO_GIVE_BACK: flag.default(false),
   FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: flag.default(false),
+  FLUXGATE_BROKEN_NO_FENCING: flag.default(false),
+  FLUXGATE_BROKEN_LEADER_ONLY_ACKS: flag.default(false),
   WORKER_GROUP_ID: z.string().min(1).default('inventory-worker'),
 });
 
@@ -71,6 +76,8 @@ const brokenVariables = {
   noGiveBack: 'FLUXGATE_BROKEN_NO_GIVE_BACK',
   reseedIgnoresInFlight: 'FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT',
   randomAdmission: 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
+  noFencing: 'FLUXGATE_BROKEN_NO_FENCING',
+  leaderOnlyAcks: 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS',
 } as const;
 export type BrokenModes = Record<keyof typeof brokenVariables, boolean>;
 
@@ -89,6 +96,13 @@ export interface Config {
   rateLimit: { perSec: number; burst: number };
   perUserLimit: number;
   timeouts: { redisMs: number; kafkaMs: number; databaseMs: number };
+  /**
+   * What makes a take survive a Redis failover: waitReplicas replicas must hold it (WAIT, at most
+   * waitMs) before it is sent to Kafka and answered, else its unit goes back and the buyer gets 503;
+   * with fencing, a sale armed on another primary refuses takes until it is rebuilt from PostgreSQL.
+   * Both on with REDIS_SENTINELS (1 replica, fencing), off on a single Redis.
+   */
+  redisDurability: { waitReplicas: number; waitMs: number; fencing: boolean };
   /** producers = idempotent producers used in turn, i.e. Kafka sends in flight at once. */
   kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number };
   /**
@@ -134,7 +148,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const name of Object.values(brokenVariables)) {
     if (production && e[name]) problems.push(`${name}: a deliberately broken mode is refused when NODE_ENV=production`);
   }
+  if (e.REDIS_WAIT_MS >= e.REDIS_TIMEOUT_MS) problems.push(`REDIS_WAIT_MS: must be below REDIS_TIMEOUT_MS (${e.REDIS_TIMEOUT_MS}), since a WAIT holds back the takes behind it (got ${e.REDIS_WAIT_MS})`);
   if (problems.length) throw new ConfigError(problems);
+  const replicated = e.REDIS_SENTINELS !== undefined;
   const adminToken = e.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   return {
     production,
@@ -151,6 +167,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     perUserLimit: e.PER_USER_LIMIT,
     timeouts: { redisMs: e.REDIS_TIMEOUT_MS, kafkaMs: e.KAFKA_TIMEOUT_MS, databaseMs: e.DATABASE_TIMEOUT_MS },
+    redisDurability: e.FLUXGATE_BROKEN_NO_FENCING
+      ? { waitReplicas: 0, waitMs: e.REDIS_WAIT_MS, fencing: false }
+      : { waitReplicas: e.REDIS_WAIT_REPLICAS ?? (replicated ? 1 : 0), waitMs: e.REDIS_WAIT_MS, fencing: e.REDIS_FENCING ?? replicated },
     kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS },
     takeover: { leaseMs: e.ORDER_LEASE_MS ?? 4 * e.KAFKA_TIMEOUT_MS + 2_000, sweepMs: e.ORDER_SWEEP_MS },
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,

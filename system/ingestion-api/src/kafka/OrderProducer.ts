@@ -14,6 +14,12 @@ export interface OrderProducerOptions {
   /** Idempotent producers, each on its own connection, taken in turn (one request in flight on each). */
   producers: number;
   partitions: number;
+  /**
+   * 'all' (the in-sync replicas, idempotent); 'leader' is the deliberately broken
+   * FLUXGATE_BROKEN_LEADER_ONLY_ACKS: acks=1, not idempotent, so an order the leader took and lost
+   * before a follower copied it is acked and gone.
+   */
+  acks?: 'all' | 'leader';
   log: Logger;
 }
 
@@ -52,8 +58,7 @@ export class OrderProducer {
       (): OrdersProducer =>
         new Producer({
           ...base,
-          idempotent: true,
-          acks: -1,
+          ...(options.acks === 'leader' ? { idempotent: false, acks: 1 } : { idempotent: true, acks: -1 }),
           autocreateTopics: false,
           // Java's partitioner: a product's orders go to the partition they always went to.
           partitioner: compatibilityPartitioner,
@@ -86,6 +91,7 @@ export class OrderProducer {
       this.#producers.map(async (p) => {
         for (;;) {
           try {
+            if (this.options.acks === 'leader') break;
             await p.initIdempotentProducer({});
             break;
           } catch (err) {

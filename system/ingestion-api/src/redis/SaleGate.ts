@@ -33,6 +33,8 @@ export interface SaleGateOptions {
   leaseMs: number;
   /** How far the serving counter may run past the last ticket: 0, or the broken random-order mode's block. */
   queueSlack: number;
+  /** Refuse takes ('fenced') on a sale armed on another primary than the current one, until it is rebuilt. */
+  fencing: boolean;
 }
 
 type Arg = string | number;
@@ -57,6 +59,7 @@ const globChars = /[*?[\]\\]/g;
 export class SaleGate {
   readonly #redis: Redis & GateCommands;
   readonly #takeArgs: [string, string, string, string];
+  readonly #fencing: string;
   readonly #pendingTtl: string;
   readonly #answerTtl: string;
   readonly #commits = new CommitQueue((productId, orders) => this.#commitBatch(productId, orders));
@@ -72,6 +75,7 @@ export class SaleGate {
     this.#redis = redis as Redis & GateCommands;
     this.#writes = new CorkedWrites(redis, writeChunk);
     this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst), String(options.queueSlack)];
+    this.#fencing = options.fencing ? '1' : '0';
     this.#pendingTtl = String(options.pendingTtlMs);
     this.#answerTtl = String(options.answerTtlMs);
   }
@@ -89,6 +93,7 @@ export class SaleGate {
         redisKeys.queue(productId),
         redisKeys.ticketOf(productId),
         redisKeys.tokensUsed(productId),
+        redisKeys.primary(productId),
         userId,
         orderId,
         limit,
@@ -100,6 +105,7 @@ export class SaleGate {
         admission ? String(admission.ticket) : '',
         admission?.epoch ?? '',
         slack,
+        this.#fencing,
       ),
     );
   };
@@ -166,7 +172,7 @@ export class SaleGate {
 
   /** Claims the orphans among about `count` in-flight orders from `cursor` on; cursor '0' when the scan is complete. */
   async sweep(productId: string, cursor: string, count: number): Promise<{ cursor: string; claimed: ClaimedOrder[] }> {
-    const [next, ...pairs] = await this.#redis.fluxgateSweep(redisKeys.pending(productId), cursor, this.options.leaseMs, count);
+    const [next, ...pairs] = await this.#redis.fluxgateSweep(redisKeys.pending(productId), redisKeys.primary(productId), cursor, this.options.leaseMs, count, this.#fencing);
     const claimed: ClaimedOrder[] = [];
     for (let i = 0; i < pairs.length; i += 2) claimed.push(claimedOrder(productId, pairs[i]!, pairs[i + 1]!));
     return { cursor: next!, claimed };
@@ -191,11 +197,12 @@ export class SaleGate {
 
   /**
    * Sets the stock and the buyers of a sale in one step, emptying its bucket and in-flight record,
-   * and starts an empty queue of a new epoch admitting `admissionRatePerSec`. With clearAnswers,
-   * also forgets every stored Idempotency-Key answer of the product.
+   * and starts an empty queue of a new epoch admitting `admissionRatePerSec`; records the primary it
+   * ran on. With clearAnswers, also forgets every stored Idempotency-Key answer of the product.
+   * A 'rebuild' happens only while the sale is fenced: resolves false when it no longer was.
    */
-  async reset(productId: string, stock: number, buyers: ReadonlyMap<string, number>, clearAnswers: boolean, admissionRatePerSec: number): Promise<void> {
-    await this.#redis.fluxgateReset(
+  async reset(productId: string, stock: number, buyers: ReadonlyMap<string, number>, clearAnswers: boolean, admissionRatePerSec: number, mode: 'arm' | 'rebuild' = 'arm'): Promise<boolean> {
+    const done = await this.#redis.fluxgateReset(
       redisKeys.stock(productId),
       redisKeys.buyers(productId),
       redisKeys.bucket(productId),
@@ -204,12 +211,15 @@ export class SaleGate {
       redisKeys.ticketOf(productId),
       redisKeys.admitted(productId),
       redisKeys.tokensUsed(productId),
+      redisKeys.primary(productId),
       stock,
       JSON.stringify(Object.fromEntries(buyers)),
       randomBytes(8).toString('base64url'),
       admissionRatePerSec,
+      mode,
     );
-    if (clearAnswers) await this.#forgetAnswers(productId);
+    if (done === 1 && clearAnswers) await this.#forgetAnswers(productId);
+    return done === 1;
   }
 
   async #forgetAnswers(productId: string): Promise<void> {

@@ -7,6 +7,18 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
+ * fenced(primaryKey): true when the sale was armed or rebuilt on another primary than the one running
+ * the script (its master_replid, which a promoted replica changes), or on no recorded primary.
+ */
+const fencedLua = `
+local function fenced(primaryKey)
+  local armedOn = redis.call('HGET', primaryKey, 'replid')
+  local info = redis.call('INFO', 'replication')
+  return armedOn == false or armedOn ~= string.match(info, 'master_replid:(%w+)')
+end
+`;
+
+/**
  * claim(orderId, raw, leaseMs): takes over an in-flight entry whose lease ran out (from its take,
  * or from its last claim), stamping the claim time. Returns the new entry, or the ms left.
  */
@@ -40,18 +52,21 @@ export const gateScripts = {
    * joins the back), when admission is paused, or when the bucket is empty; a user already holding
    * a ticket gets it back. The serving counter is never stored as it moves: it is computed here and
    * in queueScripts from base, start and rate (see redisKeys.queue).
-   * KEYS: stock, buyers, bucket, pending, idempotency, queue, ticketOf, tokensUsed.
+   * With fencing on, a sale armed on another primary (a failover promoted a replica that may miss
+   * acknowledged decrements) answers 'fenced' before anything else, until it is rebuilt.
+   * KEYS: stock, buyers, bucket, pending, idempotency, queue, ticketOf, tokensUsed, primary.
    * ARGV: userId, orderId, perUserLimit, ratePerSec, burst, hasIdempotencyKey ('1'/'0'),
    *       pendingTtlMs, answerTtlMs, admitted ticket number ('' without a token), the token's queue
    *       epoch, how far the serving counter may run past the last ticket (0; the broken
-   *       random-order mode's block).
-   * Returns 'ok', 'sold_out', 'already_ordered', 'queued:<ticket number>:<epoch>', 'unarmed',
+   *       random-order mode's block), fencing ('1'/'0').
+   * Returns 'ok', 'fenced', 'sold_out', 'already_ordered', 'queued:<ticket number>:<epoch>', 'unarmed',
    * 'token_expired' (another epoch), 'token_replayed', or a stored first answer ('sold_out',
    * 'already_ordered', 'pending:<orderId>', 'accepted:<orderId>').
    */
   take: {
-    numberOfKeys: 8,
-    lua: `${servingLua}
+    numberOfKeys: 9,
+    lua: `${servingLua}${fencedLua}
+if ARGV[12] == '1' and redis.call('EXISTS', KEYS[1]) == 1 and fenced(KEYS[9]) then return 'fenced' end
 local idem = ARGV[6] == '1'
 if idem then
   local first = redis.call('GET', KEYS[5])
@@ -160,12 +175,15 @@ return claim(ARGV[1], raw, tonumber(ARGV[2]))
 `,
   },
   /**
-   * Claims the orphans of one HSCAN page of the in-flight record. KEYS: pending. ARGV: cursor,
-   * leaseMs, count. Returns [nextCursor, orderId, entry, orderId, entry, …].
+   * Claims the orphans of one HSCAN page of the in-flight record. While the sale is fenced (fencing
+   * '1'), claims nothing: the in-flight record may be a replica's stale copy, and the rebuild replaces it.
+   * KEYS: pending, primary. ARGV: cursor, leaseMs, count, fencing ('1'/'0').
+   * Returns [nextCursor, orderId, entry, orderId, entry, …].
    */
   sweep: {
-    numberOfKeys: 1,
-    lua: `${nowLua}${claimLua}
+    numberOfKeys: 2,
+    lua: `${nowLua}${claimLua}${fencedLua}
+if ARGV[4] == '1' and fenced(KEYS[2]) then return {'0'} end
 local lease = tonumber(ARGV[2])
 local page = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[3])
 local out = {page[1]}
@@ -181,14 +199,21 @@ return out
 `,
   },
   /**
-   * Arms or reseeds a sale in one step, with an empty queue of a new epoch.
-   * KEYS: stock, buyers, bucket, pending, queue, ticketOf, admitted, tokensUsed.
-   * ARGV: stock, a JSON object userId → units of the buyers to restore, the queue's epoch and
-   * admissions per second.
+   * Arms or reseeds a sale in one step, with an empty queue of a new epoch, and records the primary
+   * it ran on. A rebuild ('rebuild') runs only while the sale is fenced, so of several instances
+   * rebuilding at once one does, and counts it; it returns 0 when the sale was no longer fenced.
+   * KEYS: stock, buyers, bucket, pending, queue, ticketOf, admitted, tokensUsed, primary.
+   * ARGV: stock, a JSON object userId → units of the buyers to restore, the queue's epoch,
+   * admissions per second, and 'arm' or 'rebuild'.
    */
   reset: {
-    numberOfKeys: 8,
-    lua: `${nowLua}
+    numberOfKeys: 9,
+    lua: `${nowLua}${fencedLua}
+if ARGV[5] == 'rebuild' then
+  if not fenced(KEYS[9]) then return 0 end
+  redis.call('HINCRBY', KEYS[9], 'rebuilds', 1)
+end
+redis.call('HSET', KEYS[9], 'replid', string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)'))
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
 redis.call('SET', KEYS[1], ARGV[1])
 for userId, units in pairs(cjson.decode(ARGV[2])) do redis.call('HSET', KEYS[2], userId, units) end

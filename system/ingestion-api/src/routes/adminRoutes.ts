@@ -57,10 +57,8 @@ const rateRequestSchema = { security: adminSecurity, params, body: { type: 'obje
  * refuses (409 orders_in_flight) while orders are still on their way to PostgreSQL.
  * GET /admin/sales/:productId/queue and POST …/queue/pause, …/resume, …/rate read and steer admission.
  */
-export async function adminRoutes(app: FastifyInstance, { config, store, catalog, gate, queue, producer, batcher, takeover, log }: ApiContext): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { config, store, catalog, gate, queue, inFlight, log }: ApiContext): Promise<void> {
   const defaultRate = config.waitingRoom.ratePerSec;
-  /** Orders accepted but not yet in PostgreSQL: in the worker's lag, or still being sent (or sent again) by this instance. */
-  const inFlight = async () => (await producer.groupLag(config.workerGroupId)) + batcher.unsettled + takeover.finishing;
 
   await app.register(async (admin) => {
     admin.addHook('onRequest', bearerAuth(config.adminToken));

@@ -51,10 +51,14 @@ interface OrderRoute {
 }
 
 const tokenField = { field: admissionTokenHeader } as const;
+const fencedDetail = { message: 'the Redis primary changed; the sale is being rebuilt from PostgreSQL. Retry shortly.' } as const;
+const unreplicatedDetail = { message: 'no Redis replica confirmed the take in time; nothing was ordered. Retry shortly.' } as const;
 const queuedPrefix = 'queued:';
 
 /**
- * POST /order: one atomic Redis step decides, then the order goes to Kafka; 200 only after the
+ * POST /order: one atomic Redis step decides; on a replicated Redis, a replica must hold the take
+ * (WAIT) and a sale armed on a former primary is fenced (503, Retry-After) until it is rebuilt from
+ * PostgreSQL. Then the order goes to Kafka; 200 only after the
  * broker acked (acks=all). When the send fails before any request reached a broker: 503, and the
  * unit goes back. When the ack is late, or the send failed after a request was written: 503 with the
  * order id, since the order may still be placed, and a retry with the same Idempotency-Key learns
@@ -63,7 +67,7 @@ const queuedPrefix = 'queued:';
  * step (epoch, single use).
  */
 export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
-  const { take, catalog, log, signer } = ctx;
+  const { take, catalog, log, signer, replicaWait, rebuilder } = ctx;
   const { handOff, replay, giveBack } = orderOutcomes(ctx);
 
   app.post<OrderRoute>('/order', { schema }, async (request, reply) => {
@@ -79,6 +83,7 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     }
     const orderId = newOrderId();
     let answer: string;
+    const connection = replicaWait?.connection() ?? 0;
     try {
       answer = await take(productId, userId, orderId, key, admission);
     } catch (err) {
@@ -89,7 +94,15 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     switch (answer) {
       case 'ok':
         catalog.remember(productId);
+        // A take only a failed primary held could be rolled back by the failover: answer nothing on it.
+        if (replicaWait && !(await replicaWait.held(connection))) {
+          giveBack(productId, orderId, key);
+          return sendError(reply.header('retry-after', '1'), 'unavailable', unreplicatedDetail);
+        }
         return handOff(reply, body, orderId, key);
+      case 'fenced':
+        rebuilder.fenced(productId);
+        return sendError(reply.header('retry-after', '1'), 'unavailable', fencedDetail);
       case 'sold_out':
       case 'already_ordered':
         return sendError(reply, answer);
