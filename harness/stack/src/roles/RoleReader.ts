@@ -1,10 +1,11 @@
-import { Admin, Connection, describeQuorumV2 } from '@platformatic/kafka';
+import { Connection, describeQuorumV2, metadataV12 } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
-import { createConnection } from 'node:net';
 import type { StackEndpoints } from '../StackProvider.ts';
 import type { StackNode, StackTopology } from '../StackTopology.ts';
 import { endpointOwner } from './endpointOwner.ts';
 import { type NodeRoles, type RoleReading, type RunRole, runRoles } from './runRoles.ts';
+
+type MetadataResponse = Awaited<ReturnType<typeof metadataV12.api.async>>;
 
 /** KRaft's own log: DescribeQuorum on it names the active controller (leaderId). */
 const metadataLog = { topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] };
@@ -13,20 +14,6 @@ const timeoutMs = 1000;
 const hostPort = (address: string) => ({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) });
 const settle = <T>(p: Promise<T>) => p.then((v) => v, () => undefined);
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
-
-/** Whether something accepts a TCP connection at host:port within 300 ms (a killed broker refuses at once). */
-const accepts = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 300);
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 
 /** Runs a command once the client is connected, waiting up to half a second for the connection. */
 async function ask(client: Redis, ...command: [string, ...string[]]): Promise<unknown> {
@@ -47,7 +34,7 @@ async function ask(client: Redis, ...command: [string, ...string[]]): Promise<un
 }
 
 interface KafkaView {
-  /** Node names in the cluster's metadata that accept connections. */
+  /** Kafka nodes that answered a metadata request of their own. */
   live: string[];
   leader?: string;
   followers: string[];
@@ -73,7 +60,8 @@ export class RoleReader {
   readonly #kafkaNodes: StackNode[];
   readonly #redisNodes: StackNode[];
   readonly #sentinelNodes: StackNode[];
-  readonly #admin: Admin;
+  /** A connection to each Kafka node, by node name, made on first use and dropped when it fails. */
+  readonly #kafka = new Map<string, Connection>();
   readonly #redis = new Map<string, Redis>();
   #quorum: { connection: Connection; broker: string } | undefined;
 
@@ -85,7 +73,6 @@ export class RoleReader {
     this.#kafkaNodes = topology.nodes.filter((n) => n.roles.includes('kafka-broker'));
     this.#redisNodes = topology.nodes.filter((n) => n.part === 'redis' && n.ports.client !== undefined);
     this.#sentinelNodes = topology.nodes.filter((n) => n.roles.includes('redis-sentinel'));
-    this.#admin = new Admin({ clientId: 'flux-gate-roles', bootstrapBrokers: endpoints.kafkaBrokers, retries: 1, retryDelay: 100, timeout: timeoutMs, connectTimeout: 500 });
     for (const node of [...this.#redisNodes, ...this.#sentinelNodes]) {
       const port = node.ports.client ?? node.ports.sentinel!;
       const client = new Redis({ host: node.host, port, connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 200 });
@@ -120,25 +107,47 @@ export class RoleReader {
     return { at: Date.now(), nodes, holders };
   }
 
-  async #readKafka(): Promise<KafkaView> {
-    const listening = Promise.all(this.#kafkaNodes.map(async (n) => ((await accepts(n.host, n.ports.harness!)) ? [n.name] : []))).then((l) => l.flat());
-    const metadata = await settle(this.#admin.metadata({ topics: [this.topic], forceUpdate: true })).then(
-      (m) => m ?? settle(this.#admin.metadata({ topics: [], forceUpdate: true })),
-    );
-    if (!metadata) return { live: [], followers: [] };
-    const names = new Map<number, string>();
-    for (const [id, broker] of metadata.brokers) {
-      const name = endpointOwner(this.#kafkaNodes, 'harness', broker.host, broker.port) ?? this.#kafkaNodes.find((n) => n.name === `kafka-${id}`)?.name;
-      if (name) names.set(id, name);
+  /** One node's own metadata (of the topic, or of no topic when it does not exist yet); undefined when it did not answer. */
+  async #metadataOf(node: StackNode): Promise<MetadataResponse | undefined> {
+    try {
+      let connection = this.#kafka.get(node.name);
+      if (!connection) {
+        connection = new Connection('flux-gate-roles', { connectTimeout: 500, requestTimeout: timeoutMs });
+        this.#kafka.set(node.name, connection);
+        await connection.connect(node.host, node.ports.harness!);
+      }
+      return await metadataV12.api.async(connection, [this.topic], false, false).catch(() => metadataV12.api.async(connection, [], false, false));
+    } catch {
+      await this.#kafka.get(node.name)?.close().catch(() => {});
+      this.#kafka.delete(node.name);
+      return undefined;
     }
-    const partition = metadata.topics.get(this.topic)?.partitions[0];
-    const leader = partition && partition.leader >= 0 ? names.get(partition.leader) : undefined;
-    const followers = (partition?.isr ?? []).filter((id) => id !== partition?.leader).flatMap((id) => names.get(id) ?? []).sort(byName);
-    const controllerId = await this.#activeController([...metadata.brokers.values()].map((b) => `${b.host}:${b.port}`));
-    // Live: named in the metadata and accepting connections (the metadata names a killed broker
-    // until the controller fences it, 9 s later by default).
-    const up = await listening;
-    return { live: [...names.values()].filter((n) => up.includes(n)), leader, followers, controller: controllerId === undefined ? undefined : names.get(controllerId) };
+  }
+
+  /**
+   * Asks every Kafka node for its metadata and believes the one with the newest leader epoch of the
+   * partition: a broker cut off from the others still answers the harness, with the leader it last
+   * knew.
+   */
+  async #readKafka(): Promise<KafkaView> {
+    const answers = (await Promise.all(this.#kafkaNodes.map(async (node) => ({ node: node.name, answer: await this.#metadataOf(node) })))).filter(
+      (a): a is { node: string; answer: MetadataResponse } => a.answer !== undefined,
+    );
+    const partitionOf = (m: MetadataResponse) => m.topics.find((t) => t.name === this.topic)?.partitions.find((p) => p.partitionIndex === 0);
+    const newest = answers.sort((a, b) => (partitionOf(b.answer)?.leaderEpoch ?? -1) - (partitionOf(a.answer)?.leaderEpoch ?? -1))[0];
+    const live = answers.map((a) => a.node);
+    if (!newest) return { live, followers: [] };
+    const names = new Map<number, string>();
+    for (const broker of newest.answer.brokers) {
+      const name = endpointOwner(this.#kafkaNodes, 'harness', broker.host, broker.port) ?? this.#kafkaNodes.find((n) => n.name === `kafka-${broker.nodeId}`)?.name;
+      if (name) names.set(broker.nodeId, name);
+    }
+    const partition = partitionOf(newest.answer);
+    const leader = partition && partition.leaderId >= 0 ? names.get(partition.leaderId) : undefined;
+    const followers = (partition?.isrNodes ?? []).filter((id) => id !== partition?.leaderId).flatMap((id) => names.get(id) ?? []).sort(byName);
+    const reachable = [newest.node, ...live.filter((n) => n !== newest.node)].map((n) => this.#kafkaNodes.find((k) => k.name === n)!).map((k) => `${k.host}:${k.ports.harness}`);
+    const controllerId = await this.#activeController(reachable);
+    return { live, leader, followers, controller: controllerId === undefined ? undefined : names.get(controllerId) };
   }
 
   /** The active controller's node id (DescribeQuorum, which a broker forwards to the controllers), from the first broker that answers. */
@@ -194,6 +203,6 @@ export class RoleReader {
 
   async close(): Promise<void> {
     for (const client of this.#redis.values()) client.disconnect();
-    await Promise.allSettled([this.#admin.close(), this.#dropQuorumConnection()]);
+    await Promise.allSettled([...[...this.#kafka.values()].map((c) => c.close()), this.#dropQuorumConnection()]);
   }
 }
