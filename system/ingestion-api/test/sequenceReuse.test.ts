@@ -37,7 +37,8 @@ describe('an idempotent @platformatic/kafka producer with two sends at once', ()
   // is at hand. A send that fails in between (here too large; in a leader change, one that ran out of
   // retries) resets the producer's sequences: the waiting send is numbered from 0 under the old
   // producer id, and the broker answers it as a duplicate of the id's first batch, with that batch's
-  // offset, without writing it.
+  // offset, without writing it. OrderProducer therefore gives each producer one send at a time; should
+  // this fail after an upgrade of the client, the client no longer does it.
   it('acks a send it never wrote when the other send fails while it waits for metadata', async () => {
     const producer = new Producer<string, Buffer, Buffer, Buffer>({
       clientId: 'sequence-reuse-test',
@@ -53,7 +54,8 @@ describe('an idempotent @platformatic/kafka producer with two sends at once', ()
       const key = `reuse-${randomUUID().slice(0, 8)}`;
       const first = await producer.send({ messages: [{ topic: ordersTopic, key, value: Buffer.from(`${key}:first`) }] });
       const failing = producer.send({ messages: [{ topic: ordersTopic, key, value: tooLarge }] });
-      // As after a NOT_LEADER_OR_FOLLOWER answer: the next send fetches metadata before it is numbered.
+      // As every 5 s (metadataMaxAge) and after a NOT_LEADER_OR_FOLLOWER answer: the next send fetches
+      // the topic's metadata before it is numbered.
       producer.clearMetadata();
       const waiting = producer.send({ messages: [{ topic: ordersTopic, key, value: Buffer.from(`${key}:second`) }] });
       await expect(failing).rejects.toThrow();
