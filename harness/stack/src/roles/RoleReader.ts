@@ -112,7 +112,7 @@ export class RoleReader {
     try {
       let connection = this.#kafka.get(node.name);
       if (!connection) {
-        connection = new Connection('flux-gate-roles', { connectTimeout: 500, requestTimeout: timeoutMs });
+        connection = quietConnection();
         this.#kafka.set(node.name, connection);
         await connection.connect(node.host, node.ports.harness!);
       }
@@ -157,7 +157,7 @@ export class RoleReader {
       try {
         if (this.#quorum?.broker !== broker) {
           await this.#dropQuorumConnection();
-          const connection = new Connection('flux-gate-roles', { connectTimeout: 500, requestTimeout: timeoutMs });
+          const connection = quietConnection();
           const { host, port } = hostPort(broker);
           await connection.connect(host, port);
           this.#quorum = { connection, broker };
@@ -205,4 +205,15 @@ export class RoleReader {
     for (const client of this.#redis.values()) client.disconnect();
     await Promise.allSettled([...[...this.#kafka.values()].map((c) => c.close()), this.#dropQuorumConnection()]);
   }
+}
+
+/**
+ * A connection for the reader's own requests. A socket error with no request pending (a killed
+ * broker resets it) is emitted as 'error', which would end the process unheard; the reader learns of
+ * it from its next request instead.
+ */
+function quietConnection(): Connection {
+  const connection = new Connection('flux-gate-roles', { connectTimeout: 500, requestTimeout: timeoutMs });
+  connection.on('error', () => {});
+  return connection;
 }

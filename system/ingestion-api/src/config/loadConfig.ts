@@ -103,7 +103,7 @@ export interface Config {
    * Both on with REDIS_SENTINELS (1 replica, fencing), off on a single Redis.
    */
   redisDurability: { waitReplicas: number; waitMs: number; fencing: boolean };
-  /** producers = idempotent producers used in turn, i.e. Kafka sends in flight at once. */
+  /** producers = idempotent producers, one send in flight on each, i.e. Kafka sends in flight at once. */
   kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number };
   /**
    * leaseMs: age after which an unsettled in-flight order may be taken over; sweepMs: pause between

@@ -11,7 +11,7 @@ export interface OrderProducerOptions {
   clientId: string;
   /** Request, connection and ack timeout. */
   timeoutMs: number;
-  /** Idempotent producers, each on its own connection, taken in turn (one request in flight on each). */
+  /** Idempotent producers, each on its own connection, each carrying one send at a time. */
   producers: number;
   partitions: number;
   /**
@@ -26,20 +26,24 @@ export interface OrderProducerOptions {
 type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
 
 /**
- * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, taken
- * in turn. A producer may carry several sends at once: @platformatic/kafka hands each send its
- * sequence numbers when it is sent and queues it behind the previous one on its connection, and
- * after a send finally fails it drops its producer id and takes a new one for the next send (see
- * test/concurrentSends.test.ts). Several producers are there for throughput: each keeps one
- * produce request in flight.
+ * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, each
+ * carrying one send at a time: a send takes a producer that has none in flight, or waits for one.
+ * @platformatic/kafka 2.12.1 takes a send's producer id when the send starts and its sequence
+ * numbers once the topic's metadata is at hand; a send on the same producer that fails in between
+ * resets the sequences, so the waiting send is numbered again from 0 under the old producer id and
+ * the broker acks it as a duplicate of an earlier batch without writing it (test/sequenceReuse.test.ts).
+ * Several producers are there for throughput: each keeps one produce request in flight.
  * A failed send is a certain refusal (KafkaNotSent) only when its producer wrote no Produce request
  * while it was on its way (ProduceRequestCounter); otherwise its outcome is open.
  */
 export class OrderProducer {
   readonly #probe: Admin;
   readonly #producers: OrdersProducer[];
+  /** Producers with no send in flight, the one idle longest first. */
+  readonly #idle: OrdersProducer[];
+  /** Sends waiting for a producer to become idle, oldest first. */
+  readonly #waiting: ((producer: OrdersProducer) => void)[] = [];
   readonly #written = new ProduceRequestCounter();
-  #next = 0;
 
   constructor(readonly options: OrderProducerOptions) {
     const base = {
@@ -65,6 +69,7 @@ export class OrderProducer {
           serializers: { key: stringSerializer },
         }),
     );
+    this.#idle = [...this.#producers];
     for (const client of [this.#probe, ...this.#producers]) {
       client.on('client:broker:failed', (payload) => options.log.warn({ broker: payload.broker }, 'Kafka connection failed'));
     }
@@ -112,12 +117,16 @@ export class OrderProducer {
    * open, since the broker may have written it and only its answer was lost.
    */
   readonly send = async (orders: OrderRecord[]): Promise<void> => {
-    const producer = this.#producers[this.#next++ % this.#producers.length]!;
+    const producer = this.#idle.shift() ?? (await new Promise<OrdersProducer>((resolve) => this.#waiting.push(resolve)));
     const writtenBefore = this.#written.written(producer.instanceId);
     try {
       await producer.send({ messages: packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value })) });
     } catch (err) {
       throw this.#written.written(producer.instanceId) === writtenBefore ? new KafkaNotSent(err) : err;
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next(producer);
+      else this.#idle.push(producer);
     }
   };
 
