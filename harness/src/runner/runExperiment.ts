@@ -5,6 +5,7 @@ import { finishRun, stopEverything } from './finishRun.ts';
 import { healAndDrain } from './healAndDrain.ts';
 import { prepareRun } from './prepareRun.ts';
 import { resolveExperiment } from '../experiment/resolveExperiment.ts';
+import { refuseHostNodesInPartitions } from '../experiment/hostNodesInPartitions.ts';
 import type { RunOptions } from './RunContext.ts';
 import { runRound } from './runRound.ts';
 import { startStackAndSystem } from './startStackAndSystem.ts';
@@ -22,10 +23,12 @@ export interface RunOutcome {
  * Runs one experiment end to end, in phases over one run context: prepare → stack and system →
  * rounds (arm, steady state, load and faults) → heal and drain → steady state again, snapshot and
  * checks → finish. Generated faults are drawn from the seed first (a spec no schedule satisfies
- * throws before anything starts). Healing and stopping always run; the run folder is always kept.
+ * throws before anything starts, as does a network fault on a node the provider runs on the host). Healing and stopping always run; the run folder is always kept.
  */
 export async function runExperiment(experiment: Experiment, opts: RunOptions): Promise<RunOutcome> {
-  const ctx = await prepareRun(resolveExperiment(experiment, opts.seed), opts);
+  const resolved = resolveExperiment(experiment, opts.seed);
+  refuseHostNodesInPartitions(resolved.faults, opts.stack?.name ?? 'local');
+  const ctx = await prepareRun(resolved, opts);
   try {
     await startStackAndSystem(ctx);
     for (let round = 0; round < experiment.load.rounds && !opts.signal.aborted && !ctx.guards?.tripped; round++) await runRound(ctx, round);
