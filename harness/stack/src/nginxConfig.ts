@@ -40,7 +40,10 @@ ${Object.entries(page.headers)
   .join('\n')}
     }`,
   );
-  return `worker_processes 1;
+  // One process, no master: pdeathsig reaches only the process it was set on, so the workers of a
+  // master killed with the harness would live on.
+  return `master_process off;
+worker_processes 1;
 pid ${c.dir}/nginx.pid;
 error_log ${c.logFile} warn;
 events {
