@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { staticWaitingRoomPage, waitingRoomCsp } from '@flux-gate/ingestion-api';
-import { type AnyStartedStack, freePorts, ManagedProcess, startBalancer, type StartedBalancer } from '@flux-gate/stack';
+import { type AnyStartedStack, freePorts, lostPortRace, ManagedProcess, startBalancer, type StartedBalancer } from '@flux-gate/stack';
 import { abortableSleep } from '../runner/abortableSleep.ts';
 import type { ScrapeTarget } from '../probes/MetricsScraper.ts';
 
@@ -219,6 +219,20 @@ const urlOf = (place: ApiPlace) => `http://${place.host}:${place.port}`;
  * Where each API instance runs: API instance i in node api-i's namespace at its address when the
  * stack made API nodes (the replicated local shape), else on a free port of 127.0.0.1.
  */
+/** Starts a service; while it fails only because its port was taken meanwhile, `remake` builds it again on a fresh port (three tries). */
+async function startOnFreshPort(first: ManagedProcess, remake: ((port: number) => ManagedProcess) | undefined): Promise<void> {
+  let process = first;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await process.start();
+      return;
+    } catch (err) {
+      if (!remake || attempt >= 3 || !lostPortRace(err)) throw err;
+      process = remake((await freePorts(1))[0]!);
+    }
+  }
+}
+
 async function apiPlaces(stack: AnyStartedStack, count: number): Promise<ApiPlace[]> {
   const nodes = stack.topology.nodes.filter((n) => n.roles.includes('api'));
   if (!nodes.length) return (await freePorts(count)).map((port) => ({ host: '127.0.0.1', port }));
@@ -254,17 +268,22 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
   const apis = places.map((place, i) => apiProcess(i, place, e, adminToken, options, shared));
   const workers = workerPorts.map((port, i) => workerProcess(i, port, e, workerGroupId, shared));
 
-  const all = [...apis, ...workers];
+  const all = () => [...apis, ...workers];
   let balancer: StartedBalancer | undefined;
   const stop = async () => {
     await balancer?.process.stop();
-    await Promise.allSettled(all.map((p) => p.stop()));
+    await Promise.allSettled(all().map((p) => p.stop()));
   };
-  const apiUrls = places.map(urlOf);
+  // A port picked on 127.0.0.1 may be taken by another process before the service binds it (tests
+  // and stacks start side by side): the service is made again on a fresh port, up to three times.
+  // A node's own address in its namespace is nobody else's.
+  const startApi = (i: number) =>
+    startOnFreshPort(apis[i]!, places[i]!.netnsPath ? undefined : (port) => ((places[i] = { ...places[i]!, port }), (apis[i] = apiProcess(i, places[i]!, e, adminToken, options, shared))));
+  const startWorker = (i: number) => startOnFreshPort(workers[i]!, (port) => (workers[i] = workerProcess(i, port, e, workerGroupId, shared)));
   try {
     // The first API runs migrations and creates the topic; start it alone, then the rest together.
-    await apis[0]!.start();
-    await Promise.all([...apis.slice(1), ...workers].map((p) => p.start()));
+    await startApi(0);
+    await Promise.all([...apis.slice(1).map((_, i) => startApi(i + 1)), ...workers.map((_, i) => startWorker(i))]);
     if (replicated) {
       balancer = await startBalancer({ dir: stack.dir, logDir, upstreams: places.map((place) => `${place.host}:${place.port}`), pages: balancerPages(), readyPath: '/health', readyTimeoutMs });
     }
@@ -272,6 +291,7 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
     await stop();
     throw err;
   }
+  const apiUrls = places.map(urlOf);
   const admin = async (path: string, body?: unknown) => {
     const res = await fetch(`${apiUrls[0]}${path}`, {
       method: 'POST',
@@ -291,7 +311,7 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
       }
     }
   };
-  const processes: Record<string, ManagedProcess> = Object.fromEntries(all.map((p) => [p.name, p]));
+  const processes: Record<string, ManagedProcess> = Object.fromEntries(all().map((p) => [p.name, p]));
   processes.api = apis[0]!;
   processes.worker = workers[0]!;
   if (balancer) processes.nginx = balancer.process;

@@ -30,3 +30,4 @@ export type { NetworkRecord } from './netns/NetworkRecord.ts';
 export { inNamespace, namespacedCommand } from './netns/inNamespace.ts';
 export { RoleReader } from './roles/RoleReader.ts';
 export { isRunRole, runRoles, type NodeRoles, type RoleReading, type RunRole } from './roles/runRoles.ts';
+export { lostPortRace } from './lostPortRace.ts';
