@@ -30,7 +30,7 @@ describe('npm run shrink', () => {
       JSON.stringify({
         name: 'tiny-lost',
         description: 'orders acked before Kafka, a latency that does not matter and a cut api-kafka that does',
-        system: { products: [{ productId: 'tl', stock: 100 }] },
+        system: { products: [{ productId: 'tl', stock: 150 }] },
         load: { rate: 60, duration: '4s', users: 300 },
         faults: [
           { when: { at: '200ms' }, for: '1s', fault: { id: 'slow-redis', kind: 'latency', link: 'api-redis', latencyMs: 20 } },

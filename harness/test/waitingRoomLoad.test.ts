@@ -71,11 +71,18 @@ describe('the built-in engine following the waiting room (real stack)', () => {
     }
     expect(queue.some((e) => e.step === 'gave_up')).toBe(true);
 
-    // A buyer between polls is not in flight: more waited at once than the in-flight cap, and no arrival was dropped.
+    // A buyer between polls is not in flight: more waited at once than the in-flight cap, and the
+    // arrivals due while they waited were sent. Were waiters counted, every one of those arrivals
+    // would be dropped; a busy machine may still drop one or two whose 30 requests were truly open.
     const spans = [...byTicket.values()].map((steps) => [steps[0]!.ts, Math.max(...steps.map((s) => s.endTs ?? s.ts))] as const);
     const waitingAt = (t: number) => spans.filter(([from, to]) => from <= t && t < to).length;
     expect(Math.max(...spans.map(([from]) => waitingAt(from)))).toBeGreaterThan(30);
-    expect(JSON.parse(readFileSync(join(runDir, 'load.json'), 'utf8'))).toMatchObject({ offered: 120, dropped: 0 });
+    const firstAttempts = history.filter((e) => e.attempt === 1);
+    const dueWhileOverCap = firstAttempts.filter((e) => waitingAt(e.ts) > 30).length;
+    const load = JSON.parse(readFileSync(join(runDir, 'load.json'), 'utf8')) as { offered: number; dropped: number };
+    expect(load.offered).toBe(120);
+    expect(dueWhileOverCap).toBeGreaterThan(5);
+    expect(load.dropped).toBeLessThanOrEqual(Math.min(2, dueWhileOverCap - 4));
 
     // An admitted ticket's buyer orders with its token: same user, key and body, the next attempt.
     const admitted = [...byTicket.values()].filter((s) => s.some((e) => e.state === 'admitted'));
