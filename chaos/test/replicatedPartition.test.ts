@@ -1,20 +1,10 @@
-import { createConnection } from 'node:net';
 import { type AnyStartedStack, localProvider } from '@flux-gate/stack';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFault, type FaultContext } from '../src/index.ts';
-import { startTcpProbe, type TcpProbe } from './tcpProbeClient.ts';
+import { connectFromHost as fromHost, startTcpProbe, type TcpProbe } from './tcpProbeClient.ts';
 
 let stack: AnyStartedStack;
 const probes: TcpProbe[] = [];
-
-const fromHost = (host: string, port: number, timeoutMs = 1000) =>
-  new Promise<string>((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (outcome: string) => (clearTimeout(timer), socket.destroy(), resolve(outcome));
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
-    socket.once('connect', () => done('connected'));
-    socket.once('error', () => done('error'));
-  });
 
 describe.runIf(process.getuid?.() === 0)('a partition on the replicated local stack is real', () => {
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { namespacedCommand } from '@flux-gate/stack';
@@ -34,3 +35,13 @@ export function startTcpProbe(netnsPath: string): TcpProbe {
   const line = namespacedCommand(netnsPath, process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./tcpProbe.ts', import.meta.url))]);
   return new TcpProbe(spawn(line.command, line.args, { stdio: 'pipe' }));
 }
+
+/** A fresh TCP connection from the host, which is no node and so never cut: 'connected', 'timeout' or 'error'. */
+export const connectFromHost = (host: string, port: number, timeoutMs = 1000): Promise<string> =>
+  new Promise<string>((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (outcome: string) => (clearTimeout(timer), socket.destroy(), resolve(outcome));
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    socket.once('connect', () => done('connected'));
+    socket.once('error', () => done('error'));
+  });
