@@ -71,8 +71,9 @@ export interface AnyStartedStack extends AsyncDisposable {
   topology: StackTopology;
   /**
    * The nodes with network namespaces of their own, by node name (the replicated shape: locally every
-   * Kafka, Redis and Sentinel node and api-1…N; on containers every node's container), for the faults between nodes (isolate, split,
-   * bridge, loss, netem). Absent when no node has one.
+   * Kafka, Redis and Sentinel node and api-1…N; on containers every node's container, an API node's
+   * from its startInNode on), for the faults between nodes (isolate, split, bridge, loss, netem).
+   * Absent when no node has one.
    */
   networkNodes?: Readonly<Record<string, NetworkNodeHandle>>;
   /** The stack's own temporary folder (data and logs); removed by stop() unless keepDir was asked. */

@@ -117,7 +117,9 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
   run.settle(await Promise.allSettled([linksReady, postgresReady, ...kafka, redis]));
   const links = await linksReady;
 
-  const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.map((n) => [n.name, containerNetworkNode(n.name, n.host, () => processes[n.name])]));
+  // A node is in the network once its container runs: an API node from its startInNode on.
+  const inNetwork = (n: StackNode): [string, NetworkNodeHandle] => [n.name, containerNetworkNode(n.name, n.host, () => processes[n.name])];
+  const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.filter((n) => processes[n.name]).map(inNetwork));
   const topology: StackTopology = {
     shape: 'replicated',
     nodes: nodes.map((n) => (processes[n.name] ? { ...n, netnsPath: networkNodes[n.name]!.netnsPath, readySeconds: processes[n.name]!.readySeconds } : { ...n })),
@@ -127,7 +129,9 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
     if (!node?.roles.includes('api')) throw new Error(`no API node ${name} in this stack: its API nodes are ${byRole(nodes, 'api').map((n) => n.name).join(', ') || 'none'}`);
     if (processes[name]) throw new Error(`${name} already runs a container`);
     const proc = await start(node, { image: service.image, env: service.env, readyLine: service.readyLine }, service.ready);
-    node.netnsPath = networkNodes[name]!.netnsPath;
+    const [, handle] = inNetwork(node);
+    networkNodes[name] = handle;
+    node.netnsPath = handle.netnsPath;
     return proc;
   };
   const readiness = Object.fromEntries(
