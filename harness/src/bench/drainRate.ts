@@ -51,7 +51,7 @@ export async function drainRate(stack: StartedStack, system: StartedSystem, orde
     // the backlog, they would be drained but not counted.
     const drainedBefore = await lag();
     if (drainedBefore > 0) {
-      if (!worker.running) await worker.start();
+      if (!worker.running) await worker.restart();
       await untilDrained(`the ${drainedBefore} messages earlier phases left`, lag);
     }
     await worker.stop();
@@ -67,7 +67,7 @@ export async function drainRate(stack: StartedStack, system: StartedSystem, orde
     const written = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE product_id = ANY($1)', [ids])).rows[0]!.n);
     const logFrom = existsSync(worker.logFile) ? statSync(worker.logFile).size : 0;
     const started = performance.now();
-    await worker.start();
+    await worker.restart();
     await untilDrained('the backlog', backlogLeft);
     const done = performance.now();
     const doneAt = Date.now();

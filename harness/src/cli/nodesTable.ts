@@ -17,7 +17,7 @@ export function nodesTable(nodes: (StackNode & { readySeconds?: number })[], pro
         Object.entries(n.ports)
           .map(([purpose, port]) => `${purpose} ${port}`)
           .join(', '),
-        n.netnsPath ?? 'host',
+        n.netnsPath ?? (n.roles.includes('api') ? 'its own, once started' : 'host'),
         ready === undefined ? 'started by the system' : `${ready.toFixed(1)}s`,
         String(processes[n.name]?.pid ?? ''),
       ];

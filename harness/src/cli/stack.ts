@@ -25,7 +25,8 @@ program
   .description(
     'Start the stack, print every node with its roles, address and readiness, and its endpoints, and stay up until Ctrl-C.\n' +
       'single: every part on free ports on 127.0.0.1, each client link (api→redis, api→kafka, worker→kafka, worker→postgres) through its own Toxiproxy proxy.\n' +
-      'replicated (local): every Kafka, Redis and Sentinel node, and the API nodes, in a network namespace of its own on a bridge fgnet<n>.',
+      'replicated (local): every Kafka, Redis and Sentinel node, and the API nodes, in a network namespace of its own on a bridge fgnet<n>.\n' +
+      'replicated (containers): every store node a container at its own address on the run\'s network; the API nodes get their addresses, and their containers from the system.',
   )
   .option('--json', 'print the endpoints as one JSON object on stdout')
   .option('--ready-timeout <seconds>', 'how long each part may take to answer', '60')

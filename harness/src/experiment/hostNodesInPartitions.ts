@@ -4,11 +4,12 @@ import type { ScheduledFault } from './experimentSchema.ts';
 const networkKinds = new Set(['isolate', 'split', 'bridge', 'loss', 'netem']);
 
 /**
- * Nodes that `--stack containers` runs as host processes, outside the run's network: the API
- * instances, the workers and nginx. The host reaches every container over the network's bridge and
- * no partition cuts it, so such a node sees both sides of any partition.
+ * Nodes that every provider runs as host processes, outside the nodes' network: the workers and
+ * nginx. The API instances run in their API nodes (locally in each node's namespace, on containers
+ * in each node's container). The host reaches every node over the bridge and no partition cuts it,
+ * so such a node sees both sides of any partition.
  */
-export const runsOnHostWithContainers = (name: string): boolean => /^(api|worker)-\d+$/.test(name) || name === 'nginx';
+export const runsOnHost = (name: string): boolean => /^worker-\d+$/.test(name) || name === 'nginx';
 
 /** Every node name (or role) a network fault names: node, minority, side, from. */
 function namedNodes(fault: ScheduledFault['fault']): string[] {
@@ -17,26 +18,21 @@ function namedNodes(fault: ScheduledFault['fault']): string[] {
   return [...one, ...list(fault.minority), ...list(fault.side), ...list(fault.from)];
 }
 
-/**
- * The network faults of a resolved schedule that name a node the provider runs on the host, as
- * `<label>: <nodes>`; empty on every provider but containers (the local provider gives the API
- * instances and workers namespaces of their own).
- */
-export function hostNodesInPartitions(faults: readonly ScheduledFault[], provider: string): string[] {
-  if (provider !== 'containers') return [];
+/** The network faults of a resolved schedule that name a node run on the host, as `<label>: <nodes>`. */
+export function hostNodesInPartitions(faults: readonly ScheduledFault[]): string[] {
   return faults.flatMap((f, i) => {
     if (!networkKinds.has(f.fault.kind)) return [];
-    const onHost = namedNodes(f.fault).filter(runsOnHostWithContainers);
+    const onHost = namedNodes(f.fault).filter(runsOnHost);
     return onHost.length ? [`faults[${i}] (${f.fault.kind}): ${onHost.join(', ')}`] : [];
   });
 }
 
-/** Throws, naming the faults and the reason, when a network fault names a node that has no network of its own on this provider. */
-export function refuseHostNodesInPartitions(faults: readonly ScheduledFault[], provider: string): void {
-  const found = hostNodesInPartitions(faults, provider);
+/** Throws, naming the faults and the reason, when a network fault names a node that has no network of its own. */
+export function refuseHostNodesInPartitions(faults: readonly ScheduledFault[]): void {
+  const found = hostNodesInPartitions(faults);
   if (found.length === 0) return;
   throw new Error(
-    `${found.join('; ')}: on --stack containers the API instances, workers and nginx run on the host, which reaches every container over the run's bridge; ` +
-      'a partition cannot cut them or keep them on one side (every API would sit on both sides), so the fault means nothing there. Run it with --stack local, where each has a namespace of its own.',
+    `${found.join('; ')}: the workers and nginx run on the host (with either --stack), which reaches every node over the bridge; ` +
+      'a partition cannot cut them or keep them on one side, so the fault means nothing. Name a store node, a role or an API node (api-N) instead; a process fault (kill, pause) still acts on them.',
   );
 }

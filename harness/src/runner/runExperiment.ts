@@ -23,11 +23,11 @@ export interface RunOutcome {
  * Runs one experiment end to end, in phases over one run context: prepare → stack and system →
  * rounds (arm, steady state, load and faults) → heal and drain → steady state again, snapshot and
  * checks → finish. Generated faults are drawn from the seed first (a spec no schedule satisfies
- * throws before anything starts, as does a network fault on a node the provider runs on the host). Healing and stopping always run; the run folder is always kept.
+ * throws before anything starts, as does a network fault on a node run on the host). Healing and stopping always run; the run folder is always kept.
  */
 export async function runExperiment(experiment: Experiment, opts: RunOptions): Promise<RunOutcome> {
   const resolved = resolveExperiment(experiment, opts.seed);
-  refuseHostNodesInPartitions(resolved.faults, opts.stack?.name ?? 'local');
+  refuseHostNodesInPartitions(resolved.faults);
   const ctx = await prepareRun(resolved, opts);
   try {
     await startStackAndSystem(ctx);

@@ -32,7 +32,7 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   const { apiInstances, workers } = ctx.experiment.system;
   const balancer = ctx.experiment.topology === 'replicated' ? ' behind nginx' : '';
   ctx.progress.doing(`starting ${apiInstances} ingestion API instance(s)${balancer} and ${workers} inventory worker(s)`);
-  ctx.system = await startSystem(ctx.stack, ctx.experiment.system);
+  ctx.system = await startSystem(ctx.stack, { ...ctx.experiment.system, log: ctx.log });
   ctx.manifest = { ...ctx.manifest, topology: runTopology(ctx.stack.topology, ctx.system.balancer ? [ctx.system.balancer.node] : []) };
   writeRunFile(ctx.runDir, files.manifest, ctx.manifest);
   ctx.stores = await openStores(ctx.stack.endpoints, ctx.system.workerGroupId);

@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { staticWaitingRoomPage, waitingRoomCsp } from '@flux-gate/ingestion-api';
-import { type AnyStartedStack, freePorts, lostPortRace, ManagedProcess, startBalancer, type StartedBalancer } from '@flux-gate/stack';
+import { type AnyStartedStack, freePorts, lostPortRace, ManagedProcess, type ProcessHandle, startBalancer, type StartedBalancer } from '@flux-gate/stack';
 import { abortableSleep } from '../runner/abortableSleep.ts';
 import type { ScrapeTarget } from '../probes/MetricsScraper.ts';
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-/** The services' entry points, run as processes here and bundled into their images by systemImages. */
-export const apiMain = join(repo, 'system/ingestion-api/src/main.ts');
-export const workerMain = join(repo, 'system/inventory-worker/src/main.ts');
+import { apiMain, apiNodeFlags, repo, workerMain } from './serviceEntries.ts';
+import { buildApiImage } from './systemImages.ts';
 
 /** The system's deliberately broken modes, for the harness's self-test. */
 export const brokenModes = [
@@ -46,6 +42,8 @@ export interface SystemOptions {
   readyTimeoutMs?: number;
   /** Connect the services to the stores directly instead of through Toxiproxy (benchmarks: no proxy in the way). */
   direct?: boolean;
+  /** Progress lines (the API's image being built, when the stack runs it in containers). Defaults to stderr. */
+  log?: (line: string) => void;
 }
 
 export interface StartedSystem extends AsyncDisposable {
@@ -59,8 +57,8 @@ export interface StartedSystem extends AsyncDisposable {
   metricsTargets: ScrapeTarget[];
   adminToken: string;
   workerGroupId: string;
-  /** api-1…, worker-1…, plus the aliases `api` and `worker` for the first of each. */
-  processes: Record<string, ManagedProcess>;
+  /** api-1…, worker-1…, plus the aliases `api` and `worker` for the first of each; an API instance run as a container is its container. */
+  processes: Record<string, ProcessHandle>;
   /** Arms (or re-arms) a sale through the admin API. */
   armSale(productId: string, stock: number): Promise<void>;
   /**
@@ -97,17 +95,6 @@ class AdminRefused extends Error {
     super(`POST ${path} answered ${status}: ${body}`);
   }
 }
-
-/**
- * The API's V8 flags, as in its `npm start`:
- * - a young generation of 32 MiB semi-spaces, so that the short-lived garbage of each request is
- *   collected less often (bench (c) +5%, (e) p99 lower);
- * - the garbage collector on the main thread alone. With helper threads, the main thread sleeps
- *   through each collection until the helpers get a CPU, and on a machine whose cores are busy with
- *   the broker, Redis and the load they wait for one: collections V8 timed at 1-4 ms stalled the
- *   event loop for 5-30 ms (seen with `perf sched`); the A/B is in docs/decisions.md.
- */
-export const apiNodeFlags = ['--max-semi-space-size=32', '--single-threaded-gc'];
 
 /**
  * A service run as `node [flags] --import tsx <main>`, in a network namespace when given; `ready`
@@ -150,16 +137,20 @@ interface Shared {
   partitions: string;
 }
 
-/** Where an API instance listens: 127.0.0.1 on the host, or its node's address inside the node's network namespace. */
+/**
+ * Where an API instance listens: 127.0.0.1 on the host, or its node's address, inside the node's
+ * network namespace (a host process) or in the node's container (the stack's startInNode).
+ */
 interface ApiPlace {
   host: string;
   port: number;
   netnsPath?: string;
+  container?: true;
 }
 
-/** API instance i, answering at its place once /health does. */
-function apiProcess(i: number, place: ApiPlace, e: Endpoints, adminToken: string, options: SystemOptions, shared: Shared): ManagedProcess {
-  const env = {
+/** API instance i's variables, wherever it runs. */
+function apiEnv(i: number, place: ApiPlace, e: Endpoints, adminToken: string, options: SystemOptions, shared: Shared): Record<string, string> {
+  return {
     ...shared.broken,
     HOST: place.host,
     PORT: String(place.port),
@@ -178,11 +169,17 @@ function apiProcess(i: number, place: ApiPlace, e: Endpoints, adminToken: string
     ...(options.admissionTokenTtl ? { WAITING_ROOM_TOKEN_TTL_SEC: String(Math.round(options.admissionTokenTtl / 1000)) } : {}),
     LOG_LEVEL: 'info',
   };
-  const healthy = async () => {
-    const res = await fetch(`${urlOf(place)}/health`);
-    if (!res.ok) throw new Error(`/health answered ${res.status}`);
-  };
-  return nodeProcess(`api-${i + 1}`, apiMain, env, shared.logDir, shared.readyTimeoutMs, healthy, apiNodeFlags, place.netnsPath);
+}
+
+/** An API instance is ready once its /health answers 200. */
+const healthy = (place: ApiPlace) => async () => {
+  const res = await fetch(`${urlOf(place)}/health`);
+  if (!res.ok) throw new Error(`/health answered ${res.status}`);
+};
+
+/** API instance i as a host process, at its place on the host or in its node's namespace. */
+function apiProcess(i: number, place: ApiPlace, env: Record<string, string>, shared: Shared): ManagedProcess {
+  return nodeProcess(`api-${i + 1}`, apiMain, env, shared.logDir, shared.readyTimeoutMs, healthy(place), apiNodeFlags, place.netnsPath);
 }
 
 /** Worker i, ready once it has joined its consumer group. */
@@ -215,10 +212,6 @@ const balancerPages = () => [
 
 const urlOf = (place: ApiPlace) => `http://${place.host}:${place.port}`;
 
-/**
- * Where each API instance runs: API instance i in node api-i's namespace at its address when the
- * stack made API nodes (the replicated local shape), else on a free port of 127.0.0.1.
- */
 /** Starts a service; while it fails only because its port was taken meanwhile, `remake` builds it again on a fresh port (three tries). */
 async function startOnFreshPort(first: ManagedProcess, remake: ((port: number) => ManagedProcess) | undefined): Promise<void> {
   let process = first;
@@ -233,20 +226,27 @@ async function startOnFreshPort(first: ManagedProcess, remake: ((port: number) =
   }
 }
 
+/**
+ * Where each API instance runs: when the stack made API nodes (the replicated shape), instance i at
+ * node api-i's address, in a container of the stack's when it runs them (containers) or else in the
+ * node's namespace (local); otherwise on a free port of 127.0.0.1.
+ */
 async function apiPlaces(stack: AnyStartedStack, count: number): Promise<ApiPlace[]> {
   const nodes = stack.topology.nodes.filter((n) => n.roles.includes('api'));
   if (!nodes.length) return (await freePorts(count)).map((port) => ({ host: '127.0.0.1', port }));
   return Array.from({ length: count }, (_, i) => {
     const node = nodes.find((n) => n.name === `api-${i + 1}`);
     if (!node) throw new Error(`API instance ${i + 1} needs node api-${i + 1}, and the stack made ${nodes.map((n) => n.name).join(', ')}: start the stack with apiNodes ≥ ${count}`);
+    if (stack.startInNode) return { host: node.host, port: node.ports.http!, container: true };
     return { host: node.host, port: node.ports.http!, ...(node.netnsPath ? { netnsPath: node.netnsPath } : {}) };
   });
 }
 
 /**
  * Starts the ingestion API instances and inventory workers on a stack, as separate processes; on
- * the replicated shape, nginx in front of the API instances. The API instances run in their nodes'
- * network namespaces where the stack made API nodes; the workers and nginx on the host.
+ * the replicated shape, nginx in front of the API instances. The API instances run in their nodes
+ * where the stack made API nodes (locally a host process in the node's namespace, on containers the
+ * ingestion API's image in the node's container); the workers and nginx on the host.
  */
 export async function startSystem(stack: AnyStartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
   const replicated = stack.topology.shape === 'replicated';
@@ -265,10 +265,14 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
   const partitions = String(options.ordersPartitions ?? 4);
 
   const shared = { broken, logDir, readyTimeoutMs, partitions };
-  const apis = places.map((place, i) => apiProcess(i, place, e, adminToken, options, shared));
+  const startInNode = stack.startInNode;
+  const apiImage = startInNode && places.some((p) => p.container) ? await buildApiImage(options.log ?? ((line) => process.stderr.write(`${line}\n`))) : undefined;
+  const env = (i: number) => apiEnv(i, places[i]!, e, adminToken, options, shared);
+  const apis: (ProcessHandle | undefined)[] = [];
+  const hostApi = (i: number) => (apis[i] = apiProcess(i, places[i]!, env(i), shared));
   const workers = workerPorts.map((port, i) => workerProcess(i, port, e, workerGroupId, shared));
 
-  const all = () => [...apis, ...workers];
+  const all = () => [...apis, ...workers].filter((p): p is ProcessHandle => p !== undefined);
   let balancer: StartedBalancer | undefined;
   const stop = async () => {
     await balancer?.process.stop();
@@ -276,14 +280,21 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
   };
   // A port picked on 127.0.0.1 may be taken by another process before the service binds it (tests
   // and stacks start side by side): the service is made again on a fresh port, up to three times.
-  // A node's own address in its namespace is nobody else's.
-  const startApi = (i: number) =>
-    startOnFreshPort(apis[i]!, places[i]!.netnsPath ? undefined : (port) => ((places[i] = { ...places[i]!, port }), (apis[i] = apiProcess(i, places[i]!, e, adminToken, options, shared))));
+  // A node's own address, in its namespace or container, is nobody else's.
+  const startApi = async (i: number) => {
+    const place = places[i]!;
+    if (place.container && startInNode && apiImage) {
+      const ready = healthy(place);
+      apis[i] = await startInNode(`api-${i + 1}`, { image: apiImage, env: { NODE_ENV: 'development', ...env(i) }, readyLine: /ingestion API listening/, ready });
+      return;
+    }
+    await startOnFreshPort(hostApi(i), place.netnsPath ? undefined : (port) => ((places[i] = { ...place, port }), hostApi(i)));
+  };
   const startWorker = (i: number) => startOnFreshPort(workers[i]!, (port) => (workers[i] = workerProcess(i, port, e, workerGroupId, shared)));
   try {
     // The first API runs migrations and creates the topic; start it alone, then the rest together.
     await startApi(0);
-    await Promise.all([...apis.slice(1).map((_, i) => startApi(i + 1)), ...workers.map((_, i) => startWorker(i))]);
+    await Promise.all([...places.slice(1).map((_, i) => startApi(i + 1)), ...workers.map((_, i) => startWorker(i))]);
     if (replicated) {
       balancer = await startBalancer({ dir: stack.dir, logDir, upstreams: places.map((place) => `${place.host}:${place.port}`), pages: balancerPages(), readyPath: '/health', readyTimeoutMs });
     }
@@ -311,7 +322,7 @@ export async function startSystem(stack: AnyStartedStack, options: SystemOptions
       }
     }
   };
-  const processes: Record<string, ManagedProcess> = Object.fromEntries(all().map((p) => [p.name, p]));
+  const processes: Record<string, ProcessHandle> = Object.fromEntries(all().map((p) => [p.name, p]));
   processes.api = apis[0]!;
   processes.worker = workers[0]!;
   if (balancer) processes.nginx = balancer.process;

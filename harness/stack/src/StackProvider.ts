@@ -46,6 +46,16 @@ export interface StackEndpoints {
 
 export type StackPart = 'redis' | 'postgres' | 'kafka' | 'toxiproxy';
 
+/** A service of the system a stack runs in one of its nodes (startInNode). */
+export interface NodeService {
+  /** An image of the engine's own, e.g. flux-gate/ingestion-api:<version>-<hash> (buildServiceImages). */
+  image: string;
+  env: Record<string, string>;
+  /** A line it prints once it listens; `ready` is asked from the host after it, and again after a restart. */
+  readyLine: RegExp;
+  ready: () => Promise<unknown>;
+}
+
 /** A started stack of either shape. */
 export interface AnyStartedStack extends AsyncDisposable {
   provider: string;
@@ -61,8 +71,9 @@ export interface AnyStartedStack extends AsyncDisposable {
   topology: StackTopology;
   /**
    * The nodes with network namespaces of their own, by node name (the replicated shape: locally every
-   * Kafka, Redis and Sentinel node and api-1…N; on containers every node's container), for the faults between nodes (isolate, split,
-   * bridge, loss, netem). Absent when no node has one.
+   * Kafka, Redis and Sentinel node and api-1…N; on containers every node's container, an API node's
+   * from its startInNode on), for the faults between nodes (isolate, split, bridge, loss, netem).
+   * Absent when no node has one.
    */
   networkNodes?: Readonly<Record<string, NetworkNodeHandle>>;
   /** The stack's own temporary folder (data and logs); removed by stop() unless keepDir was asked. */
@@ -71,6 +82,13 @@ export interface AnyStartedStack extends AsyncDisposable {
   readiness: Record<StackPart, number>;
   /** The containers stack only: the label on each of its containers and its network, and the images it runs. */
   containers?: { label: string; network: string; images: Record<StackPart, string> };
+  /**
+   * The replicated containers shape only: starts a service of the system (an API instance) as a
+   * container at the address of its node (role `api`), on the run's network, and returns it once it
+   * answers. Its node in networkNodes then enters that container's namespace, and stop() removes it
+   * with the stack's own containers.
+   */
+  startInNode?(node: string, service: NodeService): Promise<ProcessHandle & { readonly readySeconds: number }>;
   /** Stops every process and removes the temporary folder. Safe to call twice. */
   stop(): Promise<void>;
 }

@@ -8,16 +8,17 @@ import { type ContainerSpec, inside, kafkaContainerEnv, partContainers, postgres
 import { createLinks } from './createLinks.ts';
 import { pgUrl } from './loopbackAddress.ts';
 import { kafkaAnswers, postgresAnswers, redisAnswers, redisReplicaLinked, sentinelWatches, toxiproxyAnswers } from './readinessProbes.ts';
-import { replicatedShapeNodes } from './replicatedShape.ts';
+import { apiNodePorts, replicatedShapeNodes, type ShapeNode } from './replicatedShape.ts';
 import { newClusterId, replicatedBrokerJvmOptions, replicatedBrokerSettings } from './startKafka.ts';
 import { postgresDatabase, postgresUser } from './startPostgres.ts';
 import { redisOptions, replicaOptions } from './startRedis.ts';
 import { sentinelConfig, sentinelPrimaryName, sentinelQuorum } from './startSentinel.ts';
-import type { AnyStartedStack, NetworkNodeHandle, StackPart } from './StackProvider.ts';
-import type { StackNode } from './StackTopology.ts';
+import type { AnyStartedStack, NetworkNodeHandle, NodeService, StackPart } from './StackProvider.ts';
+import type { StackNode, StackTopology } from './StackTopology.ts';
 
-/** Each node listens on its store's usual ports at its own address. */
-const portsOf = (node: { part: StackPart; roles: StackNode['roles'] }): Record<string, number> => {
+/** Each node listens on its store's (or the API's) usual ports at its own address. */
+const portsOf = (node: ShapeNode): Record<string, number> => {
+  if (node.part === 'api') return { ...apiNodePorts };
   if (node.roles.includes('redis-sentinel')) return { sentinel: inside.sentinel };
   if (node.part === 'kafka') return { harness: inside.kafka.harness, api: inside.kafka.api, worker: inside.kafka.worker, controller: inside.kafka.controller };
   return node.part === 'toxiproxy' ? { api: inside.toxiproxy } : { client: inside[node.part] };
@@ -32,14 +33,16 @@ const at = (node: StackNode, purpose: string) => `${node.host}:${p(node, purpose
  * node on an internal network of the run's own, each at a fixed address of the
  * project's pool and in a network namespace of its own, which partition faults enter with nsenter
  * (networkNodes). Nothing is published: the host reaches every address over the network's bridge,
- * as the API and the worker (host processes) do. Kafka's nodes listen and advertise at their
+ * as nginx and the workers (host processes) do. Kafka's nodes listen and advertise at their
  * addresses; replicas and Sentinels announce theirs, so the primary a Sentinel names is one the host
  * reaches. Kafka's nodes start side by side, Redis's replicas once the primary answers, the
- * Sentinels once both replicas are linked; only worker→postgres goes through Toxiproxy.
+ * Sentinels once both replicas are linked; only worker→postgres goes through Toxiproxy. The API
+ * nodes get their addresses here and their containers from the system (startInNode), which reach
+ * the stores at the same addresses as the store nodes reach each other.
  */
-export async function startReplicatedContainers(run: ContainerStackRun, images: InfraImages, stop: () => Promise<void>): Promise<AnyStartedStack> {
+export async function startReplicatedContainers(run: ContainerStackRun, images: InfraImages, apis: number, stop: () => Promise<void>): Promise<AnyStartedStack> {
   const network = await createContainerNetwork(run.docker, `flux-gate-${run.runId}`, run.labels);
-  const nodes: StackNode[] = replicatedShapeNodes().map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i), ports: portsOf(node) }));
+  const nodes: StackNode[] = replicatedShapeNodes(apis).map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i), ports: portsOf(node) }));
   const [toxiproxy, postgres] = [nodes.find((n) => n.part === 'toxiproxy')!, nodes.find((n) => n.part === 'postgres')!];
   const brokers = byRole(nodes, 'kafka-broker');
   const [primary] = byRole(nodes, 'redis-primary') as [StackNode];
@@ -47,11 +50,12 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
   const sentinels = byRole(nodes, 'redis-sentinel');
   const processes: Record<string, ContainerProcess> = {};
   const start = async (node: StackNode, spec: Partial<ContainerSpec>, ready: () => Promise<unknown>) => {
-    const part = node.part as StackPart;
+    const part = node.part as ContainerSpec['part'];
     const full: ContainerSpec = {
       part,
       env: {},
-      ...partContainers[part],
+      readyLine: /./,
+      ...(part === 'api' ? {} : partContainers[part]),
       ...spec,
       node: node.name,
       name: `${network.name}-${node.name}`,
@@ -113,13 +117,25 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
   run.settle(await Promise.allSettled([linksReady, postgresReady, ...kafka, redis]));
   const links = await linksReady;
 
-  const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.map((n) => [n.name, containerNetworkNode(n.name, n.host, processes[n.name]!)]));
-  const topology = {
-    shape: 'replicated' as const,
-    nodes: nodes.map((n) => ({ ...n, netnsPath: networkNodes[n.name]!.netnsPath, readySeconds: processes[n.name]!.readySeconds })),
+  // A node is in the network once its container runs: an API node from its startInNode on.
+  const inNetwork = (n: StackNode): [string, NetworkNodeHandle] => [n.name, containerNetworkNode(n.name, n.host, () => processes[n.name])];
+  const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.filter((n) => processes[n.name]).map(inNetwork));
+  const topology: StackTopology = {
+    shape: 'replicated',
+    nodes: nodes.map((n) => (processes[n.name] ? { ...n, netnsPath: networkNodes[n.name]!.netnsPath, readySeconds: processes[n.name]!.readySeconds } : { ...n })),
+  };
+  const startInNode = async (name: string, service: NodeService) => {
+    const node = topology.nodes.find((n) => n.name === name);
+    if (!node?.roles.includes('api')) throw new Error(`no API node ${name} in this stack: its API nodes are ${byRole(nodes, 'api').map((n) => n.name).join(', ') || 'none'}`);
+    if (processes[name]) throw new Error(`${name} already runs a container`);
+    const proc = await start(node, { image: service.image, env: service.env, readyLine: service.readyLine }, service.ready);
+    const [, handle] = inNetwork(node);
+    networkNodes[name] = handle;
+    node.netnsPath = handle.netnsPath;
+    return proc;
   };
   const readiness = Object.fromEntries(
-    (['toxiproxy', 'postgres', 'kafka', 'redis'] as const).map((part) => [part, Math.max(...topology.nodes.filter((n) => n.part === part).map((n) => n.readySeconds))]),
+    (['toxiproxy', 'postgres', 'kafka', 'redis'] as const).map((part) => [part, Math.max(...topology.nodes.filter((n) => n.part === part).map((n) => n.readySeconds ?? 0))]),
   ) as Record<StackPart, number>;
   const aliases: Record<StackPart, string> = { redis: primary.name, postgres: postgres.name, kafka: brokers[0]!.name, toxiproxy: toxiproxy.name };
   const listeners = (purpose: string) => brokers.map((b) => at(b, purpose));
@@ -145,6 +161,7 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
       workerPostgresUrl: pgUrl(workerPostgresPort, workerPostgresHost),
     },
     containers: { label: run.label, network: network.name, images: { redis: images.redis, postgres: images.postgres, kafka: images.kafka, toxiproxy: images.toxiproxy } },
+    startInNode,
     stop,
     [Symbol.asyncDispose]: stop,
   };

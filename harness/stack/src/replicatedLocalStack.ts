@@ -7,6 +7,7 @@ import { NodeNetworks } from './netns/NodeNetworks.ts';
 import type { StartedNodeNetworks } from './netns/StartedNodeNetworks.ts';
 import { kafkaProcess, newClusterId, replicatedBrokerJvmOptions, replicatedBrokerSettings } from './startKafka.ts';
 import { postgresProcess } from './startPostgres.ts';
+import { apiNodePorts } from './replicatedShape.ts';
 import { redisProcess } from './startRedis.ts';
 import { sentinelPrimaryName, sentinelProcess } from './startSentinel.ts';
 import { toxiproxyProcess } from './startToxiproxy.ts';
@@ -21,7 +22,7 @@ export const nodePorts = {
   kafka: { harness: 9092, controller: 9093, api: 9094, worker: 9095 },
   redis: { client: 6379 },
   sentinel: { sentinel: 26379 },
-  api: { http: 8080 },
+  api: apiNodePorts,
 } as const;
 
 /** The names of the nodes with a namespace of their own: 3 Kafka nodes, 3 Redis nodes, 3 Sentinels and `apis` API nodes. */

@@ -70,7 +70,10 @@ export class ContainerProcess implements ProcessHandle {
 
   async resume(): Promise<void> {
     if (!this.#running || !this.#paused) return;
-    await this.docker.getContainer(this.id).unpause();
+    // A kill of the paused container, still under way, thaws it first (the engine does for SIGKILL).
+    await this.docker.getContainer(this.id).unpause().catch((err: Error) => {
+      if (!/is not paused|is not running/.test(err.message)) throw err;
+    });
     this.#paused = false;
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type ContainerRuntimeClient, getContainerRuntimeClient, Wait } from 'testcontainers';
 import { logTail } from '../logTail.ts';
 import { StackPartError } from '../StackPartError.ts';
-import type { StackOptions, StackPart } from '../StackProvider.ts';
+import type { StackOptions } from '../StackProvider.ts';
 import { waitFor } from '../waitFor.ts';
 import { appendLog, ContainerProcess } from './ContainerProcess.ts';
 import type { InfraImages } from './images/index.ts';
@@ -81,7 +81,7 @@ export async function containerStackRun<T extends { stop(): Promise<void> }>(
   const onAbort = () => void removeLabelled(docker, { [labelKeys.run]: runId }).catch(() => {});
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const aborted = () => (options.signal?.aborted ? new Error('stack start was interrupted') : undefined);
-  const pending = new Map<StackPart, number>();
+  const pending = new Map<ContainerSpec['part'], number>();
   const run: ContainerStackRun = {
     docker,
     runId,
@@ -94,7 +94,9 @@ export async function containerStackRun<T extends { stop(): Promise<void> }>(
     async start(spec, ready) {
       const logFile = join(dir, 'logs', `${spec.node}.log`);
       pending.set(spec.part, (pending.get(spec.part) ?? 0) + 1);
-      const container = new LoopbackContainer(images[spec.part])
+      const image = spec.image ?? (spec.part === 'api' ? undefined : images[spec.part]);
+      if (!image) throw new StackPartError(spec.node, 'container did not start: its spec names no image', '');
+      const container = new LoopbackContainer(image)
         .withName(spec.name)
         .withNetworkMode(spec.network)
         .withLabels(labels)
@@ -110,9 +112,14 @@ export async function containerStackRun<T extends { stop(): Promise<void> }>(
       if (spec.sharedMemoryBytes) container.withSharedMemorySize(spec.sharedMemoryBytes);
       const begun = performance.now();
       try {
-        const interrupted = aborted();
+        const interrupted = aborted() ?? (stopped ? new Error('the stack was stopped') : undefined);
         if (interrupted) throw interrupted;
         const running = await container.start();
+        // Stopped while this one was being created: removed as the rest were.
+        if (stopped) {
+          await removeLabelled(docker, { [labelKeys.run]: runId });
+          throw new Error('the stack was stopped');
+        }
         await waitFor(ready, { timeoutMs: readyTimeoutMs, abort: () => aborted()?.message });
         const proc = await new ContainerProcess(spec.node, running.getId(), logFile, docker, ready, readyTimeoutMs, (performance.now() - begun) / 1000).refresh();
         const where = spec.address ? ` ${spec.address}` : '';
@@ -120,7 +127,7 @@ export async function containerStackRun<T extends { stop(): Promise<void> }>(
         log(`  ✓ ${spec.node.padEnd(10)}${where}${roles} ready in ${proc.readySeconds.toFixed(1)}s (${since()}s since start)`);
         const left = pending.get(spec.part)! - 1;
         pending.set(spec.part, left);
-        if (left === 0) options.onPartReady?.(spec.part);
+        if (left === 0 && spec.part !== 'api') options.onPartReady?.(spec.part);
         return proc;
       } catch (err) {
         if (err instanceof StackPartError) throw err;

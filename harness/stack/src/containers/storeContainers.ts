@@ -25,7 +25,10 @@ export interface HostPorts {
 }
 
 export interface ContainerSpec {
-  part: StackPart;
+  /** A store, or `api` for a service of the system run in an API node. */
+  part: StackPart | 'api';
+  /** The image; the part's own of the run's images when absent (a store's). */
+  image?: string;
   /** The node it runs: its process name and log file's (the part's name in the single shape). */
   node: string;
   /** The container's name. */
