@@ -9,8 +9,8 @@ export interface ScrapeTarget {
   url: string;
 }
 
-/** The families kept from each scrape: request latency, the system's own, and the process's CPU, heap and event-loop lag. */
-const keptFamilies = /^(http_request_duration_seconds|fluxgate_.*|process_cpu_seconds_total|nodejs_eventloop_lag_p99_seconds|nodejs_heap_size_used_bytes)$/;
+/** The families kept from each scrape: request latency, the system's own, and the process's CPU, heap, GC pauses, event-loop lag and utilisation. */
+const keptFamilies = /^(http_request_duration_seconds|fluxgate_.*|process_cpu_seconds_total|nodejs_eventloop_lag_p99_seconds|nodejs_heap_size_used_bytes|nodejs_gc_duration_seconds|nodejs_eventloop_utilization_histogram)$/;
 
 /** How long one scrape may take: longer than a tick, since an API whose event loop is saturated answers late (the next ticks are skipped meanwhile). */
 const scrapeTimeoutMs = 2000;
