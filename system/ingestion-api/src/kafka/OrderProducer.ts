@@ -25,6 +25,10 @@ export interface OrderProducerOptions {
 
 type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
 
+/** The topic the producers warm up on: nothing reads it, and it keeps its records for a minute. */
+export const warmupTopic = 'fluxgate-warmup';
+const warmupValue = Buffer.alloc(64);
+
 /**
  * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, each
  * carrying one send at a time: a send takes a producer that has none in flight, or waits for one.
@@ -129,6 +133,29 @@ export class OrderProducer {
       else this.#idle.push(producer);
     }
   };
+
+  /**
+   * Makes `sends` sends of one small record on each producer (the producers side by side, each one
+   * send at a time) to the warm-up topic, created here if missing, so that the first orders of a sale
+   * find the Produce path warm: the client's encoding and the broker's handling of acks=all Produce
+   * requests, which V8 and the broker's JIT otherwise compile while the first orders wait. Call after
+   * connect(), before serving.
+   */
+  async warmUp(sends: number): Promise<void> {
+    if (sends <= 0) return;
+    if (!(await this.#probe.listTopics()).includes(warmupTopic)) {
+      await this.#probe
+        .createTopics({ topics: [warmupTopic], partitions: 1, configs: [{ name: 'retention.ms', value: '60000' }] })
+        .catch(async (err: Error) => {
+          if (!(await this.#probe.listTopics()).includes(warmupTopic)) throw err;
+        });
+    }
+    await Promise.all(
+      this.#producers.map(async (p) => {
+        for (let i = 0; i < sends; i++) await p.send({ messages: [{ topic: warmupTopic, key: 'warmup', value: warmupValue }] });
+      }),
+    );
+  }
 
   /** Resolves if a broker answers a metadata request. */
   async ping(): Promise<void> {
