@@ -41,4 +41,15 @@ describe('OrderProducer.warmUp', () => {
     await producer.send([{ key: 'p1', value: Buffer.from('{}') }]);
     expect(await records(ordersTopic, 4)).toBe(1);
   });
+
+  it("lets an order's send take turns with the warm-up, rather than wait for all of it", async () => {
+    let warmedUp = false;
+    const warming = producer.warmUp(20).then(() => (warmedUp = true));
+    await producer.send([{ key: 'p2', value: Buffer.from('{}') }]);
+    // Each producer had made at most one warm-up send of its 20 when the order took it.
+    expect(warmedUp).toBe(false);
+    await warming;
+    expect(await records(warmupTopic, 1)).toBe(54);
+    expect(await records(ordersTopic, 4)).toBe(2);
+  });
 });

@@ -106,8 +106,8 @@ export interface Config {
   redisDurability: { waitReplicas: number; waitMs: number; fencing: boolean };
   /**
    * producers = idempotent producers, one send in flight on each, i.e. Kafka sends in flight at once;
-   * warmupSends = sends each producer makes to the warm-up topic at start, before the API listens (see OrderProducer.warmUp):
-   * the first orders of a sale then found Kafka's Produce path warm (first sends p50 9 ms against 28 ms cold, docs/decisions.md).
+   * warmupSends = sends each producer makes to the warm-up topic in the background after start (see OrderProducer.warmUp):
+   * a sale's first Kafka sends then took p50 6 ms against 17 ms cold (docs/decisions.md).
    */
   kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number; warmupSends: number };
   /**

@@ -48,6 +48,7 @@ export class OrderProducer {
   /** Sends waiting for a producer to become idle, oldest first. */
   readonly #waiting: ((producer: OrdersProducer) => void)[] = [];
   readonly #written = new ProduceRequestCounter();
+  #closed = false;
 
   constructor(readonly options: OrderProducerOptions) {
     const base = {
@@ -121,25 +122,35 @@ export class OrderProducer {
    * open, since the broker may have written it and only its answer was lost.
    */
   readonly send = async (orders: OrderRecord[]): Promise<void> => {
-    const producer = this.#idle.shift() ?? (await new Promise<OrdersProducer>((resolve) => this.#waiting.push(resolve)));
+    const producer = await this.#acquire();
     const writtenBefore = this.#written.written(producer.instanceId);
     try {
       await producer.send({ messages: packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value })) });
     } catch (err) {
       throw this.#written.written(producer.instanceId) === writtenBefore ? new KafkaNotSent(err) : err;
     } finally {
-      const next = this.#waiting.shift();
-      if (next) next(producer);
-      else this.#idle.push(producer);
+      this.#release(producer);
     }
   };
 
+  /** A producer with no send in flight, once there is one (sends waiting are served oldest first). */
+  async #acquire(): Promise<OrdersProducer> {
+    return this.#idle.shift() ?? (await new Promise<OrdersProducer>((resolve) => this.#waiting.push(resolve)));
+  }
+
+  #release(producer: OrdersProducer): void {
+    const next = this.#waiting.shift();
+    if (next) next(producer);
+    else this.#idle.push(producer);
+  }
+
   /**
-   * Makes `sends` sends of one small record on each producer (the producers side by side, each one
-   * send at a time) to the warm-up topic, created here if missing, so that the first orders of a sale
-   * find the Produce path warm: the client's encoding and the broker's handling of acks=all Produce
-   * requests, which V8 and the broker's JIT otherwise compile while the first orders wait. Call after
-   * connect(), before serving.
+   * Makes `sends` sends of one small record per producer to the warm-up topic, created here if
+   * missing, so that the first orders of a sale find the Produce path warm: the client's encoding and
+   * the broker's handling of acks=all Produce requests, which V8 and the broker's JIT otherwise
+   * compile while the first orders wait. Each warm-up send takes a producer as an order's send does,
+   * so it may run while the API serves: an order waits at most for one warm-up send on its producer.
+   * Stops early once close() was called.
    */
   async warmUp(sends: number): Promise<void> {
     if (sends <= 0) return;
@@ -151,8 +162,15 @@ export class OrderProducer {
         });
     }
     await Promise.all(
-      this.#producers.map(async (p) => {
-        for (let i = 0; i < sends; i++) await p.send({ messages: [{ topic: warmupTopic, key: 'warmup', value: warmupValue }] });
+      this.#producers.map(async () => {
+        for (let i = 0; i < sends && !this.#closed; i++) {
+          const producer = await this.#acquire();
+          try {
+            await producer.send({ messages: [{ topic: warmupTopic, key: 'warmup', value: warmupValue }] });
+          } finally {
+            this.#release(producer);
+          }
+        }
       }),
     );
   }
@@ -180,6 +198,7 @@ export class OrderProducer {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#written.close();
     await Promise.allSettled([...this.#producers.map((p) => p.close()), this.#probe.close()]);
   }
