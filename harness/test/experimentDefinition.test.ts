@@ -128,5 +128,8 @@ describe('npm run experiment, before anything starts', () => {
     const badScale = cli('smoke', '--scale', 'huge');
     expect(badScale.status).toBe(3);
     expect(badScale.stderr).toContain('--scale');
+    const badCpus = cli('smoke', '--engine-cpus', 'first');
+    expect(badCpus.status).toBe(3);
+    expect(badCpus.stderr).toContain("--engine-cpus must be a CPU list as taskset -c takes it (e.g. 0 or 0,2-3), got 'first'");
   });
 });

@@ -1,6 +1,8 @@
 import type { HistoryDigest } from './digestHistory.ts';
 import type { KeyFigures, Run } from '@flux-gate/run-format';
 import { recoveryTimes } from './recoveryTimes.ts';
+import type { ServerLatency } from './serverLatency.ts';
+import { serverTimingRows } from './serverTimingRows.ts';
 import { timingRows } from './timingRows.ts';
 
 export interface SourcedFigures {
@@ -25,8 +27,17 @@ function sold(run: Run): number {
   return 0;
 }
 
-/** The run's key figures: results.json's when present, else computed from the history digest and samples. */
-export function keyFigures(run: Run, digest: HistoryDigest): SourcedFigures {
+/** The timing of the whole run and of each time row, with the API's own p99 beside each when its /metrics were scraped. */
+function timing(run: Run, digest: HistoryDigest, server: ServerLatency | null): KeyFigures['timing'] {
+  const rows = timingRows(digest.buckets);
+  const whole = digest.timing.summary();
+  if (!server || server.intervals.length === 0) return { whole, rows };
+  const withServer = serverTimingRows(rows, server.intervals, run.manifest.startedAt);
+  return { whole: { ...whole, ...withServer.whole }, rows: withServer.rows };
+}
+
+/** The run's key figures: results.json's when present, else computed from the history digest, samples and scraped server latency. */
+export function keyFigures(run: Run, digest: HistoryDigest, server: ServerLatency | null = null): SourcedFigures {
   if (run.results?.figures) return { figures: run.results.figures, source: 'results.json' };
   const span = digest.firstTs !== null && digest.lastTs !== null ? (digest.lastTs - digest.firstTs) / 1000 : 0;
   const q = (p: number) => digest.latency.quantile(p) ?? 0;
@@ -45,7 +56,7 @@ export function keyFigures(run: Run, digest: HistoryDigest): SourcedFigures {
       errorRate: digest.errorRate,
       drainSeconds: drainSeconds(run, digest.lastTs),
       recovery: recoveryTimes(run.faults, digest, run.samples),
-      ...(digest.timing.lag.count > 0 ? { timing: { whole: digest.timing.summary(), rows: timingRows(digest.buckets) } } : {}),
+      ...(digest.timing.lag.count > 0 ? { timing: timing(run, digest, server) } : {}),
     },
   };
 }

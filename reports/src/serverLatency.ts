@@ -2,6 +2,16 @@ import type { MetricsScrape, Run, ScrapedHistogram } from '@flux-gate/run-format
 
 type Series = (number | null)[];
 
+/** Cumulative counts per upper bound, in seconds; the last bound is +Inf (null once written as JSON). */
+export type Buckets = Array<[le: number | null, count: number]>;
+
+/** What one API instance finished between two of its scrapes: the change of its histogram, and when the two answered (epoch ms). */
+export interface ServerInterval {
+  fromTs: number;
+  toTs: number;
+  buckets: Buckets;
+}
+
 /** The API's own latency, from its scraped request histograms: per scrape interval, and over the whole run. */
 export interface ServerLatency {
   /** Seconds since the run started, at the end of each scrape interval that answered requests. */
@@ -10,10 +20,9 @@ export interface ServerLatency {
   p99: Series;
   /** Over every scrape interval; null when the run has no scraped latency. */
   overall: { requests: number; p50Ms: number; p99Ms: number } | null;
+  /** Each instance's scrape intervals that finished any request, for finer grouping (see serverTimingRows). */
+  intervals: ServerInterval[];
 }
-
-/** Cumulative counts per upper bound, in seconds; the last bound is +Inf (null once written as JSON). */
-type Buckets = Array<[le: number | null, count: number]>;
 
 /**
  * The q-quantile of cumulative histogram buckets, in ms, interpolated linearly inside the bucket that
@@ -50,7 +59,8 @@ function delta(now: Buckets, before: Buckets | undefined): Buckets {
   return now.map(([le, c], i) => [le, c - before[i]![1]]);
 }
 
-function add(into: Buckets | null, more: Buckets): Buckets {
+/** `more` added into `into` bucket by bucket (a copy of `more` when `into` is null or shaped otherwise). */
+export function addBuckets(into: Buckets | null, more: Buckets): Buckets {
   if (!into || into.length !== more.length) return more.map(([le, c]) => [le, c]);
   more.forEach(([, c], i) => (into[i]![1] += c));
   return into;
@@ -60,24 +70,29 @@ const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 
 
 /**
  * The server-side latency of `route` (POST /order by default) from metrics.ndjson: the scrapes of
- * every API instance at the same tick are summed, and each tick's quantiles come from the change
- * since the tick before.
+ * every API instance in the same second are summed, and each second's quantiles come from the change
+ * since each instance's scrape before; the changes are kept per instance and interval too.
  */
 export async function serverLatency(run: Run, route = '/order'): Promise<ServerLatency> {
   const origin = run.manifest.startedAt;
-  const last = new Map<string, Buckets>();
+  const last = new Map<string, { buckets: Buckets; ts: number }>();
+  const intervals: ServerInterval[] = [];
   const ticks = new Map<number, Buckets | null>();
   let whole: Buckets | null = null;
   for await (const scrape of run.metrics()) {
     if (scrape.error) continue;
     const now = routeBuckets(scrape, route);
     if (!now) continue;
-    const d = delta(now, last.get(scrape.target));
-    last.set(scrape.target, now);
-    // Scrapes of one tick start within a few ms of each other: a tick is the second they fall in.
-    const tick = Math.round((scrape.ts - origin) / 1000);
-    ticks.set(tick, add(ticks.get(tick) ?? null, d));
-    whole = add(whole, d);
+    // The counts are the instance's when it answered; runs before answeredTs have only the sending time.
+    const at = scrape.answeredTs ?? scrape.ts;
+    const before = last.get(scrape.target);
+    const d = delta(now, before?.buckets);
+    last.set(scrape.target, { buckets: now, ts: at });
+    if ((d.at(-1)?.[1] ?? 0) > 0) intervals.push({ fromTs: before?.ts ?? at, toTs: at, buckets: d });
+    // The chart's ticks are whole seconds: the scrapes (every 500 ms, or every second in older runs) of one second are summed.
+    const tick = Math.round((at - origin) / 1000);
+    ticks.set(tick, addBuckets(ticks.get(tick) ?? null, d));
+    whole = addBuckets(whole, d);
   }
   const answered = [...ticks].filter(([, b]) => (b?.at(-1)?.[1] ?? 0) > 0).sort(([a], [b]) => a - b);
   const requests = whole?.at(-1)?.[1] ?? 0;
@@ -86,5 +101,6 @@ export async function serverLatency(run: Run, route = '/order'): Promise<ServerL
     p50: answered.map(([, b]) => round(bucketQuantile(b!, 0.5))),
     p99: answered.map(([, b]) => round(bucketQuantile(b!, 0.99))),
     overall: whole && requests > 0 ? { requests, p50Ms: bucketQuantile(whole, 0.5)!, p99Ms: bucketQuantile(whole, 0.99)! } : null,
+    intervals,
   };
 }

@@ -46,7 +46,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
   return {
     run,
     digest,
-    ...keyFigures(run, digest),
+    ...keyFigures(run, digest, server),
     charts: chartSeries(run, digest, await queueSeries(run), server),
     server,
     // A Kafka-side load has no HTTP arrivals to count per window.

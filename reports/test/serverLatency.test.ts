@@ -60,9 +60,23 @@ describe('serverLatency', () => {
     expect(latency.x).toEqual([1, 2]);
     expect(latency.p50).toEqual([0.5, 10]);
     expect(latency.overall).toEqual({ requests: 35, p50Ms: expect.closeTo(0.7, 6), p99Ms: 10 });
+    // Each instance's intervals that finished requests, from its scrape before (or, for its first, the scrape alone).
+    expect(latency.intervals.map((i) => [i.fromTs, i.toTs, i.buckets.at(-1)![1]])).toEqual([
+      [1000, 1000, 10],
+      [1003, 1003, 10],
+      [1000, 2000, 10],
+      [1003, 2002, 5],
+    ]);
+  });
+
+  it("times a scrape by its answer when it has one: an instance's counts are those of when it answered", async () => {
+    const late = (ts: number, answeredTs: number, counts: [number, number, number]) => ({ ...scrape(ts, 'api-1', counts), answeredTs });
+    const latency = await serverLatency(runOf([late(500, 600, [0, 0, 0]), late(1000, 2700, [4, 4, 4])]));
+    expect(latency.intervals).toEqual([{ fromTs: 600, toTs: 2700, buckets: [[0.001, 4], [0.01, 4], [null, 4]] }]);
+    expect(latency.x).toEqual([3]);
   });
 
   it('has nothing to say for a run without scraped metrics', async () => {
-    expect(await serverLatency(runOf([]))).toEqual({ x: [], p50: [], p99: [], overall: null });
+    expect(await serverLatency(runOf([]))).toEqual({ x: [], p50: [], p99: [], overall: null, intervals: [] });
   });
 });

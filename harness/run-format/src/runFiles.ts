@@ -10,7 +10,7 @@
  *   load.json         LoadSummary: what the load engine did (arrivals offered, started, dropped, retries, its CPU)
  *   faults.json       FaultRecord[] (the fault timeline)
  *   samples.ndjson    one Sample per sampling tick (about every 500 ms)
- *   metrics.ndjson    one MetricsScrape per scrape of a service's GET /metrics (about every second)
+ *   metrics.ndjson    one MetricsScrape per scrape of a service's GET /metrics (every 500 ms; every second in older runs)
  *   roles.ndjson      one RoleChange per change of a node's run-time roles (replicated topology)
  *   final-state.json  FinalState, read straight from Redis, PostgreSQL and Kafka after heal and drain
  *   after-heal.json   AfterHealObservation: the steady-state probe after the heal and the drain
@@ -268,7 +268,10 @@ export interface ScrapedValue {
 
 /** One scrape of one service's GET /metrics (the families the harness keeps), or why it failed. */
 export interface MetricsScrape {
+  /** When the scrape was sent. */
   ts: number;
+  /** When its answer came (absent for a failed scrape, and in runs that predate it): the counts are the service's at about this time. */
+  answeredTs?: number;
   /** The process scraped: api-1, worker-1, … */
   target: string;
   histograms: ScrapedHistogram[];
@@ -368,8 +371,22 @@ export interface KeyFigures {
   drainSeconds: number | null;
   /** Seconds from each fault's heal until throughput/lag recovered. */
   recovery: { fault: string; seconds: number | null }[];
-  /** The latency from due split into the load engine's lag and the answer time, for the whole run and per time row (ms since the run's start). */
-  timing?: { whole: TimingFigures; rows: (TimingFigures & { fromMs: number; toMs: number })[] };
+  /**
+   * The latency from due split into the load engine's lag and the answer time, for the whole run and per time row (ms since the run's start),
+   * with the API's own p99 of POST /order over the same stretch when its /metrics were scraped.
+   */
+  timing?: { whole: TimingFigures & ServerTimingFigures; rows: (TimingFigures & ServerTimingFigures & { fromMs: number; toMs: number })[] };
+}
+
+/**
+ * The API's own latency of POST /order over a stretch of the run, from the request histograms it serves at
+ * GET /metrics (the change between scrapes): what the server measured, without the network or the load engine.
+ * Absent in runs without scraped metrics.
+ */
+export interface ServerTimingFigures {
+  /** POST /order requests the API instances finished in the stretch. */
+  serverRequests?: number;
+  serverP99Ms?: number | null;
 }
 
 export interface Results {

@@ -11,6 +11,7 @@ import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
+import { cpuListPattern } from '../load/pinnedTo.ts';
 import type { BrokenMode } from '../services/startSystem.ts';
 import { brokenModeValue } from './argValues.ts';
 import { onShutdown } from './onShutdown.ts';
@@ -28,6 +29,10 @@ const engineValue = (value: string): EngineName => {
   if (!(engineNames as string[]).includes(value)) throw new InvalidArgumentError(`--engine must be ${engineNames.join(' or ')}, got '${value}'`);
   return value as EngineName;
 };
+const cpuListValue = (value: string) => {
+  if (!cpuListPattern.test(value)) throw new InvalidArgumentError(`--engine-cpus must be a CPU list as taskset -c takes it (e.g. 0 or 0,2-3), got '${value}'`);
+  return value;
+};
 const seedValue = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${value}'`);
@@ -36,10 +41,11 @@ const seedValue = (value: string) => {
 
 const msOrDash = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
 
-/** The latency from due split into the engine's lag and the answer time, when the history had both. */
+/** The latency from due split into the engine's lag and the answer time, when the history had both, and the API's own p99 when scraped. */
 function timingLine(f: Results['figures']): string {
   const t = f.timing?.whole;
-  return t ? `engine lag (sent − due) p50 ${msOrDash(t.engineLagP50Ms)} · p99 ${msOrDash(t.engineLagP99Ms)} · answer time (answered − sent) p50 ${msOrDash(t.answerP50Ms)} · p99 ${msOrDash(t.answerP99Ms)}\n` : '';
+  const server = t?.serverRequests === undefined ? '' : ` · server p99 (the API's /metrics) ${msOrDash(t.serverP99Ms)}`;
+  return t ? `engine lag (sent − due) p50 ${msOrDash(t.engineLagP50Ms)} · p99 ${msOrDash(t.engineLagP99Ms)} · answer time (answered − sent) p50 ${msOrDash(t.answerP50Ms)} · p99 ${msOrDash(t.answerP99Ms)}${server}\n` : '';
 }
 
 /** Said on the verdict line when the load engine fell behind its bound (see thresholds). */
@@ -71,6 +77,15 @@ function printResults(results: Results, runDir: string): void {
 function onEngine(definition: Definition, engine: EngineName | undefined): Definition {
   if (!engine) return definition;
   const set = (e: Experiment): Experiment => ({ ...e, load: { ...e.load, engine } });
+  return definition.kind === 'canary'
+    ? { kind: 'canary', canary: { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: set(c.experiment) })) } }
+    : { kind: 'experiment', experiment: set(definition.experiment) };
+}
+
+/** The definition with every experiment's load engine pinned to the given CPUs (recorded in its experiment.json, so replay keeps it). */
+function onEngineCpus(definition: Definition, cpus: string | undefined): Definition {
+  if (cpus === undefined) return definition;
+  const set = (e: Experiment): Experiment => ({ ...e, load: { ...e.load, engineCpus: cpus } });
   return definition.kind === 'canary'
     ? { kind: 'canary', canary: { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: set(c.experiment) })) } }
     : { kind: 'experiment', experiment: set(definition.experiment) };
@@ -125,19 +140,24 @@ const program = new Command('experiment')
   .option('--list', 'list every experiment with a one-line description')
   .option('--seed <n>', "seed of the run (recorded in its manifest): buyers' user ids, Idempotency-Keys, order ids and retry jitter, and, for an experiment with generated faults (\"faults\": {\"random\": ...}), which faults, on which process or link, when and for how long (a hand-written schedule is the experiment's own); default: a random seed, printed", seedValue)
   .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
+  .option(
+    '--engine-cpus <list>',
+    "run the load engine's process on these CPUs only (taskset -c, e.g. 0 or 0,2-3; recorded in the run's experiment.json): to starve the engine on purpose, e.g. beside `timeout 60 taskset -c 0 sh -c 'while :; do :; done'`, and see the verdict say that the engine fell behind (thresholds then say unknown, not fail, for a p99 over its bound)",
+    cpuListValue,
+  )
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
   .option('--broken <mode>', 'run the system with this deliberately broken mode on, as the canary does (refused in production; recorded in the run\'s experiment.json, so replay keeps it)', brokenModeValue)
   .option('--ci', 'plain, non-interactive output')
   .addOption(stackOption())
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; stack: string; broken?: BrokenMode }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; engineCpus?: string; stack: string; broken?: BrokenMode }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
       return;
     }
-    process.exitCode = await run(onBroken(onEngine(loadDefinition(name), opts.engine), opts.broken), opts);
+    process.exitCode = await run(onBroken(onEngineCpus(onEngine(loadDefinition(name), opts.engine), opts.engineCpus), opts.broken), opts);
   });
 
 program

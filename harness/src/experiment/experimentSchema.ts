@@ -5,6 +5,7 @@ import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
+import { cpuListPattern } from '../load/pinnedTo.ts';
 import { durationField } from './duration.ts';
 import { guardSchema } from '../guards/guardSchema.ts';
 import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
@@ -33,6 +34,11 @@ const system = z.strictObject({
 const load = z.strictObject({
   /** The engine that drives the load: the built-in open-model engine, or a k6 the user installed. */
   engine: z.enum(engineNames as [EngineName, ...EngineName[]]).default('builtin'),
+  /**
+   * Runs the engine's process on these CPUs only (a `taskset -c` list, e.g. "0"): to starve the engine
+   * on purpose, on a core kept busy, and see the run say that the engine fell behind.
+   */
+  engineCpus: z.string().regex(cpuListPattern, 'a CPU list as taskset -c takes it, e.g. "0" or "0,2-3"').optional(),
   /** Buyers over HTTP, or order events produced straight into the orders topic. */
   workload: z.enum(['http', 'kafka']).default('http'),
   /** Peak arrivals per second (open model). */

@@ -11,6 +11,8 @@ export interface LoadRunOptions {
   log: (line: string) => void;
   /** Where the engine writes its own output (stderr, its log). */
   logFile: string;
+  /** Runs the engine's process on these CPUs only (a `taskset -c` list), e.g. to starve it on purpose. */
+  cpus?: string;
 }
 
 /** Something that drives a plan's load and records every outcome. */

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadSummary } from '@flux-gate/run-format';
 import { diesWithParent, recordOwned } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
+import { pinnedTo } from './pinnedTo.ts';
 
 const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
 
@@ -16,20 +17,21 @@ const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
  */
 export const builtinEngine: LoadEngine = {
   name: 'builtin',
-  async run(plan, { historyFile, queueFile, signal, log, logFile }) {
+  async run(plan, { historyFile, queueFile, signal, log, logFile, cpus }) {
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-load-'));
     const forgetWork = recordOwned({ kind: 'folder', name: 'load', path: work });
     const planFile = join(work, 'plan.json');
     const summaryFile = join(work, 'summary.json');
     writeFileSync(planFile, JSON.stringify(plan));
     const fd = openSync(logFile, 'a');
-    // Ends with the harness, however the harness ends.
-    const line = diesWithParent(process.execPath, ['--import', 'tsx', entry, planFile, historyFile, summaryFile, ...(queueFile ? [queueFile] : [])]);
+    // Ends with the harness, however the harness ends; on the given CPUs only, when given.
+    const pinned = await pinnedTo(cpus, process.execPath, ['--import', 'tsx', entry, planFile, historyFile, summaryFile, ...(queueFile ? [queueFile] : [])]);
+    const line = diesWithParent(pinned.command, pinned.args);
     const child = spawn(line.command, line.args, { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const stop = () => child.kill('SIGTERM');
     signal.addEventListener('abort', stop, { once: true });
-    log(`load: built-in engine (pid ${child.pid}), ${plan.workload}`);
+    log(`load: built-in engine (pid ${child.pid}), ${plan.workload}${cpus === undefined ? '' : `, pinned to CPUs ${cpus}`}`);
     try {
       const [code, killedBy] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
       if (code !== 0 || !existsSync(summaryFile)) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { classifyAnswer, type HistoryEntry, type LoadSummary, NdjsonWriter, readNdjson, type TransportError } from '@flux-gate/run-format';
 import { diesWithParent, which } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
+import { pinnedTo } from './pinnedTo.ts';
 
 const script = fileURLToPath(new URL('../../../scenarios/k6/flash-sale.js', import.meta.url));
 
@@ -33,7 +34,7 @@ export async function findK6(env: NodeJS.ProcessEnv = process.env): Promise<stri
  */
 export const k6Engine: LoadEngine = {
   name: 'k6',
-  async run(plan, { historyFile, signal, log, logFile }) {
+  async run(plan, { historyFile, signal, log, logFile, cpus }) {
     if (plan.workload !== 'http') throw new LoadEngineError('the k6 engine drives HTTP buyers only; a Kafka-side workload runs on the built-in engine');
     const k6 = await findK6();
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-k6-'));
@@ -56,10 +57,11 @@ export const k6Engine: LoadEngine = {
     for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
     args.push(script);
     const fd = openSync(logFile, 'a');
-    const line = diesWithParent(k6, args); // ends with the harness, however the harness ends
+    const pinned = await pinnedTo(cpus, k6, args);
+    const line = diesWithParent(pinned.command, pinned.args); // ends with the harness, however the harness ends
     const child = spawn(line.command, line.args, { stdio: ['ignore', fd, fd], env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
     closeSync(fd);
-    log(`load: k6 at ${k6} (pid ${child.pid})`);
+    log(`load: k6 at ${k6} (pid ${child.pid})${cpus === undefined ? '' : `, pinned to CPUs ${cpus}`}`);
     const stop = () => child.kill('SIGINT');
     signal.addEventListener('abort', stop, { once: true });
     const startedAt = Date.now();

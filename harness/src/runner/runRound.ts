@@ -85,7 +85,14 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const guards = roundGuards(ctx, round, roundFile, () => healNow.abort());
   let ran: LoadSummary;
   try {
-    ran = await engine.run(plan, { historyFile: roundFile, ...(follows ? { queueFile: roundQueueFile } : {}), signal: guards.signal, log, logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`) });
+    ran = await engine.run(plan, {
+      historyFile: roundFile,
+      ...(follows ? { queueFile: roundQueueFile } : {}),
+      signal: guards.signal,
+      log,
+      logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`),
+      ...(experiment.load.engineCpus === undefined ? {} : { cpus: experiment.load.engineCpus }),
+    });
   } catch (err) {
     cancelFaults();
     if (err instanceof LoadEngineError) ctx.startFailed = true;

@@ -101,6 +101,12 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     await producer.ensureTopic().then(() => producer.connect()).catch((err) => {
       throw new StartupError('Kafka', config.kafkaBrokers.join(','), 'KAFKA_BROKERS', err);
     });
+    // In the background: the API serves meanwhile, its orders taking turns with the warm-up sends.
+    const warmStart = performance.now();
+    void producer.warmUp(config.kafka.warmupSends).then(
+      () => config.kafka.warmupSends > 0 && log.info({ sends: config.kafka.warmupSends, ms: Math.round(performance.now() - warmStart) }, 'Kafka producers warmed up'),
+      (err: Error) => log.warn({ err: err.message }, 'the Kafka warm-up stopped; the first orders may find the Produce path cold'),
+    );
 
     const metrics = new ApiMetrics();
     const batcher = new OrderBatcher({

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       perUserLimit: 1,
       rateLimit: { perSec: 20_000, burst: 2_000 },
       timeouts: { redisMs: 250, kafkaMs: 2_000, databaseMs: 2_000 },
-      kafka: { lingerMs: 0, maxBatch: 1_000, partitions: 4, producers: 2 },
+      kafka: { lingerMs: 0, maxBatch: 1_000, partitions: 4, producers: 2, warmupSends: 200 },
       takeover: { leaseMs: 10_000, sweepMs: 1_000 },
       broken: { nonAtomicStock: false, ackBeforeKafka: false, noPerUserLimit: false, ignoreIdempotencyKey: false, doubleGiveBack: false, noGiveBack: false, reseedIgnoresInFlight: false, randomAdmission: false },
       waitingRoom: { ratePerSec: 20_000, tokenTtlMs: 60_000 },

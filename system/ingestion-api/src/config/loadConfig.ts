@@ -43,6 +43,7 @@ const envSchema = z.object({
   KAFKA_MAX_BATCH: int(1).default(1_000),
   KAFKA_PARTITIONS: int(1).default(4),
   KAFKA_PRODUCERS: int(1).default(2),
+  KAFKA_WARMUP_SENDS: int(0).max(10_000).default(200),
   ORDER_LEASE_MS: int(1).optional(),
   ORDER_SWEEP_MS: int(0).default(1_000),
   DATABASE_TIMEOUT_MS: int(1).default(2_000),
@@ -103,8 +104,12 @@ export interface Config {
    * Both on with REDIS_SENTINELS (1 replica, fencing), off on a single Redis.
    */
   redisDurability: { waitReplicas: number; waitMs: number; fencing: boolean };
-  /** producers = idempotent producers, one send in flight on each, i.e. Kafka sends in flight at once. */
-  kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number };
+  /**
+   * producers = idempotent producers, one send in flight on each, i.e. Kafka sends in flight at once;
+   * warmupSends = sends each producer makes to the warm-up topic in the background after start (see OrderProducer.warmUp):
+   * a sale's first Kafka sends then took p50 6 ms against 17 ms cold (docs/decisions.md).
+   */
+  kafka: { lingerMs: number; maxBatch: number; partitions: number; producers: number; warmupSends: number };
   /**
    * leaseMs: age after which an unsettled in-flight order may be taken over; sweepMs: pause between
    * two sweeps for such orders (0 = no sweeper).
@@ -170,7 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisDurability: e.FLUXGATE_BROKEN_NO_FENCING
       ? { waitReplicas: 0, waitMs: e.REDIS_WAIT_MS, fencing: false }
       : { waitReplicas: e.REDIS_WAIT_REPLICAS ?? (replicated ? 1 : 0), waitMs: e.REDIS_WAIT_MS, fencing: e.REDIS_FENCING ?? replicated },
-    kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS },
+    kafka: { lingerMs: e.KAFKA_LINGER_MS, maxBatch: e.KAFKA_MAX_BATCH, partitions: e.KAFKA_PARTITIONS, producers: e.KAFKA_PRODUCERS, warmupSends: e.KAFKA_WARMUP_SENDS },
     takeover: { leaseMs: e.ORDER_LEASE_MS ?? 4 * e.KAFKA_TIMEOUT_MS + 2_000, sweepMs: e.ORDER_SWEEP_MS },
     idempotencyTtlSec: e.IDEMPOTENCY_TTL_SEC,
     waitingRoom: {

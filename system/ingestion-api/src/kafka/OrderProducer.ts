@@ -25,6 +25,10 @@ export interface OrderProducerOptions {
 
 type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
 
+/** The topic the producers warm up on: nothing reads it, and it keeps its records for a minute. */
+export const warmupTopic = 'fluxgate-warmup';
+const warmupValue = Buffer.alloc(64);
+
 /**
  * The Kafka side of the API: a few idempotent producers with acks=all on the `orders` topic, each
  * carrying one send at a time: a send takes a producer that has none in flight, or waits for one.
@@ -44,6 +48,7 @@ export class OrderProducer {
   /** Sends waiting for a producer to become idle, oldest first. */
   readonly #waiting: ((producer: OrdersProducer) => void)[] = [];
   readonly #written = new ProduceRequestCounter();
+  #closed = false;
 
   constructor(readonly options: OrderProducerOptions) {
     const base = {
@@ -117,18 +122,58 @@ export class OrderProducer {
    * open, since the broker may have written it and only its answer was lost.
    */
   readonly send = async (orders: OrderRecord[]): Promise<void> => {
-    const producer = this.#idle.shift() ?? (await new Promise<OrdersProducer>((resolve) => this.#waiting.push(resolve)));
+    const producer = await this.#acquire();
     const writtenBefore = this.#written.written(producer.instanceId);
     try {
       await producer.send({ messages: packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value })) });
     } catch (err) {
       throw this.#written.written(producer.instanceId) === writtenBefore ? new KafkaNotSent(err) : err;
     } finally {
-      const next = this.#waiting.shift();
-      if (next) next(producer);
-      else this.#idle.push(producer);
+      this.#release(producer);
     }
   };
+
+  /** A producer with no send in flight, once there is one (sends waiting are served oldest first). */
+  async #acquire(): Promise<OrdersProducer> {
+    return this.#idle.shift() ?? (await new Promise<OrdersProducer>((resolve) => this.#waiting.push(resolve)));
+  }
+
+  #release(producer: OrdersProducer): void {
+    const next = this.#waiting.shift();
+    if (next) next(producer);
+    else this.#idle.push(producer);
+  }
+
+  /**
+   * Makes `sends` sends of one small record per producer to the warm-up topic, created here if
+   * missing, so that the first orders of a sale find the Produce path warm: the client's encoding and
+   * the broker's handling of acks=all Produce requests, which V8 and the broker's JIT otherwise
+   * compile while the first orders wait. Each warm-up send takes a producer as an order's send does,
+   * so it may run while the API serves: an order waits at most for one warm-up send on its producer.
+   * Stops early once close() was called.
+   */
+  async warmUp(sends: number): Promise<void> {
+    if (sends <= 0) return;
+    if (!(await this.#probe.listTopics()).includes(warmupTopic)) {
+      await this.#probe
+        .createTopics({ topics: [warmupTopic], partitions: 1, configs: [{ name: 'retention.ms', value: '60000' }] })
+        .catch(async (err: Error) => {
+          if (!(await this.#probe.listTopics()).includes(warmupTopic)) throw err;
+        });
+    }
+    await Promise.all(
+      this.#producers.map(async () => {
+        for (let i = 0; i < sends && !this.#closed; i++) {
+          const producer = await this.#acquire();
+          try {
+            await producer.send({ messages: [{ topic: warmupTopic, key: 'warmup', value: warmupValue }] });
+          } finally {
+            this.#release(producer);
+          }
+        }
+      }),
+    );
+  }
 
   /** Resolves if a broker answers a metadata request. */
   async ping(): Promise<void> {
@@ -153,6 +198,7 @@ export class OrderProducer {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#written.close();
     await Promise.allSettled([...this.#producers.map((p) => p.close()), this.#probe.close()]);
   }
