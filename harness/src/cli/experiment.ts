@@ -11,6 +11,7 @@ import type { Experiment } from '../experiment/experimentSchema.ts';
 import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
+import { maxLoadProcesses } from '../load/builtinEngine.ts';
 import type { BrokenMode } from '../services/startSystem.ts';
 import { brokenModeValue } from './argValues.ts';
 import { onShutdown } from './onShutdown.ts';
@@ -27,6 +28,11 @@ const positiveNumber = (name: string) => (value: string) => {
 const engineValue = (value: string): EngineName => {
   if (!(engineNames as string[]).includes(value)) throw new InvalidArgumentError(`--engine must be ${engineNames.join(' or ')}, got '${value}'`);
   return value as EngineName;
+};
+const loadProcessesValue = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > maxLoadProcesses) throw new InvalidArgumentError(`--load-processes must be a whole number from 1 to ${maxLoadProcesses}, got '${value}'`);
+  return n;
 };
 const seedValue = (value: string) => {
   const n = Number(value);
@@ -71,6 +77,19 @@ function printResults(results: Results, runDir: string): void {
 function onEngine(definition: Definition, engine: EngineName | undefined): Definition {
   if (!engine) return definition;
   const set = (e: Experiment): Experiment => ({ ...e, load: { ...e.load, engine } });
+  return definition.kind === 'canary'
+    ? { kind: 'canary', canary: { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: set(c.experiment) })) } }
+    : { kind: 'experiment', experiment: set(definition.experiment) };
+}
+
+/** The definition with every experiment's load in `processes` processes of the built-in engine. */
+function onLoadProcesses(definition: Definition, processes: number | undefined): Definition {
+  if (!processes) return definition;
+  const set = (e: Experiment): Experiment => {
+    if (processes > 1 && e.load.engine !== 'builtin') throw new InvalidArgumentError(`--load-processes ${processes} needs the built-in engine; ${e.name} runs on ${e.load.engine}, which runs as one process`);
+    if (processes > e.load.maxInFlight) throw new InvalidArgumentError(`--load-processes ${processes} is more than ${e.name}'s load.maxInFlight (${e.load.maxInFlight}): each process needs a share of it`);
+    return { ...e, load: { ...e.load, processes } };
+  };
   return definition.kind === 'canary'
     ? { kind: 'canary', canary: { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: set(c.experiment) })) } }
     : { kind: 'experiment', experiment: set(definition.experiment) };
@@ -125,19 +144,20 @@ const program = new Command('experiment')
   .option('--list', 'list every experiment with a one-line description')
   .option('--seed <n>', "seed of the run (recorded in its manifest): buyers' user ids, Idempotency-Keys, order ids and retry jitter, and, for an experiment with generated faults (\"faults\": {\"random\": ...}), which faults, on which process or link, when and for how long (a hand-written schedule is the experiment's own); default: a random seed, printed", seedValue)
   .option('--engine <name>', `load engine for every experiment of the run: ${engineNames.join(' or ')} (default: the experiment's, builtin unless it says k6; k6 must be one you installed: $K6_BIN or k6 on PATH)`, engineValue)
+  .option('--load-processes <n>', `processes the built-in engine runs the load in, each with its segment of the one seeded schedule (1 to ${maxLoadProcesses}; default: the experiment's load.processes, 1 unless it says)`, loadProcessesValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
   .option('--broken <mode>', 'run the system with this deliberately broken mode on, as the canary does (refused in production; recorded in the run\'s experiment.json, so replay keeps it)', brokenModeValue)
   .option('--ci', 'plain, non-interactive output')
   .addOption(stackOption())
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; stack: string; broken?: BrokenMode }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; loadProcesses?: number; stack: string; broken?: BrokenMode }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
       return;
     }
-    process.exitCode = await run(onBroken(onEngine(loadDefinition(name), opts.engine), opts.broken), opts);
+    process.exitCode = await run(onBroken(onLoadProcesses(onEngine(loadDefinition(name), opts.engine), opts.loadProcesses), opts.broken), opts);
   });
 
 program

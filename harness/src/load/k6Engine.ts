@@ -35,6 +35,7 @@ export const k6Engine: LoadEngine = {
   name: 'k6',
   async run(plan, { historyFile, signal, log, logFile }) {
     if (plan.workload !== 'http') throw new LoadEngineError('the k6 engine drives HTTP buyers only; a Kafka-side workload runs on the built-in engine');
+    if ((plan.processes ?? 1) > 1) throw new LoadEngineError(`the k6 engine runs as one process; ${plan.processes} load processes need the built-in engine`);
     const k6 = await findK6();
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-k6-'));
     const raw = join(work, 'raw.ndjson');
