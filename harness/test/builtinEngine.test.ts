@@ -19,6 +19,8 @@ describe('the built-in load engine, against a real HTTP server', () => {
   let behaviour: Behaviour = {};
   const attempts = new Map<string, number>();
   const paths: string[] = [];
+  let active = 0;
+  let mostActive = 0;
   const dir = mkdtempSync(join(tmpdir(), 'flux-engine-'));
   let runs = 0;
 
@@ -29,7 +31,9 @@ describe('the built-in load engine, against a real HTTP server', () => {
       const key = String(req.headers['idempotency-key']);
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
+      mostActive = Math.max(mostActive, ++active);
       if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      active--;
       const a = behaviour.answer?.(key, attempt) ?? { status: 409, body: { error: 'sold_out' } };
       if (a === 'reset') return req.raw.socket.destroy();
       if (a === 'hang') return new Promise(() => {});
@@ -62,6 +66,7 @@ describe('the built-in load engine, against a real HTTP server', () => {
     behaviour = b;
     attempts.clear();
     paths.length = 0;
+    mostActive = 0;
     const historyFile = join(dir, `history-${++runs}.ndjson`);
     const summary = await builtinEngine.run(p, { historyFile, signal: new AbortController().signal, log: () => {}, logFile: join(dir, 'engine.log') });
     const lines = readFileSync(historyFile, 'utf8')
@@ -177,5 +182,60 @@ describe('the built-in load engine, against a real HTTP server', () => {
     expect(await ids(11)).toEqual(a);
     const other = await ids(12);
     expect(other.filter((x) => a.includes(x))).toEqual([]);
+  });
+
+  it('three processes send the same arrivals as one: buyers, keys, products, due times and retry waits; the summary adds them up', async () => {
+    const p = plan({
+      startRate: 0,
+      stages: [
+        { rate: 300, durationMs: 1000 },
+        { rate: 300, durationMs: 1000 },
+      ],
+      products: ['p1', 'p2'],
+      retries: 2,
+      connections: 7,
+      presale: { rate: 100, durationMs: 500, products: ['p1', 'p2'] },
+    });
+    // Every third key is refused once with a 503 and retried with the same key; the browsing (no key) is answered 200.
+    const b: Behaviour = {
+      answer: (key, attempt) =>
+        key === 'undefined' ? { status: 200, body: {} } : Number(key.split('-').pop()) % 3 === 0 && attempt === 1 ? { status: 503, body: { error: 'unavailable' } } : { status: 409, body: { error: 'sold_out' } },
+    };
+    const arrivals = (lines: HistoryEntry[]) => {
+      const first = Math.min(...lines.map((l) => l.intendedTs!));
+      return lines
+        .filter((l) => l.attempt === 1)
+        .map((l) => `${l.key} ${l.userId} ${l.productId} ${(l.intendedTs! - first).toFixed(2)}`)
+        .sort();
+    };
+    // The wait before each retry, from the recorded times (each rounded to the microsecond).
+    const retryWaits = (lines: HistoryEntry[]) => {
+      const byKey = new Map(lines.filter((l) => l.attempt === 1).map((l) => [l.key, l]));
+      return new Map(lines.filter((l) => l.attempt === 2).map((l) => [l.key, l.intendedTs! - (byKey.get(l.key)!.intendedTs! + byKey.get(l.key)!.latencyMs)]));
+    };
+    const one = await run(p, b);
+    const three = await run({ ...p, processes: 3 }, b);
+    expect(one.summary.offered).toBe(450); // 150 over the ramp from 0 to 300/s, then 300
+    expect(arrivals(one.lines)).toHaveLength(450);
+    expect(arrivals(three.lines)).toEqual(arrivals(one.lines));
+    const waits = retryWaits(one.lines);
+    const waitsOfThree = retryWaits(three.lines);
+    expect(waits.size).toBe(150);
+    expect([...waitsOfThree.keys()].sort()).toEqual([...waits.keys()].sort());
+    expect([...waits].filter(([key, ms]) => Math.abs(waitsOfThree.get(key)! - ms) > 0.005)).toEqual([]);
+    expect(three.summary).toMatchObject({ offered: 450, started: 450, dropped: 0, retries: 150, processes: 3 });
+    // The browsing is shared out too, and the connections (3 + 2 + 2): the same requests and sockets as one process.
+    expect(three.summary.presale).toMatchObject({ requests: 50 + 7, errors: 0, connectionsOpened: 7 });
+    expect(one.summary.presale).toMatchObject({ requests: 50 + 7, errors: 0, connectionsOpened: 7 });
+    expect(three.summary.cpuMs).toBeGreaterThan(one.summary.cpuMs);
+  });
+
+  it('the in-flight cap is shared out among the processes: never more outstanding than the plan allows', async () => {
+    const { summary, lines } = await run(plan({ processes: 3, maxInFlight: 10, startRate: 200, stages: [{ rate: 200, durationMs: 1000 }] }), { delayMs: 300 });
+    expect(mostActive).toBeLessThanOrEqual(10);
+    expect(mostActive).toBeGreaterThanOrEqual(8);
+    expect(summary.started + summary.dropped).toBe(200);
+    expect(summary.dropped).toBeGreaterThan(100);
+    expect(lines.filter((l) => l.outcome === 'dropped')).toHaveLength(summary.dropped);
   });
 });
