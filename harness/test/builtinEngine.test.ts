@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryEntry } from '@flux-gate/run-format';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childPids } from '@flux-gate/stack';
 import { builtinEngine } from '../src/load/builtinEngine.ts';
-import type { HttpPlan } from '../src/load/LoadPlan.ts';
+import { LoadEngineError } from '../src/load/LoadEngine.ts';
+import type { HttpPlan, KafkaPlan } from '../src/load/LoadPlan.ts';
 
 /** A real HTTP server whose answers each test sets: a delay, a status, a body, or a broken socket. */
 interface Behaviour {
@@ -237,5 +239,34 @@ describe('the built-in load engine, against a real HTTP server', () => {
     expect(summary.started + summary.dropped).toBe(200);
     expect(summary.dropped).toBeGreaterThan(100);
     expect(lines.filter((l) => l.outcome === 'dropped')).toHaveLength(summary.dropped);
+  });
+
+  it('an abort (Ctrl-C) stops every process: what was sent is written, and none is left running', async () => {
+    const abort = new AbortController();
+    const historyFile = join(dir, `history-${++runs}.ndjson`);
+    const running = builtinEngine.run(plan({ processes: 3, startRate: 100, stages: [{ rate: 100, durationMs: 30_000 }] }), { historyFile, signal: abort.signal, log: () => {}, logFile: join(dir, 'engine.log') });
+    // Once the sale has begun (the processes start it together, however long each took to load), a second of it, then Ctrl-C.
+    const began = setInterval(() => {
+      if (existsSync(historyFile) && statSync(historyFile).size > 0) {
+        clearInterval(began);
+        setTimeout(() => abort.abort(), 1000);
+      }
+    }, 50);
+    const summary = await running;
+    clearInterval(began);
+    expect(summary).toMatchObject({ aborted: true, processes: 3 });
+    expect(summary.offered).toBeGreaterThan(0);
+    expect(summary.offered).toBeLessThan(3000);
+    expect(readFileSync(historyFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(summary.offered);
+    expect(await childPids()).toEqual([]);
+  });
+
+  it('a process that fails stops the others, and the run says where to look', async () => {
+    const kafka: KafkaPlan = { workload: 'kafka', startRate: 100, stages: [{ rate: 100, durationMs: 30_000 }], users: 10, products: ['p1'], seed: 1, round: 0, maxInFlight: 100, timeoutMs: 1000, brokers: ['127.0.0.1:1'], topic: 'orders', poisonEvery: 0, processes: 2 };
+    const started = Date.now();
+    await expect(builtinEngine.run(kafka, { historyFile: join(dir, `history-${++runs}.ndjson`), signal: new AbortController().signal, log: () => {}, logFile: join(dir, 'engine.log') })).rejects.toThrow(LoadEngineError);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(readFileSync(join(dir, 'engine.log'), 'utf8')).toMatch(/load failed \(segment [12] of 2\)/);
+    expect(await childPids()).toEqual([]);
   });
 });

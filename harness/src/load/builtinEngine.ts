@@ -65,8 +65,10 @@ export const builtinEngine: LoadEngine = {
     const children: ChildProcess[] = [];
     const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
     let killer: NodeJS.Timeout | undefined;
+    let stopping = false;
     // SIGTERM: a process stops sending and writes what happened; one that has not exited after the grace is killed.
     const stopAll = () => {
+      stopping = true;
       for (const c of children) if (running(c)) c.kill('SIGTERM');
       killer ??= setTimeout(() => children.forEach((c) => running(c) && c.kill('SIGKILL')), stopGraceMs);
     };
@@ -105,15 +107,17 @@ export const builtinEngine: LoadEngine = {
       await Promise.all(
         children.map(async (child, i) => {
           const [code, killedBy] = (await once(child, 'exit').catch((err: Error) => [err.message, null])) as [number | string | null, NodeJS.Signals | null];
-          if (code === 0 || failure) return;
+          // A process stopped before it could handle the signal (still loading) sent nothing: no failure.
+          if (code === 0 || failure || (stopping && killedBy !== null)) return;
           failure = `the built-in load engine${count > 1 ? `'s process ${i + 1} of ${count}` : ''} exited with ${code ?? killedBy}; see ${logFile}`;
           stopAll();
         }),
       );
       if (failure) throw new LoadEngineError(failure);
-      const summaries = jobs.map((j) => {
-        if (!existsSync(j.summaryFile)) throw new LoadEngineError(`the built-in load engine's process ${j.segment.index + 1} of ${count} wrote no summary; see ${logFile}`);
-        return JSON.parse(readFileSync(j.summaryFile, 'utf8')) as LoadSummary;
+      const summaries = jobs.map((j): LoadSummary => {
+        if (existsSync(j.summaryFile)) return JSON.parse(readFileSync(j.summaryFile, 'utf8')) as LoadSummary;
+        if (stopping) return { engine: 'builtin', workload: plan.workload, offered: 0, started: 0, dropped: 0, retries: 0, cpuMs: 0, wallMs: 0, aborted: true };
+        throw new LoadEngineError(`the built-in load engine's process ${j.segment.index + 1} of ${count} wrote no summary; see ${logFile}`);
       });
       if (overran) throw new Error(`the load engine ran past its bound of ${Math.round(deadlineMs / 1000)} s and was stopped; see ${logFile}`);
       return mergeSummaries(summaries);
