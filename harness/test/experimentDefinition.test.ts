@@ -84,6 +84,7 @@ describe('experiment definitions', () => {
     expect(refusal({ ...valid, load: { ...valid.load, processes: 17 } })).toContain('load.processes');
     expect(refusal({ ...valid, load: { ...valid.load, processes: 2.5 } })).toContain('load.processes');
     expect(refusal({ ...valid, load: { ...valid.load, processes: 2, engine: 'k6' } })).toMatch(/load\.processes: 2 processes need the built-in engine/);
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 2, workload: 'kafka', poisonEvery: 50 } })).toMatch(/load\.processes: 2 processes cannot produce poison records/);
     expect(refusal({ ...valid, load: { ...valid.load, processes: 4, maxInFlight: 3 } })).toMatch(/load\.processes: 4 processes share maxInFlight 3/);
   });
 

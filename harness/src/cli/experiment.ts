@@ -12,6 +12,7 @@ import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 import { maxLoadProcesses } from '../load/builtinEngine.ts';
+import { whyNotSplit } from '../load/segment.ts';
 import type { BrokenMode } from '../services/startSystem.ts';
 import { brokenModeValue } from './argValues.ts';
 import { onShutdown } from './onShutdown.ts';
@@ -86,7 +87,8 @@ function onEngine(definition: Definition, engine: EngineName | undefined): Defin
 function onLoadProcesses(definition: Definition, processes: number | undefined): Definition {
   if (!processes) return definition;
   const set = (e: Experiment): Experiment => {
-    if (processes > 1 && e.load.engine !== 'builtin') throw new InvalidArgumentError(`--load-processes ${processes} needs the built-in engine; ${e.name} runs on ${e.load.engine}, which runs as one process`);
+    const unsplit = whyNotSplit(e.load, processes);
+    if (unsplit) throw new InvalidArgumentError(`--load-processes: ${e.name}: ${unsplit}`);
     if (processes > e.load.maxInFlight) throw new InvalidArgumentError(`--load-processes ${processes} is more than ${e.name}'s load.maxInFlight (${e.load.maxInFlight}): each process needs a share of it`);
     return { ...e, load: { ...e.load, processes } };
   };

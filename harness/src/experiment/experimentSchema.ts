@@ -6,6 +6,7 @@ import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBud
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { maxLoadProcesses } from '../load/builtinEngine.ts';
+import { whyNotSplit } from '../load/segment.ts';
 import { durationField } from './duration.ts';
 import { guardSchema } from '../guards/guardSchema.ts';
 import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
@@ -154,8 +155,8 @@ export const experimentSchema = z.strictObject({
 }).superRefine((e, ctx) => {
   if (e.load.presale && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'presale'], message: 'a pre-sale phase needs the built-in engine and the http workload' });
-  if (e.load.processes > 1 && e.load.engine !== 'builtin')
-    ctx.addIssue({ code: 'custom', path: ['load', 'processes'], message: `${e.load.processes} processes need the built-in engine; k6 runs as one` });
+  const unsplit = whyNotSplit(e.load, e.load.processes);
+  if (unsplit) ctx.addIssue({ code: 'custom', path: ['load', 'processes'], message: unsplit });
   if (e.load.processes > e.load.maxInFlight)
     ctx.addIssue({ code: 'custom', path: ['load', 'processes'], message: `${e.load.processes} processes share maxInFlight ${e.load.maxInFlight}: each needs at least one` });
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))

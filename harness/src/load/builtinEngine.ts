@@ -11,6 +11,7 @@ import type { LoadJob } from './LoadJob.ts';
 import { LineMerger } from './LineMerger.ts';
 import { loadDeadlineMs } from './loadDeadline.ts';
 import { mergeSummaries } from './mergeSummaries.ts';
+import { whyNotSplit } from './segment.ts';
 
 const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
 
@@ -39,6 +40,8 @@ export const builtinEngine: LoadEngine = {
     if (!Number.isInteger(count) || count < 1 || count > maxLoadProcesses) {
       throw new LoadEngineError(`the built-in engine runs 1 to ${maxLoadProcesses} processes; the plan asks for ${count}`);
     }
+    const unsplit = whyNotSplit({ engine: 'builtin', ...plan }, count);
+    if (unsplit) throw new LoadEngineError(unsplit);
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-load-'));
     const forgetWork = recordOwned({ kind: 'folder', name: 'load', path: work });
     const jobs = Array.from({ length: count }, (_, index): LoadJob & { file: string } => ({

@@ -16,3 +16,18 @@ export const segmentTimes = (times: Float64Array, s: Segment): Float64Array => (
 
 /** The number, in the whole schedule, of this segment's k-th arrival. */
 export const arrivalOf = (k: number, s: Segment): number => k * s.count + s.index;
+
+/**
+ * Why a load cannot be split into `processes` segments, or undefined when it can. k6 runs as one
+ * process. A Kafka-side load with poison records reuses an earlier record's order id, and the worker
+ * tells the copy from the original only when the original comes first in their partition: one
+ * producer keeps that order, several do not.
+ */
+export function whyNotSplit(load: { engine: string; workload: string; poisonEvery?: number }, processes: number): string | undefined {
+  if (processes <= 1) return undefined;
+  if (load.engine !== 'builtin') return `${processes} processes need the built-in engine; ${load.engine} runs as one`;
+  if (load.workload === 'kafka' && (load.poisonEvery ?? 0) > 0) {
+    return `${processes} processes cannot produce poison records (poisonEvery): a reused order id must follow its original in the partition, which only one producer keeps`;
+  }
+  return undefined;
+}
