@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryEntry } from '@flux-gate/run-format';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childPids } from '@flux-gate/stack';
 import { builtinEngine } from '../src/load/builtinEngine.ts';
-import type { HttpPlan } from '../src/load/LoadPlan.ts';
+import { LoadEngineError } from '../src/load/LoadEngine.ts';
+import type { HttpPlan, KafkaPlan } from '../src/load/LoadPlan.ts';
 
 /** A real HTTP server whose answers each test sets: a delay, a status, a body, or a broken socket. */
 interface Behaviour {
@@ -19,6 +21,8 @@ describe('the built-in load engine, against a real HTTP server', () => {
   let behaviour: Behaviour = {};
   const attempts = new Map<string, number>();
   const paths: string[] = [];
+  let active = 0;
+  let mostActive = 0;
   const dir = mkdtempSync(join(tmpdir(), 'flux-engine-'));
   let runs = 0;
 
@@ -29,7 +33,9 @@ describe('the built-in load engine, against a real HTTP server', () => {
       const key = String(req.headers['idempotency-key']);
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
+      mostActive = Math.max(mostActive, ++active);
       if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      active--;
       const a = behaviour.answer?.(key, attempt) ?? { status: 409, body: { error: 'sold_out' } };
       if (a === 'reset') return req.raw.socket.destroy();
       if (a === 'hang') return new Promise(() => {});
@@ -62,6 +68,7 @@ describe('the built-in load engine, against a real HTTP server', () => {
     behaviour = b;
     attempts.clear();
     paths.length = 0;
+    mostActive = 0;
     const historyFile = join(dir, `history-${++runs}.ndjson`);
     const summary = await builtinEngine.run(p, { historyFile, signal: new AbortController().signal, log: () => {}, logFile: join(dir, 'engine.log') });
     const lines = readFileSync(historyFile, 'utf8')
@@ -177,5 +184,89 @@ describe('the built-in load engine, against a real HTTP server', () => {
     expect(await ids(11)).toEqual(a);
     const other = await ids(12);
     expect(other.filter((x) => a.includes(x))).toEqual([]);
+  });
+
+  it('three processes send the same arrivals as one: buyers, keys, products, due times and retry waits; the summary adds them up', async () => {
+    const p = plan({
+      startRate: 0,
+      stages: [
+        { rate: 300, durationMs: 1000 },
+        { rate: 300, durationMs: 1000 },
+      ],
+      products: ['p1', 'p2'],
+      retries: 2,
+      connections: 7,
+      presale: { rate: 100, durationMs: 500, products: ['p1', 'p2'] },
+    });
+    // Every third key is refused once with a 503 and retried with the same key; the browsing (no key) is answered 200.
+    const b: Behaviour = {
+      answer: (key, attempt) =>
+        key === 'undefined' ? { status: 200, body: {} } : Number(key.split('-').pop()) % 3 === 0 && attempt === 1 ? { status: 503, body: { error: 'unavailable' } } : { status: 409, body: { error: 'sold_out' } },
+    };
+    const arrivals = (lines: HistoryEntry[]) => {
+      const first = Math.min(...lines.map((l) => l.intendedTs!));
+      return lines
+        .filter((l) => l.attempt === 1)
+        .map((l) => `${l.key} ${l.userId} ${l.productId} ${(l.intendedTs! - first).toFixed(2)}`)
+        .sort();
+    };
+    // The wait before each retry, from the recorded times (each rounded to the microsecond).
+    const retryWaits = (lines: HistoryEntry[]) => {
+      const byKey = new Map(lines.filter((l) => l.attempt === 1).map((l) => [l.key, l]));
+      return new Map(lines.filter((l) => l.attempt === 2).map((l) => [l.key, l.intendedTs! - (byKey.get(l.key)!.intendedTs! + byKey.get(l.key)!.latencyMs)]));
+    };
+    const one = await run(p, b);
+    const three = await run({ ...p, processes: 3 }, b);
+    expect(one.summary.offered).toBe(450); // 150 over the ramp from 0 to 300/s, then 300
+    expect(arrivals(one.lines)).toHaveLength(450);
+    expect(arrivals(three.lines)).toEqual(arrivals(one.lines));
+    const waits = retryWaits(one.lines);
+    const waitsOfThree = retryWaits(three.lines);
+    expect(waits.size).toBe(150);
+    expect([...waitsOfThree.keys()].sort()).toEqual([...waits.keys()].sort());
+    expect([...waits].filter(([key, ms]) => Math.abs(waitsOfThree.get(key)! - ms) > 0.005)).toEqual([]);
+    expect(three.summary).toMatchObject({ offered: 450, started: 450, dropped: 0, retries: 150, processes: 3 });
+    // The browsing is shared out too, and the connections (3 + 2 + 2): the same requests and sockets as one process.
+    expect(three.summary.presale).toMatchObject({ requests: 50 + 7, errors: 0, connectionsOpened: 7 });
+    expect(one.summary.presale).toMatchObject({ requests: 50 + 7, errors: 0, connectionsOpened: 7 });
+    expect(three.summary.cpuMs).toBeGreaterThan(one.summary.cpuMs);
+  });
+
+  it('the in-flight cap is shared out among the processes: never more outstanding than the plan allows', async () => {
+    const { summary, lines } = await run(plan({ processes: 3, maxInFlight: 10, startRate: 200, stages: [{ rate: 200, durationMs: 1000 }] }), { delayMs: 300 });
+    expect(mostActive).toBeLessThanOrEqual(10);
+    expect(mostActive).toBeGreaterThanOrEqual(8);
+    expect(summary.started + summary.dropped).toBe(200);
+    expect(summary.dropped).toBeGreaterThan(100);
+    expect(lines.filter((l) => l.outcome === 'dropped')).toHaveLength(summary.dropped);
+  });
+
+  it('an abort (Ctrl-C) stops every process: what was sent is written, and none is left running', async () => {
+    const abort = new AbortController();
+    const historyFile = join(dir, `history-${++runs}.ndjson`);
+    const running = builtinEngine.run(plan({ processes: 3, startRate: 100, stages: [{ rate: 100, durationMs: 30_000 }] }), { historyFile, signal: abort.signal, log: () => {}, logFile: join(dir, 'engine.log') });
+    // Once the sale has begun (the processes start it together, however long each took to load), a second of it, then Ctrl-C.
+    const began = setInterval(() => {
+      if (existsSync(historyFile) && statSync(historyFile).size > 0) {
+        clearInterval(began);
+        setTimeout(() => abort.abort(), 1000);
+      }
+    }, 50);
+    const summary = await running;
+    clearInterval(began);
+    expect(summary).toMatchObject({ aborted: true, processes: 3 });
+    expect(summary.offered).toBeGreaterThan(0);
+    expect(summary.offered).toBeLessThan(3000);
+    expect(readFileSync(historyFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(summary.offered);
+    expect(await childPids()).toEqual([]);
+  });
+
+  it('a process that fails stops the others, and the run says where to look', async () => {
+    const kafka: KafkaPlan = { workload: 'kafka', startRate: 100, stages: [{ rate: 100, durationMs: 30_000 }], users: 10, products: ['p1'], seed: 1, round: 0, maxInFlight: 100, timeoutMs: 1000, brokers: ['127.0.0.1:1'], topic: 'orders', poisonEvery: 0, processes: 2 };
+    const started = Date.now();
+    await expect(builtinEngine.run(kafka, { historyFile: join(dir, `history-${++runs}.ndjson`), signal: new AbortController().signal, log: () => {}, logFile: join(dir, 'engine.log') })).rejects.toThrow(LoadEngineError);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(readFileSync(join(dir, 'engine.log'), 'utf8')).toMatch(/load failed \(segment [12] of 2\)/);
+    expect(await childPids()).toEqual([]);
   });
 });

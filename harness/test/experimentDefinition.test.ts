@@ -79,6 +79,15 @@ describe('experiment definitions', () => {
     expect(refusal({ ...valid, faults: [{ when: { at: '1s' }, for: '1s', fault: { kind: 'latency', link: 'api-redis' } }] })).toContain('faults.0.fault.latencyMs');
   });
 
+  it('load.processes: 1 to 16, on the built-in engine, each with a share of the in-flight cap', () => {
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 0 } })).toContain('load.processes');
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 17 } })).toContain('load.processes');
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 2.5 } })).toContain('load.processes');
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 2, engine: 'k6' } })).toMatch(/load\.processes: 2 processes need the built-in engine/);
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 2, workload: 'kafka', poisonEvery: 50 } })).toMatch(/load\.processes: 2 processes cannot produce poison records/);
+    expect(refusal({ ...valid, load: { ...valid.load, processes: 4, maxInFlight: 3 } })).toMatch(/load\.processes: 4 processes share maxInFlight 3/);
+  });
+
   it('refuses a file written for the k6-only schema, naming the field that replaces each old one', () => {
     expect(refusal({ ...valid, load: { ...valid.load, script: 'flash-sale.js' } })).toMatch(/load\.script: removed.*load\.engine/);
     expect(refusal({ ...valid, load: { ...valid.load, maxVUs: 400 } })).toMatch(/load\.maxVUs: removed: use load\.maxInFlight/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalTimes } from '../src/load/arrivalTimes.ts';
 import { backoffMs, buyers } from '../src/load/buyers.ts';
+import { arrivalOf, segmentTimes, shareOf } from '../src/load/segment.ts';
 
 describe('arrival times', () => {
   it('a constant rate spaces arrivals evenly', () => {
@@ -62,5 +63,31 @@ describe('buyers', () => {
     const draws = Array.from({ length: 200 }, (_, n) => backoffMs(1, n, 4, b));
     expect(Math.max(...draws)).toBeGreaterThan(600);
     expect(Math.min(...draws)).toBeLessThan(200);
+  });
+});
+
+describe('segments of one schedule', () => {
+  it('the segments of N processes hold every arrival once, each at its own due time, striped over the whole schedule', () => {
+    const all = arrivalTimes(0, [
+      { rate: 300, durationMs: 1000 },
+      { rate: 300, durationMs: 1000 },
+    ]);
+    for (const count of [1, 2, 3, 4, 7]) {
+      const seen = new Map<number, number>();
+      for (let index = 0; index < count; index++) {
+        const own = segmentTimes(all, { index, count });
+        own.forEach((due, k) => seen.set(arrivalOf(k, { index, count }), due));
+        // Each segment's arrivals span the whole schedule, not a block of it.
+        expect(own[own.length - 1]! - own[0]!).toBeGreaterThan(1700);
+      }
+      expect(seen.size).toBe(all.length);
+      all.forEach((due, n) => expect(seen.get(n)).toBe(due));
+    }
+  });
+
+  it('shares add up to the whole, the first ones taking the remainder', () => {
+    expect([0, 1, 2].map((index) => shareOf(10, { index, count: 3 }))).toEqual([4, 3, 3]);
+    expect([0, 1, 2, 3].map((index) => shareOf(2, { index, count: 4 }))).toEqual([1, 1, 0, 0]);
+    expect(shareOf(256, { index: 0, count: 1 })).toBe(256);
   });
 });

@@ -203,6 +203,8 @@ export interface LoadSummary {
   wallMs: number;
   /** The engine stopped early (abort or Ctrl-C). */
   aborted: boolean;
+  /** The built-in engine's processes, each with its segment of the schedule, when more than one; the counts above are their sums. */
+  processes?: number;
   /** The browsing before the sale opened, when the experiment declared one (load.presale). */
   presale?: PresaleSummary;
 }

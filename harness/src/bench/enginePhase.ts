@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HistoryEntry, LatencyHistogram } from '@flux-gate/run-format';
-import { builtinEngine } from '../load/builtinEngine.ts';
 import { cpuSnapshot, cpuUseBetween } from './cpuUse.ts';
+import { measureBuiltin } from './measureBuiltin.ts';
 import { pacedLoad } from './pacedLoad.ts';
 
 /** One generator at one fixed rate on the sold-out path. */
@@ -43,44 +42,8 @@ export async function enginePhase(opts: EnginePhaseOptions): Promise<EngineRun[]
   try {
     for (const rate of opts.rates) {
       opts.log(`  built-in engine at ${rate.toLocaleString('en-US')} req/s`);
-      const historyFile = join(dir, `builtin-${rate}.ndjson`);
-      const summary = await builtinEngine.run(
-        {
-          workload: 'http',
-          startRate: rate,
-          stages: [{ rate, durationMs: (opts.warmupS + opts.durationS) * 1000 }],
-          users: 10_000_000,
-          products: [opts.productId],
-          seed: rate,
-          round: 0,
-          maxInFlight: 10_000,
-          timeoutMs: 5000,
-          apiUrls: [opts.url],
-          connections: opts.connections,
-          retries: 0,
-          backoff: { baseMs: 100, maxMs: 1000 },
-        },
-        { historyFile, signal: new AbortController().signal, log: () => {}, logFile: join(dir, 'engine.log') },
-      );
-      const lines = readFileSync(historyFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as HistoryEntry);
-      const first = lines.reduce((min, l) => Math.min(min, l.intendedTs!), Infinity);
-      const measured = lines.filter((l) => l.intendedTs! - first >= opts.warmupS * 1000);
-      const answered = measured.filter((l) => l.status > 0);
-      const latency = new LatencyHistogram();
-      for (const l of answered) latency.add(l.latencyMs);
-      runs.push({
-        generator: 'builtin',
-        rate,
-        achievedPerSec: answered.length / opts.durationS,
-        dropped: summary.dropped,
-        unanswered: measured.filter((l) => l.outcome !== 'dropped' && l.status === 0).length,
-        p50Ms: latency.quantile(0.5) ?? Number.NaN,
-        p99Ms: latency.quantile(0.99) ?? Number.NaN,
-        cpuMsPer1000: (summary.cpuMs / Math.max(1, summary.started)) * 1000,
-      });
+      const b = await measureBuiltin({ url: opts.url, productId: opts.productId, rate, processes: 1, durationS: opts.durationS, warmupS: opts.warmupS, connections: opts.connections, dir });
+      runs.push({ generator: 'builtin', rate, achievedPerSec: b.achievedPerSec, dropped: b.dropped, unanswered: b.unanswered, p50Ms: b.p50Ms, p99Ms: b.p99Ms, cpuMsPer1000: b.cpuMsPer1000 });
 
       opts.log(`  oha at ${rate.toLocaleString('en-US')} req/s`);
       const before = cpuSnapshot({});

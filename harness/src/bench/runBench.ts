@@ -9,11 +9,12 @@ import { drainRate, type DrainResult } from './drainRate.ts';
 import { type DurabilityResult, durabilityPhase } from './durabilityPhase.ts';
 import { enginePhase, type EngineRun } from './enginePhase.ts';
 import { type OpeningResult, openingPhase } from './openingPhase.ts';
+import { type ProcessesRun, processesPhase } from './processesPhase.ts';
 import { type LoadResult, wrkLoad } from './wrkLoad.ts';
 import { type PacedResult, pacedLoad } from './pacedLoad.ts';
 
 /** The bench's phases, by their letters. */
-export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
+export const benchPhases = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const;
 export type BenchPhase = (typeof benchPhases)[number];
 
 export interface BenchResults {
@@ -36,6 +37,8 @@ export interface BenchResults {
   opening?: OpeningResult;
   /** (h) the gate's take with and without WAIT 1 against a replica. */
   durability?: DurabilityResult;
+  /** (i) the built-in engine in 1, 2 and 4 processes at one fixed rate, against a fixed sold-out answer. */
+  processes?: ProcessesRun[];
   /** Against (a), when both phases ran. */
   ratios: { soldOutVsBaseline?: number; acceptedVsBaseline?: number };
 }
@@ -49,7 +52,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 /**
  * Measures, in one run on one stack: (a) the bare Fastify+ioredis ceiling, (b) the API's sold-out
  * path, (c) its accepted path with real Kafka acks, (e) latency at a fixed rate (5,000 req/s unless told), and (d) the
- * worker's drain rate, (g) a sale's opening seconds against its rest at the rate of (e), and (h) the take with and without WAIT 1 against a replica. Services talk to the stores directly: no Toxiproxy in the way. The worker is
+ * worker's drain rate, (g) a sale's opening seconds against its rest at the rate of (e), (h) the take with and without WAIT 1 against a replica, and (i) the built-in engine in 1, 2 and 4 processes at one rate. Services talk to the stores directly: no Toxiproxy in the way. The worker is
  * stopped during the API's phases, so that they measure the API. `phases` runs only those.
  */
 export async function runBench(opts: {
@@ -58,6 +61,9 @@ export async function runBench(opts: {
   pacedRate: number;
   drainOrders: number;
   engineRates: number[];
+  /** (i)'s fixed rate and its process counts. */
+  processesRate: number;
+  processCounts: number[];
   phases?: BenchPhase[];
   log: (line: string) => void;
   /** Where the stores run; the local provider when not given. */
@@ -157,6 +163,12 @@ export async function runBench(opts: {
       engines = await enginePhase({ url: api, productId: 'soldout', oha: oha!, rates: opts.engineRates, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, log: opts.log });
     }
 
+    let processes: ProcessesRun[] | undefined;
+    if (runs('i')) {
+      opts.log(`(i) the built-in engine in ${opts.processCounts.join(', ')} processes at ${opts.processesRate.toLocaleString('en-US')} req/s, against nginx answering the sold-out 409 itself`);
+      processes = await processesPhase({ rate: opts.processesRate, counts: opts.processCounts, durationS: opts.durationS, warmupS: pacedWarmupS, connections: 64, dir: stack.dir, log: opts.log });
+    }
+
     let durability: DurabilityResult | undefined;
     if (runs('h')) {
       opts.log('(h) the take alone, then the take followed by WAIT 1 against a replica (64 callers in the bench process)');
@@ -183,6 +195,7 @@ export async function runBench(opts: {
       engines,
       opening,
       durability,
+      processes,
       ratios: {
         soldOutVsBaseline: baseline && soldOut ? soldOut.reqPerSec / baseline.reqPerSec : undefined,
         acceptedVsBaseline: baseline && accepted ? accepted.okPerSec / baseline.reqPerSec : undefined,

@@ -6,8 +6,10 @@ import type { CpuUse } from '../bench/cpuUse.ts';
 import type { DrainResult } from '../bench/drainRate.ts';
 import type { EngineRun } from '../bench/enginePhase.ts';
 import type { OpeningResult } from '../bench/openingPhase.ts';
+import type { ProcessesRun } from '../bench/processesPhase.ts';
 import type { LoadResult } from '../bench/wrkLoad.ts';
 import { benchPhases, type BenchPhase, runBench } from '../bench/runBench.ts';
+import { maxLoadProcesses } from '../load/builtinEngine.ts';
 import { providerOf, stackOption } from './stackOption.ts';
 import { table } from './table.ts';
 
@@ -15,6 +17,11 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const rates = (value: string): number[] => {
   const list = value.split(',').map(Number);
   if (list.some((n) => !Number.isInteger(n) || n <= 0 || n > 50_000)) throw new InvalidArgumentError(`--engine-rates must be whole numbers from 1 to 50000, comma-separated, got '${value}'`);
+  return list;
+};
+const counts = (value: string): number[] => {
+  const list = value.split(',').map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > maxLoadProcesses)) throw new InvalidArgumentError(`--process-counts must be whole numbers from 1 to ${maxLoadProcesses}, comma-separated, got '${value}'`);
   return list;
 };
 const phaseList = (value: string): BenchPhase[] => {
@@ -33,7 +40,7 @@ const program = new Command('bench')
   .description(
     'Benchmark the system on this machine and print figures (not a test): the bare Fastify+ioredis ceiling, the API on the sold-out\n' +
       'and accepted paths, latency at a fixed rate (5,000 req/s by default), the worker drain rate, with ratios against the ceiling, and the\n' +
-      'opening seconds of a sale against its rest (g). Writes runs/bench/<time>.json.\n' +
+      'opening seconds of a sale against its rest (g), and the built-in engine in 1, 2 and 4 processes at one rate (i). Writes runs/bench/<time>.json.\n' +
       'The first run builds oha, the fixed-rate generator, with cargo (a few minutes, once; `npm run setup -- --bench` does it ahead).',
   )
   .option('--duration <s>', 'seconds per load phase', whole('--duration'), 8)
@@ -41,16 +48,20 @@ const program = new Command('bench')
   .option('--rate <n>', 'requests per second of the fixed-rate latency phase (e), and arrivals per second of the opening phase (g)', whole('--rate'), 5000)
   .option('--drain-orders <n>', 'orders in the Kafka backlog for the drain phase', whole('--drain-orders'), 100_000)
   .option('--engine-rates <list>', 'fixed rates of the engine phase (f), comma-separated', rates, [2000, 5000, 10_000])
+  .option('--processes-rate <n>', 'requests per second of the engine-processes phase (i), against nginx answering the sold-out 409 itself', whole('--processes-rate'), 30_000)
+  .option('--process-counts <list>', 'the built-in engine\'s process counts in phase (i), comma-separated; 1 is the baseline of its ratios', counts, [1, 2, 4])
   .option('--phases <list>', `the phases to run, comma-separated letters of ${benchPhases.join(',')} (all by default; only (e) and (f) need oha)`, phaseList)
   .addOption(stackOption())
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 3))
-  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; phases?: BenchPhase[]; stack: string }) => {
+  .action(async (opts: { duration: number; connections: number; rate: number; drainOrders: number; engineRates: number[]; processesRate: number; processCounts: number[]; phases?: BenchPhase[]; stack: string }) => {
     const r = await runBench({
       durationS: opts.duration,
       connections: opts.connections,
       pacedRate: opts.rate,
       drainOrders: opts.drainOrders,
       engineRates: opts.engineRates,
+      processesRate: opts.processesRate,
+      processCounts: opts.processCounts,
       phases: opts.phases,
       log: (l) => process.stderr.write(`${l}\n`),
       stack: providerOf(opts.stack),
@@ -77,6 +88,7 @@ const program = new Command('bench')
         (r.paced ? `(e) p99 of each measured second: ${r.paced.perSecondP99Ms.map((p) => p.toFixed(1)).join(' ')} ms\n` + pacedCpuLine(r.paced.cpu) : '') +
         (r.engines ? `\n${engineTable(r.engines)}\n` : '') +
         (r.opening ? `\n${openingTable(r.opening)}\n` : '') +
+        (r.processes ? `\n${processesTable(r.processes)}\n` : '') +
         (r.durability
           ? `\n${table([
               ['(h) Redis durability', 'takes/s', 'p50', 'p99', 'unreplicated', 'vs take alone'],
@@ -110,6 +122,29 @@ function engineTable(runs: EngineRun[]): string {
         r.generator === 'builtin' && oha ? `${(r.cpuMsPer1000 / oha.cpuMsPer1000).toFixed(2)}×` : '—',
       ]);
     }
+  }
+  return table(rows);
+}
+
+/** (i): the engine in each process count, with its ratios to one process. */
+function processesTable(runs: ProcessesRun[]): string {
+  const x = (v: number) => (Number.isNaN(v) ? '—' : `${v.toFixed(2)}×`);
+  const rows = [['(i) engine processes', 'kept/offered', 'dropped', 'p50', 'p99', 'lag p99', 'CPU per 1,000', 'engine cores', 'nginx cores', 'machine', 'kept vs 1', 'CPU/req vs 1']];
+  for (const r of runs) {
+    rows.push([
+      `${r.processes} at ${r.rate.toLocaleString('en-US')} req/s`,
+      `${((r.achievedPerSec / r.rate) * 100).toFixed(1)}%`,
+      String(r.dropped),
+      `${r.p50Ms.toFixed(2)} ms`,
+      `${r.p99Ms.toFixed(2)} ms`,
+      `${r.lagP99Ms.toFixed(2)} ms`,
+      `${r.cpuMsPer1000.toFixed(1)} ms`,
+      r.cores.toFixed(2),
+      r.targetCores.toFixed(2),
+      `${r.machineBusyCores.toFixed(2)} of ${r.machineCores}`,
+      x(r.vsOne.achieved),
+      x(r.vsOne.cpuPerRequest),
+    ]);
   }
   return table(rows);
 }

@@ -12,6 +12,8 @@ import { runExperiment } from '../runner/runExperiment.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { findK6 } from '../load/k6Engine.ts';
 import { cpuListPattern } from '../load/pinnedTo.ts';
+import { maxLoadProcesses } from '../load/builtinEngine.ts';
+import { whyNotSplit } from '../load/segment.ts';
 import type { BrokenMode } from '../services/startSystem.ts';
 import { brokenModeValue } from './argValues.ts';
 import { onShutdown } from './onShutdown.ts';
@@ -32,6 +34,11 @@ const engineValue = (value: string): EngineName => {
 const cpuListValue = (value: string) => {
   if (!cpuListPattern.test(value)) throw new InvalidArgumentError(`--engine-cpus must be a CPU list as taskset -c takes it (e.g. 0 or 0,2-3), got '${value}'`);
   return value;
+};
+const loadProcessesValue = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > maxLoadProcesses) throw new InvalidArgumentError(`--load-processes must be a whole number from 1 to ${maxLoadProcesses}, got '${value}'`);
+  return n;
 };
 const seedValue = (value: string) => {
   const n = Number(value);
@@ -91,6 +98,20 @@ function onEngineCpus(definition: Definition, cpus: string | undefined): Definit
     : { kind: 'experiment', experiment: set(definition.experiment) };
 }
 
+/** The definition with every experiment's load in `processes` processes of the built-in engine. */
+function onLoadProcesses(definition: Definition, processes: number | undefined): Definition {
+  if (!processes) return definition;
+  const set = (e: Experiment): Experiment => {
+    const unsplit = whyNotSplit(e.load, processes);
+    if (unsplit) throw new InvalidArgumentError(`--load-processes: ${e.name}: ${unsplit}`);
+    if (processes > e.load.maxInFlight) throw new InvalidArgumentError(`--load-processes ${processes} is more than ${e.name}'s load.maxInFlight (${e.load.maxInFlight}): each process needs a share of it`);
+    return { ...e, load: { ...e.load, processes } };
+  };
+  return definition.kind === 'canary'
+    ? { kind: 'canary', canary: { ...definition.canary, cases: definition.canary.cases.map((c) => ({ ...c, experiment: set(c.experiment) })) } }
+    : { kind: 'experiment', experiment: set(definition.experiment) };
+}
+
 /** The experiment with a deliberately broken mode on (recorded in its experiment.json, so replay, sweep and shrink keep it). */
 function onBroken(definition: Definition, mode: BrokenMode | undefined): Definition {
   if (!mode) return definition;
@@ -145,19 +166,20 @@ const program = new Command('experiment')
     "run the load engine's process on these CPUs only (taskset -c, e.g. 0 or 0,2-3; recorded in the run's experiment.json): to starve the engine on purpose, e.g. beside `timeout 60 taskset -c 0 sh -c 'while :; do :; done'`, and see the verdict say that the engine fell behind (thresholds then say unknown, not fail, for a p99 over its bound)",
     cpuListValue,
   )
+  .option('--load-processes <n>', `processes the built-in engine runs the load in, each with its segment of the one seeded schedule (1 to ${maxLoadProcesses}; default: the experiment's load.processes, 1 unless it says)`, loadProcessesValue)
   .option('--scale <x>', 'multiply load rate, buyers and stock (1 = CI size)', positiveNumber('--scale'), 1)
   .option('--broken <mode>', 'run the system with this deliberately broken mode on, as the canary does (refused in production; recorded in the run\'s experiment.json, so replay keeps it)', brokenModeValue)
   .option('--ci', 'plain, non-interactive output')
   .addOption(stackOption())
   .option('--runs-dir <dir>', 'where run folders go', join(repo, 'runs'))
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodes.badInput))
-  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; engineCpus?: string; stack: string; broken?: BrokenMode }) => {
+  .action(async (name: string | undefined, opts: { list?: boolean; seed?: number; scale: number; ci?: boolean; runsDir: string; engine?: EngineName; engineCpus?: string; loadProcesses?: number; stack: string; broken?: BrokenMode }) => {
     if (opts.list || !name) {
       process.stdout.write(`${table([['experiment', 'description'], ...listExperiments().map((e) => [e.name, e.description])])}\n`);
       if (!opts.list) process.stdout.write('\nrun one with: npm run experiment -- <name>\n');
       return;
     }
-    process.exitCode = await run(onBroken(onEngineCpus(onEngine(loadDefinition(name), opts.engine), opts.engineCpus), opts.broken), opts);
+    process.exitCode = await run(onBroken(onLoadProcesses(onEngineCpus(onEngine(loadDefinition(name), opts.engine), opts.engineCpus), opts.loadProcesses), opts.broken), opts);
   });
 
 program

@@ -6,6 +6,8 @@ import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBud
 import { brokenModes } from '../services/startSystem.ts';
 import { type EngineName, engineNames } from '../load/engines.ts';
 import { cpuListPattern } from '../load/pinnedTo.ts';
+import { maxLoadProcesses } from '../load/builtinEngine.ts';
+import { whyNotSplit } from '../load/segment.ts';
 import { durationField } from './duration.ts';
 import { guardSchema } from '../guards/guardSchema.ts';
 import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
@@ -71,6 +73,11 @@ const load = z.strictObject({
    * HTTP workload on the built-in engine; faults' `at` counts from the sale's opening.
    */
   presale: z.strictObject({ duration: durationField, rate: z.number().positive().max(5000).default(200) }).optional(),
+  /**
+   * Processes the built-in engine runs the load in: each sends its segment of the one seeded schedule
+   * (arrival n goes to process n mod processes) with its share of `maxInFlight` and `connections`.
+   */
+  processes: z.number().int().min(1).max(maxLoadProcesses).default(1),
   /** Following the waiting room: spoiled admission tokens of each kind the load sends on purpose (forged, expired, replayed; other-product with two products). */
   spoiledTokens: z.number().int().min(0).max(20).default(2),
 });
@@ -154,6 +161,10 @@ export const experimentSchema = z.strictObject({
 }).superRefine((e, ctx) => {
   if (e.load.presale && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'presale'], message: 'a pre-sale phase needs the built-in engine and the http workload' });
+  const unsplit = whyNotSplit(e.load, e.load.processes);
+  if (unsplit) ctx.addIssue({ code: 'custom', path: ['load', 'processes'], message: unsplit });
+  if (e.load.processes > e.load.maxInFlight)
+    ctx.addIssue({ code: 'custom', path: ['load', 'processes'], message: `${e.load.processes} processes share maxInFlight ${e.load.maxInFlight}: each needs at least one` });
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
   if (!Array.isArray(e.faults)) {

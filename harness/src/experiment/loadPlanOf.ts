@@ -11,7 +11,7 @@ export function loadPlanOf(
 ): LoadPlan {
   const l = experiment.load;
   const stages: Stage[] = [...(l.rampUp > 0 ? [{ rate: l.rate, durationMs: l.rampUp }] : []), { rate: l.rate, durationMs: l.duration }];
-  const base = { startRate: l.rampUp > 0 ? 0 : l.rate, stages, users: l.users, products: where.productIds, seed, round, maxInFlight: l.maxInFlight, timeoutMs: l.timeout };
+  const base = { startRate: l.rampUp > 0 ? 0 : l.rate, stages, users: l.users, products: where.productIds, seed, round, maxInFlight: l.maxInFlight, timeoutMs: l.timeout, processes: l.processes };
   return l.workload === 'kafka'
     ? { ...base, workload: 'kafka', brokers: where.kafkaBrokers, topic: ordersTopic, poisonEvery: l.poisonEvery ?? 0 }
     : {

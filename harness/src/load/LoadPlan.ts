@@ -23,6 +23,11 @@ interface PlanBase {
   maxInFlight: number;
   /** Time the engine waits for one answer (or one Kafka ack). */
   timeoutMs: number;
+  /**
+   * Processes the built-in engine runs the plan in (1 when absent): process i sends arrivals n with
+   * n mod processes = i, with its share of `maxInFlight` and of the connections.
+   */
+  processes?: number;
 }
 
 /** Browsing before the sale opens: GETs of the product pages and the waiting-room page at `rate` per second for `durationMs`. */

@@ -9,6 +9,8 @@ import { epochMs, runArrivals } from './openModel.ts';
 import { presale } from './presale.ts';
 import type { PresaleSummary } from '@flux-gate/run-format';
 import { type Admission, WaitingRoomFollower } from './WaitingRoomFollower.ts';
+import type { InProcess } from './LoadJob.ts';
+import { arrivalOf, segmentTimes, shareOf } from './segment.ts';
 
 export interface WorkloadResult {
   offered: number;
@@ -66,12 +68,17 @@ const droppedLine = (buyer: Buyer, dueMono: number): HistoryEntry => ({
  * Idempotency-Key after a jittered backoff. Every attempt, and every arrival dropped at the
  * in-flight cap, is one line of history. With `plan.waitingRoom`, a buyer answered 302 follows the
  * waiting room (WaitingRoomFollower), its steps written to `queueOut`.
+ *
+ * It sends only the arrivals of its segment, with its share of the in-flight cap, of the connections
+ * and of the spoiled tokens; the pre-sale browsing and the sale start when every process is ready.
  */
-export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortSignal, queueOut?: NdjsonWriter): Promise<WorkloadResult> {
-  const times = arrivalTimes(plan.startRate, plan.stages);
+export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortSignal, { segment, startTogether }: InProcess, queueOut?: NdjsonWriter): Promise<WorkloadResult> {
+  const times = segmentTimes(arrivalTimes(plan.startRate, plan.stages), segment);
   const who = buyers(plan);
+  const maxInFlight = Math.max(1, shareOf(plan.maxInFlight, segment));
+  const connections = Math.max(1, shareOf(plan.connections, segment));
   const pools = plan.apiUrls.map(
-    (url) => new Pool(url, { connections: plan.connections, headersTimeout: plan.timeoutMs, bodyTimeout: plan.timeoutMs, keepAliveTimeout: 30_000 }),
+    (url) => new Pool(url, { connections, headersTimeout: plan.timeoutMs, bodyTimeout: plan.timeoutMs, keepAliveTimeout: 30_000 }),
   );
   let inFlight = 0;
   let started = 0;
@@ -107,7 +114,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
             finish: finishArrival,
           },
           queueOut,
-          { ...plan.waitingRoom, products: plan.products },
+          { ...plan.waitingRoom, spoiledTokens: shareOf(plan.waitingRoom.spoiledTokens, segment), products: plan.products },
           signal,
         )
       : undefined;
@@ -166,11 +173,15 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
   };
   signal.addEventListener('abort', onAbort, { once: true });
 
-  const warm = plan.presale ? await presale(plan.presale, pools.map((pool, i) => ({ pool, origin: plan.apiUrls[i]! })), plan.connections, signal) : undefined;
+  const browseAt = await startTogether();
+  const targets = pools.map((pool, i) => ({ pool, origin: plan.apiUrls[i]! }));
+  const warm = plan.presale ? await presale(plan.presale, targets, connections, signal, segment, browseAt) : undefined;
+  const saleAt = await startTogether();
   const { offered, startMono } = await runArrivals(
     times,
-    (n, dueMono) => {
-      if (inFlight >= plan.maxInFlight) {
+    (k, dueMono) => {
+      const n = arrivalOf(k, segment);
+      if (inFlight >= maxInFlight) {
         dropped++;
         out.write(droppedLine(who(n), dueMono));
         return;
@@ -180,6 +191,7 @@ export async function httpLoad(plan: HttpPlan, out: NdjsonWriter, signal: AbortS
       send(n, 1, dueMono);
     },
     signal,
+    saleAt,
   );
   scheduling = false;
   if (open === 0) settled();

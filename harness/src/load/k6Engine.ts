@@ -8,6 +8,7 @@ import { classifyAnswer, type HistoryEntry, type LoadSummary, NdjsonWriter, read
 import { diesWithParent, which } from '@flux-gate/stack';
 import { type LoadEngine, LoadEngineError } from './LoadEngine.ts';
 import { pinnedTo } from './pinnedTo.ts';
+import { whyNotSplit } from './segment.ts';
 
 const script = fileURLToPath(new URL('../../../scenarios/k6/flash-sale.js', import.meta.url));
 
@@ -36,6 +37,8 @@ export const k6Engine: LoadEngine = {
   name: 'k6',
   async run(plan, { historyFile, signal, log, logFile, cpus }) {
     if (plan.workload !== 'http') throw new LoadEngineError('the k6 engine drives HTTP buyers only; a Kafka-side workload runs on the built-in engine');
+    const unsplit = whyNotSplit({ engine: 'k6', ...plan }, plan.processes ?? 1);
+    if (unsplit) throw new LoadEngineError(unsplit);
     const k6 = await findK6();
     const work = mkdtempSync(join(tmpdir(), 'flux-gate-k6-'));
     const raw = join(work, 'raw.ndjson');

@@ -5,6 +5,8 @@ import type { WorkloadResult } from './httpLoad.ts';
 import type { KafkaPlan } from './LoadPlan.ts';
 import { epochMs, runArrivals } from './openModel.ts';
 import { plannedRecords, type PlannedRecord } from './poisonRecords.ts';
+import type { InProcess } from './LoadJob.ts';
+import { arrivalOf, segmentTimes, shareOf } from './segment.ts';
 
 /** Arrivals due within this window share one produce request, as a producer's linger would. */
 const lingerMs = 10;
@@ -13,10 +15,21 @@ const lingerMs = 10;
  * Order events produced straight into the orders topic at an open-model rate, with acks=all. The
  * arrivals due within a few milliseconds go out as one request; each record's ack (partition and
  * offset) or error is one line of history.
+ *
+ * It produces only the records of its segment, with its share of the in-flight cap. A record's order
+ * id comes from a seeded sequence over every record of the schedule, so the records of the other
+ * segments are planned (and left alone) too: record n is the same whatever the number of processes.
  */
-export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: AbortSignal): Promise<WorkloadResult> {
-  const times = arrivalTimes(plan.startRate, plan.stages);
-  const record = plannedRecords(plan);
+export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: AbortSignal, { segment, startTogether }: InProcess): Promise<WorkloadResult> {
+  const times = segmentTimes(arrivalTimes(plan.startRate, plan.stages), segment);
+  const planned = plannedRecords(plan);
+  let nextPlanned = 0;
+  const record = (n: number): PlannedRecord => {
+    while (nextPlanned < n) planned(nextPlanned++);
+    nextPlanned = n + 1;
+    return planned(n);
+  };
+  const maxInFlight = Math.max(1, shareOf(plan.maxInFlight, segment));
   const client = { clientId: 'flux-gate-load', bootstrapBrokers: plan.brokers, retries: 0, timeout: plan.timeoutMs };
   const producer = new Producer({ ...client, acks: -1, autocreateTopics: false, maxInflights: 64, serializers: { key: stringSerializer } });
   const admin = new Admin(client);
@@ -77,11 +90,13 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
     sends.add(done);
   };
 
+  await startTogether(); // no pre-sale on this workload: the first meeting only keeps the processes' steps alike
+  const saleAt = await startTogether();
   const { offered, startMono } = await runArrivals(
     times,
-    (n, dueMono) => {
-      const r = record(n);
-      if (inFlight >= plan.maxInFlight) {
+    (k, dueMono) => {
+      const r = record(arrivalOf(k, segment));
+      if (inFlight >= maxInFlight) {
         dropped++;
         out.write(line({ dueMono, r }, dueMono, dueMono, { outcome: 'dropped', latencyMs: 0, error: 'in_flight_cap' }));
         return;
@@ -93,6 +108,7 @@ export async function kafkaLoad(plan: KafkaPlan, out: NdjsonWriter, signal: Abor
       flushTimer ??= setTimeout(flush, lingerMs);
     },
     signal,
+    saleAt,
   );
   if (flushTimer) clearTimeout(flushTimer);
   flush();

@@ -5,9 +5,14 @@ export const epochMs = (mono: number): number => Math.round((performance.timeOri
  * Calls `arrive` for every arrival when it is due, on the monotonic clock, and never waits for an
  * earlier arrival to finish: the open model. A late timer fires every arrival already due at once,
  * each with the time it was due. Resolves when the last one was fired, or at once on abort.
+ * `startMono` is when times[0] counts from (the engine's processes share it); 20 ms from now unless given.
  */
-export function runArrivals(times: Float64Array, arrive: (n: number, dueMono: number) => void, signal: AbortSignal): Promise<{ offered: number; startMono: number }> {
-  const startMono = performance.now() + 20;
+export function runArrivals(
+  times: Float64Array,
+  arrive: (n: number, dueMono: number) => void,
+  signal: AbortSignal,
+  startMono = performance.now() + 20,
+): Promise<{ offered: number; startMono: number }> {
   let next = 0;
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -27,6 +32,6 @@ export function runArrivals(times: Float64Array, arrive: (n: number, dueMono: nu
     };
     if (signal.aborted) return finish();
     signal.addEventListener('abort', finish, { once: true });
-    timer = setTimeout(tick, 20);
+    timer = setTimeout(tick, Math.max(0, startMono - performance.now()));
   });
 }

@@ -4,6 +4,7 @@ import { arrivalTimes } from './arrivalTimes.ts';
 import type { PresalePlan } from './LoadPlan.ts';
 import { epochMs, runArrivals } from './openModel.ts';
 import { OrderExchange } from './OrderExchange.ts';
+import { arrivalOf, type Segment, segmentTimes } from './segment.ts';
 
 /** One GET on a pool: its status (0 on a transport error) and the time it took, in ms. */
 function get(pool: Pool, origin: string, path: string): Promise<{ status: number; ms: number }> {
@@ -18,10 +19,17 @@ function get(pool: Pool, origin: string, path: string): Promise<{ status: number
  * product pages and the waiting-room page at an open-model rate for the phase's duration, spread over
  * the API instances. Then every pool opens all its connections at once (one GET /health on each), so
  * the sale's first arrivals find them open. Nothing of it goes into the history: the checkers count
- * only the sale.
+ * only the sale. A process of several browses its segment of the schedule, from `startMono` on.
  */
-export async function presale(plan: PresalePlan, targets: { pool: Pool; origin: string }[], connections: number, signal: AbortSignal): Promise<PresaleSummary> {
-  const startedAt = Date.now();
+export async function presale(
+  plan: PresalePlan,
+  targets: { pool: Pool; origin: string }[],
+  connections: number,
+  signal: AbortSignal,
+  segment: Segment,
+  startMono: number,
+): Promise<PresaleSummary> {
+  const startedAt = epochMs(startMono);
   const paths = [...plan.products.map((p) => `/products/${encodeURIComponent(p)}`), `/waiting-room?productId=${encodeURIComponent(plan.products[0] ?? '')}`];
   const latency = new LatencyHistogram();
   let errors = 0;
@@ -30,16 +38,18 @@ export async function presale(plan: PresalePlan, targets: { pool: Pool; origin: 
     if (status >= 200 && status < 400) latency.add(ms);
     else errors++;
   };
-  const times = arrivalTimes(plan.rate, [{ rate: plan.rate, durationMs: plan.durationMs }]);
+  const times = segmentTimes(arrivalTimes(plan.rate, [{ rate: plan.rate, durationMs: plan.durationMs }]), segment);
   await runArrivals(
     times,
-    (n) => {
+    (k) => {
+      const n = arrivalOf(k, segment);
       const target = targets[n % targets.length]!;
       const p = get(target.pool, target.origin, paths[n % paths.length]!).then(count);
       pending.add(p);
       void p.finally(() => pending.delete(p));
     },
     signal,
+    startMono,
   );
   await Promise.all(pending);
   const opened = await Promise.all(targets.flatMap((t) => Array.from({ length: connections }, () => get(t.pool, t.origin, '/health'))));

@@ -6,6 +6,7 @@ export { StackPartError } from './StackPartError.ts';
 export { linkNames, type Link, type LinkName, type StackEndpoints, type StackOptions, type StackPart, type StackProvider, type StartedStack, type AnyStartedStack, type NetworkNodeHandle } from './StackProvider.ts';
 export { proxiedLinks, topologyShapes, type NodeRole, type StackNode, type StackTopology, type TopologyNetwork, type TopologyShape } from './StackTopology.ts';
 export { startBalancer, type StartedBalancer } from './startBalancer.ts';
+export { findNginx } from './tools/findSystemTools.ts';
 export { freePort, freePorts } from './freePort.ts';
 export { waitFor } from './waitFor.ts';
 export { committedOffsets, readTopicToEnd, setCommittedOffsets, topicOffsets, type PartitionOffsets } from './kafkaOffsets.ts';
