@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultContext } from '@flux-gate/chaos';
 import { type LoadSummary, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
-import type { Experiment } from '../experiment/experimentSchema.ts';
+import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import { loadPlanOf } from '../experiment/loadPlanOf.ts';
 import { engines } from '../load/engines.ts';
 import { LoadEngineError } from '../load/LoadEngine.ts';
@@ -19,7 +19,7 @@ function faultContext(ctx: RunContext): FaultContext {
 }
 
 /** Products of one round: last-item style experiments sell a fresh product each round. */
-function roundProducts(experiment: Experiment, round: number): { productId: string; stock: number }[] {
+function roundProducts(experiment: ResolvedExperiment, round: number): { productId: string; stock: number }[] {
   return experiment.load.rounds === 1 ? experiment.system.products : experiment.system.products.map((p) => ({ ...p, productId: `${p.productId}-r${round + 1}` }));
 }
 
