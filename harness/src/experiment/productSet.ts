@@ -7,7 +7,7 @@ import { seededRandom } from '@flux-gate/run-format';
  * products between 10 and 100 units as between 500 and 5,000), as a launch with a long tail of SKUs.
  */
 export const productSetSchema = z.strictObject({
-  count: z.number().int().min(1).max(10_000),
+  count: z.number().int().min(1).max(2_000),
   stock: z
     .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1).max(1_000_000_000) })
     .refine((s) => s.min <= s.max, { message: 'stock.min must not be above stock.max', path: ['min'] }),
