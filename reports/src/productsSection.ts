@@ -19,6 +19,8 @@ export interface ProductRow {
   soldOutAfterS: number | null;
   /** Units still on sale though more arrivals asked for the product than it had units. */
   unsoldWhileDemanded: number;
+  /** Arrivals per unit of stock; null without stock. */
+  pressure: number | null;
   /** The checkers' per-product findings, as "checker: figure n". */
   findings: string[];
   findingUnits: number;
@@ -29,7 +31,8 @@ export interface ProductRow {
 /**
  * Every product of the run with its figures and the checkers' findings against it, worst first:
  * products a failing checker named, then those with more findings, more units left unsold while
- * demanded, then the slowest p99.
+ * demanded, the most arrivals per unit of stock (the products a sale of hundreds sells out first),
+ * then the slowest p99.
  */
 export function productRows(final: FinalState | null | undefined, products: Map<string, ProductFigures>, checks: CheckResult[], firstDueTs: number | null): ProductRow[] {
   const ids = new Set([...(final?.products.map((p) => p.productId) ?? []), ...products.keys()]);
@@ -52,12 +55,13 @@ export function productRows(final: FinalState | null | undefined, products: Map<
         p99Ms: figures?.latency.quantile(0.99) ?? null,
         soldOutAfterS: figures?.soldOutTs != null && firstDueTs !== null ? (figures.soldOutTs - firstDueTs) / 1000 : null,
         unsoldWhileDemanded: stock !== null && sold !== null && arrivals > stock ? Math.max(0, stock - sold) : 0,
+        pressure: stock ? arrivals / stock : null,
         findings: found.map((f) => `${f.check}: ${f.figure} ${f.n}`),
         findingUnits: found.reduce((sum, f) => sum + f.n, 0),
         failing: found.some((f) => f.failed),
       };
     })
-    .sort((a, b) => Number(b.failing) - Number(a.failing) || b.findingUnits - a.findingUnits || b.unsoldWhileDemanded - a.unsoldWhileDemanded || (b.p99Ms ?? -1) - (a.p99Ms ?? -1));
+    .sort((a, b) => Number(b.failing) - Number(a.failing) || b.findingUnits - a.findingUnits || b.unsoldWhileDemanded - a.unsoldWhileDemanded || (b.pressure ?? -1) - (a.pressure ?? -1) || (b.p99Ms ?? -1) - (a.p99Ms ?? -1));
 }
 
 /** The products table of a sale of several products: counts over all, then the worst ones. */
@@ -69,13 +73,14 @@ export function productsSection(rows: ProductRow[]): string {
   const demanded = rows.filter((r) => r.unsoldWhileDemanded > 0).length;
   const num = (v: number | null, f: (v: number) => string = formatFigure.count) => ({ html: v === null ? '–' : f(v), num: true });
   const table = htmlTable(
-    ['product', 'stock', 'sold', 'left in Redis', 'arrivals', 'errors', 'p99', 'first sold out', 'unsold while demanded', 'checker findings'],
+    ['product', 'stock', 'sold', 'left in Redis', 'arrivals', 'arrivals per unit', 'errors', 'p99', 'first sold out', 'unsold while demanded', 'checker findings'],
     rows.slice(0, shown).map((r) => [
       `<code>${escapeHtml(r.productId)}</code>`,
       num(r.stock),
       num(r.sold),
       num(r.left),
       num(r.arrivals),
+      num(r.pressure, (v) => v.toFixed(2)),
       num(r.errors),
       num(r.p99Ms, formatFigure.ms),
       num(r.soldOutAfterS, formatFigure.seconds),
@@ -84,6 +89,6 @@ export function productsSection(rows: ProductRow[]): string {
     ]),
   );
   return `<h2>Products</h2>
-<p class="meta">${formatFigure.count(rows.length)} products: ${formatFigure.count(soldOut)} sold out, ${formatFigure.count(demanded)} with units left while more arrivals asked than it had, ${formatFigure.count(withFindings)} named by a checker (${formatFigure.count(failing)} by a failing one). ${rows.length > shown ? `The ${shown} worst, ` : 'All, '}worst first: named by a failing checker, most findings, most units unsold while demanded, slowest p99.</p>
+<p class="meta">${formatFigure.count(rows.length)} products: ${formatFigure.count(soldOut)} sold out, ${formatFigure.count(demanded)} with units left while more arrivals asked than it had, ${formatFigure.count(withFindings)} named by a checker (${formatFigure.count(failing)} by a failing one). ${rows.length > shown ? `The ${shown} worst, ` : 'All, '}worst first: named by a failing checker, most findings, most units unsold while demanded, most arrivals per unit of stock, slowest p99.</p>
 ${table}`;
 }
