@@ -1,11 +1,9 @@
-import { ErrorRate, type HistoryEntry, isError, LatencyHistogram, wasSent } from '@flux-gate/run-format';
+import { ErrorRate, type HistoryEntry, LatencyHistogram, wasSent } from '@flux-gate/run-format';
 
 /** One product's share of a run's history, gathered as it streams by (a 2-figure histogram, about 27 KB). */
 export interface ProductFigures {
   /** Arrivals (one Idempotency-Key each) sent for the product. */
   arrivals: number;
-  requests: number;
-  errors: number;
   /** Arrivals whose last attempt was an error. */
   errorRate: ErrorRate;
   latency: LatencyHistogram;
@@ -20,11 +18,9 @@ export class ProductDigest {
   add(e: HistoryEntry): void {
     if (!wasSent(e)) return;
     let p = this.products.get(e.productId);
-    if (!p) this.products.set(e.productId, (p = { arrivals: 0, requests: 0, errors: 0, errorRate: new ErrorRate(), latency: new LatencyHistogram(2), soldOutTs: null }));
-    p.requests++;
+    if (!p) this.products.set(e.productId, (p = { arrivals: 0, errorRate: new ErrorRate(), latency: new LatencyHistogram(2), soldOutTs: null }));
     if (e.attempt === 1) p.arrivals++;
     p.errorRate.add(e);
-    if (isError(e)) p.errors++;
     if (e.status > 0) p.latency.add(e.latencyMs);
     if (e.error === 'sold_out') {
       const at = (e.intendedTs ?? e.ts) + e.latencyMs;
