@@ -105,7 +105,7 @@ describe('experiment definitions', () => {
     if (d.kind !== 'experiment') throw new Error('expected an experiment');
     const scaled = scaleExperiment(d.experiment, 3);
     expect(scaled.load.rate).toBe(d.experiment.load.rate * 3);
-    expect(scaled.system.products[0]!.stock).toBe(d.experiment.system.products[0]!.stock * 3);
+    expect(scaled.system.products?.[0]!.stock).toBe(d.experiment.system.products![0]!.stock * 3);
   });
 });
 

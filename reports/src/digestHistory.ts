@@ -1,4 +1,5 @@
 import { ErrorRate, LatencyHistogram, isError, outcomeClass, type OutcomeClass, outcomeClasses, RequestTiming, type Run, wasSent, WindowCounter } from '@flux-gate/run-format';
+import { ProductDigest, type ProductFigures } from './ProductDigest.ts';
 import { Reservoir } from './Reservoir.ts';
 import { TimeBuckets } from './TimeBuckets.ts';
 
@@ -26,6 +27,8 @@ export interface HistoryDigest {
   buckets: TimeBuckets;
   /** The arrivals per fault window, counted as the history streams by; broken promises need the final state. */
   windows: WindowCounter;
+  /** Per product: arrivals, errors, latency and when it was first answered sold out. */
+  products: Map<string, ProductFigures>;
   /** Lines of history.ndjson that were not JSON. */
   badLines: number;
 }
@@ -42,6 +45,7 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
   const buckets = new TimeBuckets(run.manifest.startedAt);
   const rate = new ErrorRate();
   const windows = new WindowCounter(run.faults);
+  const products = new ProductDigest();
   let requests = 0;
   let dropped = 0;
   let errors = 0;
@@ -64,6 +68,7 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     }
     requests++;
     rate.add(e);
+    products.add(e);
     timing.add(e);
     bucket.timing.add(e);
     if (error) {
@@ -93,6 +98,7 @@ export async function digestHistory(run: Run): Promise<HistoryDigest> {
     latencySample: reservoir.values,
     buckets,
     windows,
+    products: products.products,
     badLines,
   };
 }

@@ -13,7 +13,7 @@ th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{display:inline-block;font-size:26px;font-weight:700;padding:6px 18px;border-radius:6px;color:#fff;letter-spacing:1px}
 .pass{background:#1a7f37}.fail{background:#cf222e}.unknown{background:#9a6700}
 span.pass,span.fail,span.unknown{color:#fff;padding:1px 7px;border-radius:4px;font-weight:600}
-.regression{background:#ffebe9}.improvement{background:#dafbe1}
+.regression{background:#ffebe9}.improvement{background:#dafbe1}td.failing{background:#ffebe9;color:#cf222e;font-weight:600}
 .meta{color:#57606a}.chart{position:relative;height:300px;margin:12px 0}
 .problems{background:#fff8c5;border:1px solid #d4a72c;padding:6px 12px;border-radius:6px}
 code{font-size:12px}details{margin:2px 0}

@@ -7,6 +7,7 @@ import { figuresSection } from './figuresSection.ts';
 import { formatFigure } from './formatFigure.ts';
 import { htmlPage } from './htmlPage.ts';
 import { manifestSection } from './manifestSection.ts';
+import { productRows, productsSection } from './productsSection.ts';
 import { faultWindowSpecs, reportCharts } from './reportCharts.ts';
 import { timelineSection } from './timelineSection.ts';
 import { windowsSection } from './windowsSection.ts';
@@ -41,6 +42,7 @@ ${verdict === 'unknown' && !run.results ? '<p>No results.json: the verdict is un
 ${problems.length ? `<div class="problems"><b>Missing or damaged:</b><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : ''}
 </header>
 ${checksSection(run.results?.checks)}
+${productsSection(productRows(run.finalState, digest.products, run.results?.checks ?? [], digest.firstDueTs))}
 ${figuresSection(summary, summary.server.overall)}
 ${timingSection(summary.figures.timing)}
 <h2>Over time</h2>

@@ -346,6 +346,12 @@ export interface CheckResult {
   /** One sentence on what was found. */
   summary: string;
   counts: Record<string, number>;
+  /**
+   * The counts that found something, per product: only the products with a nonzero figure, so a
+   * sale of hundreds of products names the ones at fault. Absent when the checker found nothing
+   * against any product, or does not judge products one by one.
+   */
+  byProduct?: Record<string, Record<string, number>>;
   /** At most ten. */
   witnesses: Witness[];
 }

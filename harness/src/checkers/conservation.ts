@@ -5,6 +5,7 @@ import { groupBy } from './groupBy.ts';
 import { unresolvedRequests } from './unresolvedRequests.ts';
 import { firstWitnesses } from './witness.ts';
 import { worstVerdict } from './worstVerdict.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /** What may still hold a product's units at the end of a run, each at most one unit. */
 interface Open {
@@ -44,6 +45,7 @@ export function conservation(input: CheckInput): CheckResult {
   const kafkaLag = Math.max(0, input.final.kafkaLag);
   const counts = { products: 0, rebuiltProducts: 0, leakedUnits: 0, phantomUnits: 0, unexplainedLeaks: 0, redisMissing: 0, dbDrift: 0, unresolvedKeys: 0, pendingOrders: 0, kafkaLag };
   const verdicts: Verdict[] = [];
+  const byProduct = new ProductCounts();
   const witnesses: Witness[] = [];
   for (const [productId, orders] of confirmedByProduct(input)) {
     counts.products++;
@@ -57,12 +59,14 @@ export function conservation(input: CheckInput): CheckResult {
     const witness = (note: string) => witnesses.push({ productId, dbRow, note });
     if (!row || row.dbStock !== initial - sold) {
       counts.dbDrift++;
+      byProduct.add(productId, 'dbDrift');
       verdicts.push('fail');
       witness(`PostgreSQL stock ${row?.dbStock ?? 'missing'} ≠ initial ${initial} − confirmed ${sold}`);
     }
     const redis = row?.redisStock ?? null;
     if (redis === null) {
       counts.redisMissing++;
+      byProduct.add(productId, 'redisMissing');
       verdicts.push('unknown');
       witness(`no stock key in Redis (restarted empty and not reseeded?); initial ${initial}, confirmed ${sold}`);
       continue;
@@ -76,13 +80,16 @@ export function conservation(input: CheckInput): CheckResult {
     const equation = rebuilt ? `PostgreSQL stock ${authority} (Redis rebuilt from it ${row!.redisRebuilds}×) = ${rest}` : `initial ${initial} = confirmed ${sold} + ${rest}`;
     if (leaked < 0) {
       counts.phantomUnits -= leaked;
+      byProduct.add(productId, 'phantomUnits', -leaked);
       verdicts.push('fail');
       witness(equation);
       continue;
     }
     counts.leakedUnits += leaked;
+    byProduct.add(productId, 'leakedUnits', leaked);
     const explained = open.drainUnfinished || leaked <= units(open);
     if (!explained) counts.unexplainedLeaks += leaked;
+    if (!explained) byProduct.add(productId, 'unexplainedLeaks', leaked);
     verdicts.push(explained ? 'unknown' : 'fail');
     witness(`${equation}; still open: ${describeOpen(open)}`);
   }
@@ -96,5 +103,5 @@ export function conservation(input: CheckInput): CheckResult {
       : `${leakedUnknown}.`,
     fail: `${counts.unexplainedLeaks} unit(s) leaked beyond what is still open (${stillOpen}), ${counts.phantomUnits} phantom unit(s), ${counts.dbDrift} product(s) where PostgreSQL stock disagrees with its orders.`,
   };
-  return { name: 'conservation', verdict, summary: summaries[verdict], counts, witnesses: firstWitnesses(witnesses) };
+  return { name: 'conservation', verdict, summary: summaries[verdict], counts, ...byProduct.result(), witnesses: firstWitnesses(witnesses) };
 }

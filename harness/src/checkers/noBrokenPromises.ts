@@ -1,6 +1,7 @@
 import type { CheckResult, HistoryEntry, Verdict, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses, requestWitness } from './witness.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /**
  * A buyer answered 200 "accepted" was promised the unit. The promise is broken when PostgreSQL
@@ -21,6 +22,9 @@ export function noBrokenPromises(input: CheckInput): CheckResult {
     else if (!row) missing.push(e);
   }
   const settled = input.final.drained && input.final.kafkaLag <= 0;
+  const byProduct = new ProductCounts();
+  for (const w of rejected) byProduct.add(w.productId!, 'brokenPromises');
+  for (const e of missing) byProduct.add(e.productId, settled ? 'brokenPromises' : 'acceptedButMissing');
   const broken = rejected.length + (settled ? missing.length : 0);
   const verdict: Verdict = broken > 0 ? 'fail' : missing.length > 0 ? 'unknown' : 'pass';
   const summaries: Record<Verdict, string> = {
@@ -33,6 +37,7 @@ export function noBrokenPromises(input: CheckInput): CheckResult {
     verdict,
     summary: summaries[verdict],
     counts: { accepted: accepted.size, brokenPromises: broken, acceptedButRejected: rejected.length, acceptedButMissing: missing.length },
+    ...byProduct.result(),
     witnesses: firstWitnesses([...rejected, ...missing.map((e) => requestWitness(e, settled ? 'answered 200, never stored after the drain' : 'answered 200, no row yet (drain unfinished)'))]),
   };
 }

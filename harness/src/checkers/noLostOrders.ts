@@ -1,6 +1,7 @@
 import type { CheckResult, HistoryEntry, Verdict } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses, orderWitness, requestWitness } from './witness.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /**
  * Every order id answered 200 has a row in PostgreSQL after the drain. A missing order's witness
@@ -20,6 +21,9 @@ export function noLostOrders(input: CheckInput): CheckResult {
   }
   const missing = [...accepted.values()].filter((e) => !rows.has(e.orderId!));
   const rejected = [...accepted.keys()].flatMap((id) => (rows.get(id)?.status === 'rejected' ? [rows.get(id)!] : []));
+  const byProduct = new ProductCounts();
+  for (const e of missing) byProduct.add(e.productId, 'missing');
+  for (const o of rejected) byProduct.add(o.productId, 'acceptedButRejected');
   const verdict: Verdict = missing.length > 0 ? (input.final.drained ? 'fail' : 'unknown') : acceptedWithoutOrderId > 0 ? 'unknown' : 'pass';
   const summaries: Record<Verdict, string> = {
     fail: `${missing.length} of ${accepted.size} accepted order(s) have no row in PostgreSQL after the drain.`,
@@ -39,6 +43,7 @@ export function noLostOrders(input: CheckInput): CheckResult {
       acceptedButRejected: rejected.length,
       acceptedWithoutOrderId,
     },
+    ...byProduct.result(),
     witnesses: firstWitnesses([
       ...missing.map((e) => {
         const offset = input.final.kafkaOrders?.[e.orderId!];

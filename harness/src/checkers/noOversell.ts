@@ -2,6 +2,7 @@ import type { CheckResult, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { confirmedByProduct } from './confirmedByProduct.ts';
 import { firstWitnesses, orderWitness } from './witness.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /** Distinct order ids answered 200, per product. */
 function promisedByProduct(input: CheckInput): Map<string, string[]> {
@@ -21,6 +22,7 @@ function promisedByProduct(input: CheckInput): Map<string, string[]> {
  */
 export function noOversell(input: CheckInput): CheckResult {
   const witnesses: Witness[] = [];
+  const byProduct = new ProductCounts();
   let confirmed = 0;
   let oversoldProducts = 0;
   let oversoldUnits = 0;
@@ -30,6 +32,7 @@ export function noOversell(input: CheckInput): CheckResult {
     if (orders.length <= stock) continue;
     oversoldProducts++;
     oversoldUnits += orders.length - stock;
+    byProduct.add(productId, 'oversoldUnits', orders.length - stock);
     witnesses.push(...orders.slice(stock).map((o) => orderWitness(o, `beyond the initial stock of ${stock}`)));
   }
   let overpromisedUnits = 0;
@@ -37,11 +40,13 @@ export function noOversell(input: CheckInput): CheckResult {
     const stock = input.initialStock[productId] ?? 0;
     if (ids.length <= stock) continue;
     overpromisedUnits += ids.length - stock;
+    byProduct.add(productId, 'overpromisedUnits', ids.length - stock);
     witnesses.push(
       ...ids.slice(stock, stock + 5).map((orderId) => ({ orderId, productId, http: '200 accepted', note: `promised beyond the initial stock of ${stock} (${ids.length} answered 200)` })),
     );
   }
   const negative = input.final.products.filter((p) => p.dbStock < 0);
+  for (const p of negative) byProduct.add(p.productId, 'negativeDbStock');
   for (const p of negative) witnesses.unshift({ productId: p.productId, dbRow: `products(stock=${p.dbStock})`, note: 'PostgreSQL stock below 0' });
   const fail = oversoldUnits > 0 || overpromisedUnits > 0 || negative.length > 0;
   return {
@@ -51,6 +56,7 @@ export function noOversell(input: CheckInput): CheckResult {
       ? `${oversoldUnits} unit(s) confirmed and ${overpromisedUnits} unit(s) answered 200 beyond the initial stock; ${negative.length} product(s) with PostgreSQL stock below 0.`
       : `${confirmed} confirmed order(s), none beyond any product's initial stock, and no PostgreSQL stock below 0.`,
     counts: { confirmed, oversoldProducts, oversoldUnits, overpromisedUnits, negativeDbStock: negative.length },
+    ...byProduct.result(),
     witnesses: firstWitnesses(witnesses),
   };
 }

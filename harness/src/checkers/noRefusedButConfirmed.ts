@@ -1,6 +1,7 @@
 import type { CheckResult, HistoryEntry, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses, httpLabel, orderWitness } from './witness.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /**
  * A buyer told "no" holds no order: every confirmed order belongs to a buyer who was answered 200
@@ -19,6 +20,7 @@ export function noRefusedButConfirmed(input: CheckInput): CheckResult {
   const witnesses: Witness[] = [];
   let confirmed = 0;
   let surprises = 0;
+  const byProduct = new ProductCounts();
   let unseen = 0;
   for (const o of input.final.orders) {
     if (o.status !== 'confirmed') continue;
@@ -30,6 +32,7 @@ export function noRefusedButConfirmed(input: CheckInput): CheckResult {
     }
     if (heard.some((e) => e.outcome !== 'fail')) continue;
     surprises++;
+    byProduct.add(o.productId, 'refusedButConfirmed');
     witnesses.push({ ...orderWitness(o, 'confirmed, but every answer to this buyer was a refusal'), http: [...new Set(heard.map(httpLabel))].join(', ') });
   }
   return {
@@ -40,6 +43,7 @@ export function noRefusedButConfirmed(input: CheckInput): CheckResult {
         ? `${surprises} confirmed order(s) belong to buyers who were only ever refused (409, 302 or 503).`
         : `Every one of ${confirmed} confirmed order(s) belongs to a buyer answered 200 or left with an open outcome.`,
     counts: { confirmed, refusedButConfirmed: surprises, ordersWithoutRequests: unseen },
+    ...byProduct.result(),
     witnesses: firstWitnesses(witnesses),
   };
 }

@@ -2,6 +2,7 @@ import type { DeadLetterReason } from '@flux-gate/contracts';
 import type { CheckResult, PoisonKind, RecordEntry, Verdict, Witness } from '@flux-gate/run-format';
 import type { CheckInput } from './CheckInput.ts';
 import { firstWitnesses } from './witness.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /** The dead-letter reasons that are right for each kind of planted poison. */
 const expectedReasons: Record<PoisonKind, readonly DeadLetterReason[]> = {
@@ -59,6 +60,9 @@ export function recordsStored(input: CheckInput): CheckResult {
     if (row && (r.poison !== 'duplicate_order_id' || row.userId === r.userId)) storedPoison.push({ ...recordWitness(r, 'stored as an order'), dbRow: `orders(${row.status}, user ${row.userId})` });
   }
   const broken = missing.length + wronglySetAside.length + notSetAside.length + storedPoison.length;
+  const byProduct = new ProductCounts();
+  const figures = { missing, wronglySetAside, notSetAside, storedPoison };
+  for (const [figure, list] of Object.entries(figures)) for (const w of list) byProduct.add(w.productId ?? '', figure);
   const verdict: Verdict = acked.length === 0 ? 'unknown' : broken === 0 ? 'pass' : input.final.drained || wronglySetAside.length + storedPoison.length > 0 ? 'fail' : 'unknown';
   const summary =
     verdict === 'pass'
@@ -71,6 +75,7 @@ export function recordsStored(input: CheckInput): CheckResult {
     verdict,
     summary,
     counts: { acked: acked.length, good, poison, open: openRecords, missing: missing.length, wronglySetAside: wronglySetAside.length, notSetAside: notSetAside.length, storedPoison: storedPoison.length },
+    ...byProduct.result(),
     witnesses: firstWitnesses([...wronglySetAside, ...storedPoison, ...notSetAside, ...missing]),
   };
 }

@@ -4,6 +4,7 @@ import { confirmedByProduct } from './confirmedByProduct.ts';
 import { groupBy } from './groupBy.ts';
 import { firstWitnesses, requestWitness } from './witness.ts';
 import { worstVerdict } from './worstVerdict.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /**
  * When more distinct buyers got a decisive answer than a product had units, every unit must be
@@ -14,6 +15,8 @@ export function soldOutWhenDemandExceedsStock(input: CheckInput): CheckResult {
   const excused = input.faults.length > 0 || !input.final.drained;
   const counts = { products: 0, contested: 0, undersoldProducts: 0, unsoldUnits: 0 };
   const verdicts: Verdict[] = [];
+  const byProduct = new ProductCounts();
+  const rows = new Map(input.final.products.map((p) => [p.productId, p]));
   const witnesses: Witness[] = [];
   for (const [productId, orders] of confirmedByProduct(input)) {
     counts.products++;
@@ -25,9 +28,10 @@ export function soldOutWhenDemandExceedsStock(input: CheckInput): CheckResult {
     if (orders.length >= stock) continue;
     counts.undersoldProducts++;
     counts.unsoldUnits += stock - orders.length;
+    byProduct.add(productId, 'unsoldUnits', stock - orders.length);
     verdicts.push(excused ? 'unknown' : 'fail');
     const note = `${buyers} buyers for ${stock} units, ${orders.length} sold`;
-    const row = input.final.products.find((p) => p.productId === productId);
+    const row = rows.get(productId);
     witnesses.push({ productId, note, ...(row ? { dbRow: `products(stock=${row.dbStock})` } : {}) });
     witnesses.push(...entries.filter((e) => e.outcome === 'fail').slice(-3).map((e) => requestWitness(e, 'refused, yet units were left at the end')));
   }
@@ -39,5 +43,5 @@ export function soldOutWhenDemandExceedsStock(input: CheckInput): CheckResult {
     unknown: `${counts.unsoldUnits} unit(s) of ${counts.undersoldProducts} oversubscribed product(s) went unsold, but ${input.faults.length ? `${input.faults.length} fault(s)` : 'the unfinished drain'} may explain it.`,
     fail: `${counts.unsoldUnits} unit(s) of ${counts.undersoldProducts} oversubscribed product(s) went unsold in a run without faults.`,
   };
-  return { name: 'sold_out_when_demand_exceeds_stock', verdict, summary: summaries[verdict], counts, witnesses: firstWitnesses(witnesses) };
+  return { name: 'sold_out_when_demand_exceeds_stock', verdict, summary: summaries[verdict], counts, ...byProduct.result(), witnesses: firstWitnesses(witnesses) };
 }

@@ -1,7 +1,20 @@
-import { type CheckResult, errorRate, LatencyHistogram, RequestTiming, type Verdict } from '@flux-gate/run-format';
+import { type CheckResult, ErrorRate, errorRate, type HistoryEntry, LatencyHistogram, RequestTiming, type Verdict } from '@flux-gate/run-format';
+import { groupBy } from './groupBy.ts';
+import { ProductCounts } from './ProductCounts.ts';
 
 /** The engine's lag p99 a run vouches for when the experiment does not say (experimentSchema's default). */
 const defaultEngineLagP99Ms = 5;
+
+/** Arrivals whose last attempt was an error (ErrorRate's definition), per product. */
+function errorsByProduct(history: HistoryEntry[]): ProductCounts {
+  const counts = new ProductCounts();
+  for (const [productId, entries] of groupBy(history, (e) => e.productId)) {
+    const rate = new ErrorRate();
+    for (const e of entries) rate.add(e);
+    counts.add(productId, 'errors', rate.errors);
+  }
+  return counts;
+}
 import type { CheckInput } from './CheckInput.ts';
 
 /**
@@ -61,6 +74,7 @@ export function thresholds(input: CheckInput): CheckResult {
       dropped,
       ...(lagP99 === null ? {} : { engineLagP99Ms: Math.round(lagP99 * 10) / 10, answerP99Ms: Math.round((answerP99 ?? 0) * 10) / 10, engineBehind: engineBehind ? 1 : 0 }),
     },
+    ...(http ? errorsByProduct(input.history).result() : {}),
     witnesses: [],
   };
 }

@@ -7,7 +7,7 @@ import { exitCodes } from '../experiment/exitCodes.ts';
 import type { ScheduledFault } from '../experiment/experimentSchema.ts';
 import { ExperimentError } from '../experiment/loadExperiment.ts';
 import { readStoredRun } from '../experiment/readStoredRun.ts';
-import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
+import { resolveExperiment, type ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import { runExperiment } from '../runner/runExperiment.ts';
 import { shrinkSchedule } from '../runner/shrinkSchedule.ts';
 import { wholeNumber } from './argValues.ts';
@@ -45,7 +45,7 @@ async function shrink(folder: string, opts: Options): Promise<number> {
   if (!failing.includes(checker)) throw new ExperimentError(`${checker} did not fail in ${folder}; it failed ${failing.join(', ')}`);
   if (!Array.isArray(stored.experiment.faults)) throw new ExperimentError(`${folder}/experiment.json holds no resolved fault schedule`);
   const original = stored.experiment.faults;
-  const base: ResolvedExperiment = { ...stored.experiment, faults: original, generatedFaults: undefined };
+  const base: ResolvedExperiment = { ...resolveExperiment({ ...stored.experiment, faults: original }, stored.seed), generatedFaults: undefined };
 
   const abort = new AbortController();
   onShutdown(async () => {

@@ -11,6 +11,7 @@ import { whyNotSplit } from '../load/segment.ts';
 import { durationField } from './duration.ts';
 import { guardSchema } from '../guards/guardSchema.ts';
 import { randomFaultsSchema, type RandomFaultsSpec } from './randomFaultsSchema.ts';
+import { productSetSchema } from './productSet.ts';
 
 const product = z.strictObject({
   productId: z.string().min(1).max(64),
@@ -21,7 +22,11 @@ const system = z.strictObject({
   /** Default 1 on the single topology, 2 on the replicated one (behind nginx). */
   apiInstances: z.number().int().min(1).max(4).optional(),
   workers: z.number().int().min(1).max(4).default(1),
-  products: z.array(product).min(1),
+  /** The products on sale, listed; or `productSet`, which the run's seed expands into such a list (resolveExperiment). */
+  products: z.array(product).min(1).optional(),
+  productSet: productSetSchema.optional(),
+  /** Written by the runner when the products were drawn: the product set and the seed that drew `products`. */
+  generatedProducts: productSetSchema.extend({ seed: z.number().int().min(0) }).optional(),
   rateLimit: z.strictObject({ perSec: z.number().positive(), burst: z.number().positive() }).default({ perSec: 1_000_000, burst: 1_000_000 }),
   perUserLimit: z.number().int().min(1).default(1),
   /** Deliberately broken modes (for the canary only). */
@@ -80,6 +85,8 @@ const load = z.strictObject({
   processes: z.number().int().min(1).max(maxLoadProcesses).default(1),
   /** Following the waiting room: spoiled admission tokens of each kind the load sends on purpose (forged, expired, replayed; other-product with two products). */
   spoiledTokens: z.number().int().min(0).max(20).default(2),
+  /** How arrivals spread over the products: absent, they take turns; `zipf`, the product of rank r (in an order the seed draws) gets a share ∝ 1/r^s. */
+  demand: z.strictObject({ zipf: z.strictObject({ s: z.number().gt(0).max(5) }) }).optional(),
 });
 
 const when = z.union([
@@ -159,6 +166,10 @@ export const experimentSchema = z.strictObject({
   /** Abort guards: when one trips, the load stops, every fault heals, and the run drains and checks (guardSchema). */
   guards: z.array(guardSchema).default([]),
 }).superRefine((e, ctx) => {
+  if ((e.system.products === undefined) === (e.system.productSet === undefined))
+    ctx.addIssue({ code: 'custom', path: ['system', 'products'], message: 'give either "products" (a list) or "productSet" ({ count, stock: { min, max } }), not both and not neither' });
+  if (e.load.demand && e.load.engine !== 'builtin')
+    ctx.addIssue({ code: 'custom', path: ['load', 'demand'], message: 'a demand law needs the built-in engine (the k6 script spreads arrivals over the products in turn)' });
   if (e.load.presale && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'presale'], message: 'a pre-sale phase needs the built-in engine and the http workload' });
   const unsplit = whyNotSplit(e.load, e.load.processes);

@@ -109,7 +109,13 @@ export function scaleExperiment(experiment: Experiment, factor: number): Experim
   if (factor === 1) return experiment;
   return {
     ...experiment,
-    system: { ...experiment.system, products: experiment.system.products.map((p) => ({ ...p, stock: Math.round(p.stock * factor) })) },
+    system: {
+      ...experiment.system,
+      ...(experiment.system.products ? { products: experiment.system.products.map((p) => ({ ...p, stock: Math.round(p.stock * factor) })) } : {}),
+      ...(experiment.system.productSet
+        ? { productSet: { ...experiment.system.productSet, stock: { min: Math.max(1, Math.round(experiment.system.productSet.stock.min * factor)), max: Math.max(1, Math.round(experiment.system.productSet.stock.max * factor)) } } }
+        : {}),
+    },
     load: {
       ...experiment.load,
       rate: Math.min(50_000, experiment.load.rate * factor),

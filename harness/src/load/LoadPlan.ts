@@ -15,6 +15,8 @@ interface PlanBase {
   /** Distinct buyers; arrival n is buyer n modulo this count, in an order the seed shuffles. */
   users: number;
   products: string[];
+  /** Demand weights parallel to `products` (a Zipf law): arrival n's product is drawn by them; absent, products take turns. */
+  demand?: number[];
   /** Drives user ids, keys and jitter: the same seed gives the same requests. */
   seed: number;
   /** Round of a multi-round experiment; part of every key. */

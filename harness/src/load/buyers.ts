@@ -1,4 +1,5 @@
 import { seededRandom } from '@flux-gate/run-format';
+import { productChoice } from './productChoice.ts';
 
 /** Who arrival n is and what it asks for; the same seed and round give the same buyers. */
 export interface Buyer {
@@ -11,10 +12,11 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
  * Arrival n is buyer (n·stride + offset) mod users: every buyer once before any comes twice, in an
- * order the seed picks.
+ * order the seed picks. Its product is round-robin, or drawn by the demand weights when the plan has them.
  */
-export function buyers(opts: { seed: number; round: number; users: number; products: readonly string[] }): (n: number) => Buyer {
+export function buyers(opts: { seed: number; round: number; users: number; products: readonly string[]; demand?: readonly number[] }): (n: number) => Buyer {
   const random = seededRandom(opts.seed);
+  const product = productChoice(opts.products, opts.demand, opts.seed);
   const users = Math.max(1, opts.users);
   let stride = 1 + Math.floor(random() * users);
   while (gcd(stride, users) !== 1) stride = (stride % users) + 1;
@@ -22,7 +24,7 @@ export function buyers(opts: { seed: number; round: number; users: number; produ
   const tag = Math.floor(random() * 0xffffffff).toString(36);
   return (n) => ({
     userId: `u${opts.seed}-${(n * stride + offset) % users}`,
-    productId: opts.products[n % opts.products.length]!,
+    productId: product(n),
     key: `k${opts.seed}-${opts.round}-${tag}-${n}`,
   });
 }

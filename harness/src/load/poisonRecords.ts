@@ -1,5 +1,6 @@
 import { encodeOrderEvent, type OrderEvent } from '@flux-gate/contracts';
 import { poisonKinds, type PoisonKind, seededRandom } from '@flux-gate/run-format';
+import { productChoice } from './productChoice.ts';
 
 /** One record for the orders topic, and what the history says of it. */
 export interface PlannedRecord {
@@ -31,12 +32,13 @@ const oneMiB = 1024 * 1024;
  * - duplicate_order_id: the order id of an earlier good record, with another user;
  * - oversized_value: a 1 MiB value (its userId is 1 MiB long).
  */
-export function plannedRecords(opts: { seed: number; round: number; users: number; products: readonly string[]; poisonEvery: number }): (n: number) => PlannedRecord {
+export function plannedRecords(opts: { seed: number; round: number; users: number; products: readonly string[]; demand?: readonly number[]; poisonEvery: number }): (n: number) => PlannedRecord {
+  const product = productChoice(opts.products, opts.demand, opts.seed);
   const random = seededRandom(opts.seed ^ 0x4b41464b);
   const goodIds = new Map<string, string[]>(); // per product: a duplicate goes to its original's partition, after it
   let poisoned = 0;
   return (n) => {
-    const productId = opts.products[n % opts.products.length]!;
+    const productId = product(n);
     const userId = `k${opts.seed}-${opts.round}-${n % Math.max(1, opts.users)}`;
     const event: OrderEvent = { orderId: seededUuid(random), userId, productId, quantity: 1, acceptedAt: new Date().toISOString() };
     const isPoison = opts.poisonEvery > 0 && n % opts.poisonEvery === opts.poisonEvery - 1 && (goodIds.has(productId) || poisonKinds[poisoned % poisonKinds.length] !== 'duplicate_order_id');

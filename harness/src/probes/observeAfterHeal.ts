@@ -1,6 +1,10 @@
 import { redisKeys } from '@flux-gate/contracts';
 import type { AfterHealObservation } from '@flux-gate/run-format';
+import { mapConcurrently } from './mapConcurrently.ts';
 import type { Stores } from './sampler.ts';
+
+/** Product pages asked at once per API instance. */
+const perInstance = 16;
 
 type ApiObservation = AfterHealObservation['apis'][number];
 
@@ -8,12 +12,11 @@ async function observeApi(url: string, productIds: string[]): Promise<ApiObserva
   try {
     const ready = await fetch(`${url}/ready`);
     await ready.arrayBuffer();
-    const products: ApiObservation['products'] = [];
-    for (const productId of productIds) {
+    const products: ApiObservation['products'] = await mapConcurrently(productIds, perInstance, async (productId) => {
       const res = await fetch(`${url}/products/${encodeURIComponent(productId)}`);
       const body = (await res.json().catch(() => ({}))) as { remaining?: unknown };
-      products.push({ productId, status: res.status, remaining: typeof body.remaining === 'number' ? body.remaining : null });
-    }
+      return { productId, status: res.status, remaining: typeof body.remaining === 'number' ? body.remaining : null };
+    });
     return { url, readyStatus: ready.status, products };
   } catch (err) {
     return { url, readyStatus: null, products: [], error: err instanceof Error ? err.message : String(err) };
@@ -34,7 +37,6 @@ export async function observeAfterHeal(stores: Stores, apiUrls: string[], produc
     return { checkedAt, redisStock: {}, apis: [], error: `Redis could not be read: ${err instanceof Error ? err.message : String(err)}` };
   }
   const redisStock = Object.fromEntries(productIds.map((id, i) => [id, stock[i] === null || stock[i] === undefined ? null : Number(stock[i])]));
-  const apis: ApiObservation[] = [];
-  for (const url of apiUrls) apis.push(await observeApi(url, productIds));
+  const apis = await Promise.all(apiUrls.map((url) => observeApi(url, productIds)));
   return { checkedAt, redisStock, apis };
 }

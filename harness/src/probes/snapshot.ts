@@ -24,7 +24,11 @@ export async function snapshot(stores: Stores, brokers: string[], initialStock: 
     ),
   ]);
   const dbStock = new Map(products.rows.map((r) => [r.product_id, r.stock]));
-  const count = (productId: string, status: string) => orders.rows.filter((o) => o.product_id === productId && o.status === status).length;
+  const tally = new Map<string, { confirmed: number; rejected: number }>(productIds.map((id) => [id, { confirmed: 0, rejected: 0 }]));
+  for (const o of orders.rows) {
+    const t = tally.get(o.product_id);
+    if (t) t[o.status]++;
+  }
   return {
     readAt: Date.now(),
     products: productIds.map((productId, i) => ({
@@ -32,8 +36,8 @@ export async function snapshot(stores: Stores, brokers: string[], initialStock: 
       initialStock: initialStock[productId]!,
       redisStock: redisStock[i] === null || redisStock[i] === undefined ? null : Number(redisStock[i]),
       dbStock: dbStock.get(productId) ?? 0,
-      dbConfirmed: count(productId, 'confirmed'),
-      dbRejected: count(productId, 'rejected'),
+      dbConfirmed: tally.get(productId)!.confirmed,
+      dbRejected: tally.get(productId)!.rejected,
       pendingOrders: pending[i]!,
       redisRebuilds: Number(rebuilds[i] ?? 0),
     })),

@@ -2,10 +2,11 @@ import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultContext } from '@flux-gate/chaos';
 import { type LoadSummary, runFileNames as files, writeRunFile } from '@flux-gate/run-format';
-import type { Experiment } from '../experiment/experimentSchema.ts';
+import type { ResolvedExperiment } from '../experiment/resolveExperiment.ts';
 import { loadPlanOf } from '../experiment/loadPlanOf.ts';
 import { engines } from '../load/engines.ts';
 import { LoadEngineError } from '../load/LoadEngine.ts';
+import { mapConcurrently } from '../probes/mapConcurrently.ts';
 import { steadyState } from '../probes/steadyState.ts';
 import { runSchedule } from './faultScheduler.ts';
 import type { RunContext } from './RunContext.ts';
@@ -19,9 +20,12 @@ function faultContext(ctx: RunContext): FaultContext {
 }
 
 /** Products of one round: last-item style experiments sell a fresh product each round. */
-function roundProducts(experiment: Experiment, round: number): { productId: string; stock: number }[] {
+function roundProducts(experiment: ResolvedExperiment, round: number): { productId: string; stock: number }[] {
   return experiment.load.rounds === 1 ? experiment.system.products : experiment.system.products.map((p) => ({ ...p, productId: `${p.productId}-r${round + 1}` }));
 }
+
+/** Sales armed (or reseeded) at once through the admin API: each is a PostgreSQL write and a Redis script. */
+const armAtOnce = 8;
 
 const summed = (a: LoadSummary | undefined, b: LoadSummary): LoadSummary =>
   a ? { ...b, offered: a.offered + b.offered, started: a.started + b.started, dropped: a.dropped + b.dropped, retries: a.retries + b.retries, cpuMs: a.cpuMs + b.cpuMs, wallMs: a.wallMs + b.wallMs } : b;
@@ -39,10 +43,8 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const products = roundProducts(experiment, round);
   progress.phase(rounds > 1 ? `round ${round + 1}/${rounds}: arming and steady state` : 'arming the sale and checking the steady state');
   progress.doing(`arming ${products.length === 1 ? 'the sale' : `${products.length} sales`}`);
-  for (const p of products) {
-    await system.armSale(p.productId, p.stock);
-    ctx.initialStock[p.productId] = p.stock;
-  }
+  for (const p of products) ctx.initialStock[p.productId] = p.stock;
+  await mapConcurrently(products, armAtOnce, (p) => system.armSale(p.productId, p.stock));
   ctx.sampler!.watch(products.map((p) => p.productId));
   progress.doing('checking the steady state');
   await steadyState(system.apiUrls, products);
@@ -75,7 +77,7 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     reseed: async () => {
       // The API refuses a reseed while orders are still on their way to PostgreSQL; reseed asks until it accepts.
       log('reseeding Redis from PostgreSQL once the API accepts (it waits for the orders still in flight)');
-      for (const p of products) await system.reseed(p.productId, experiment.drainTimeout, opts.signal);
+      await mapConcurrently(products, armAtOnce, (p) => system.reseed(p.productId, experiment.drainTimeout, opts.signal));
       log('reseeded');
     },
     log,

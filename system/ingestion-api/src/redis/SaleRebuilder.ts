@@ -28,6 +28,8 @@ export interface SaleRebuilderOptions {
 export class SaleRebuilder {
   readonly #running = new Map<string, Promise<void>>();
   readonly #closing = new AbortController();
+  /** The look at what is in flight under way, shared by every rebuild waiting (one Kafka look, however many products are fenced). */
+  #look: Promise<number> | undefined;
 
   constructor(readonly options: SaleRebuilderOptions) {}
 
@@ -48,12 +50,16 @@ export class SaleRebuilder {
     await Promise.allSettled(this.#running.values());
   }
 
+  #inFlight(): Promise<number> {
+    return (this.#look ??= this.options.inFlight().finally(() => (this.#look = undefined)));
+  }
+
   async #rebuild(productId: string): Promise<void> {
-    const { gate, store, inFlight, settleMs, pollMs, log } = this.options;
+    const { gate, store, settleMs, pollMs, log } = this.options;
     log.warn({ productId }, 'the sale is fenced (the Redis primary changed since it was armed); rebuilding it from PostgreSQL once nothing is in flight');
     const { signal } = this.#closing;
     await sleep(settleMs, undefined, { signal });
-    while ((await inFlight()) > 0) await sleep(pollMs, undefined, { signal });
+    while ((await this.#inFlight()) > 0) await sleep(pollMs, undefined, { signal });
     signal.throwIfAborted();
     const record = await store.saleRecord(productId);
     if (!record) return;
