@@ -12,6 +12,6 @@ export type ResolvedExperiment = Omit<Experiment, 'faults'> & { faults: Schedule
 export function resolveExperiment(experiment: Experiment, seed: number): ResolvedExperiment {
   if (Array.isArray(experiment.faults)) return { ...experiment, faults: experiment.faults };
   const { random } = experiment.faults;
-  const faults = generateFaults(random, { apiInstances: experiment.system.apiInstances, workers: experiment.system.workers, topology: experiment.topology }, seed);
+  const faults = generateFaults(random, { apiInstances: experiment.system.apiInstances, workers: experiment.system.workers, topology: experiment.topology === 'cluster' ? 'replicated' : experiment.topology }, seed);
   return { ...experiment, faults, generatedFaults: { random, seed } };
 }

@@ -1,6 +1,6 @@
-import { redisKeys } from '@flux-gate/contracts';
 import type { AfterHealObservation } from '@flux-gate/run-format';
 import type { Stores } from './sampler.ts';
+import { stockLeft } from './stockLeft.ts';
 
 type ApiObservation = AfterHealObservation['apis'][number];
 
@@ -29,7 +29,7 @@ export async function observeAfterHeal(stores: Stores, apiUrls: string[], produc
   const checkedAt = Date.now();
   let stock: (string | null)[];
   try {
-    stock = await stores.redis.mget(productIds.map(redisKeys.stock));
+    stock = await stockLeft(stores.redis, productIds);
   } catch (err) {
     return { checkedAt, redisStock: {}, apis: [], error: `Redis could not be read: ${err instanceof Error ? err.message : String(err)}` };
   }

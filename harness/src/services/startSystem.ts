@@ -30,7 +30,7 @@ export const brokenModes = [
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
-  /** Default 1 on the single shape, 2 on the replicated one. */
+  /** Default 1 on the single shape, 2 on the replicated and cluster ones. */
   apiInstances?: number;
   workers?: number;
   rateLimit?: { perSec: number; burst: number };
@@ -166,6 +166,7 @@ function apiProcess(i: number, place: ApiPlace, e: Endpoints, adminToken: string
     INSTANCE_ID: `api-${i + 1}`,
     REDIS_URL: e.apiRedisUrl,
     ...(e.redisSentinels ? { REDIS_SENTINELS: e.redisSentinels.sentinels.join(','), REDIS_SENTINEL_NAME: e.redisSentinels.name } : {}),
+    ...(e.redisCluster ? { REDIS_CLUSTER_NODES: e.redisCluster.join(',') } : {}),
     KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
     DATABASE_URL: e.apiPostgresUrl ?? e.postgresUrl,
     ADMIN_TOKEN: adminToken,
@@ -249,7 +250,7 @@ async function apiPlaces(stack: AnyStartedStack, count: number): Promise<ApiPlac
  * network namespaces where the stack made API nodes; the workers and nginx on the host.
  */
 export async function startSystem(stack: AnyStartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
-  const replicated = stack.topology.shape === 'replicated';
+  const replicated = stack.topology.shape !== 'single';
   const apiCount = options.apiInstances ?? (replicated ? 2 : 1);
   const workerCount = options.workers ?? 1;
   const logDir = options.logDir ?? join(stack.dir, 'logs');

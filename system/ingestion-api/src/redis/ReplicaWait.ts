@@ -7,6 +7,16 @@ export interface ReplicaWaitOptions {
   timeoutMs: number;
 }
 
+/** A take's promise to be vouched for: resolves true once the replicas hold it (see ReplicaWait.held). */
+export interface Vouch {
+  held(): Promise<boolean>;
+}
+
+/** What the order route waits on: `before(productId)` just before the take, then `held()` on what it returned. */
+export interface ReplicaWaiter {
+  before(productId: string): Vouch;
+}
+
 interface Round {
   promise: Promise<boolean>;
   resolve: (held: boolean) => void;
@@ -28,7 +38,7 @@ const newRound = (): Round => {
  * for a take made on the old one, so a take made before the connection's latest 'ready' is never
  * vouched for: call `connection()` just before the take and pass it to `held`.
  */
-export class ReplicaWait {
+export class ReplicaWait implements ReplicaWaiter {
   #generation = 0;
   #running = false;
   #next: Round | null = null;
@@ -38,6 +48,12 @@ export class ReplicaWait {
     readonly options: ReplicaWaitOptions,
   ) {
     redis.on('ready', () => this.#generation++);
+  }
+
+  /** The vouch for the next take on this connection, whatever its product. */
+  before(): Vouch {
+    const made = this.#generation;
+    return { held: () => this.held(made) };
   }
 
   /** The connection's generation, to pass to `held` for the next command. */
