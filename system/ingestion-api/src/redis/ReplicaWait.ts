@@ -52,13 +52,17 @@ export class ReplicaWait implements ReplicaWaiter {
 
   /** The vouch for the next take on this connection, whatever its product. */
   before(): Vouch {
-    const made = this.#generation;
+    const made = this.connection();
     return { held: () => this.held(made) };
   }
 
-  /** The connection's generation, to pass to `held` for the next command. */
+  /**
+   * The generation of the connection the next command goes out on, to pass to `held`: this one when
+   * the client is ready, else the next (ioredis keeps a command issued while it is not ready and
+   * writes it after its next 'ready'; a Cluster client's node connections connect at their first command).
+   */
   connection(): number {
-    return this.#generation;
+    return this.redis.status === 'ready' ? this.#generation : this.#generation + 1;
   }
 
   /**
