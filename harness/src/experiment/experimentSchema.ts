@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultKinds, replicatedFaultKinds } from '@flux-gate/chaos';
+import { clusterFaultKinds, faultKinds, replicatedFaultKinds } from '@flux-gate/chaos';
 import { proxiedLinks, topologyShapes } from '@flux-gate/stack';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
@@ -165,6 +165,11 @@ export const experimentSchema = z.strictObject({
     });
     return;
   }
+  e.faults.forEach((f, i) => {
+    if (e.topology !== 'cluster' && (clusterFaultKinds as readonly string[]).includes(f.fault.kind)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', i, 'fault', 'kind'], message: `"${f.fault.kind}" acts inside a Redis Cluster: it needs "topology": "cluster" (this experiment's is ${e.topology})` });
+    }
+  });
   if (e.topology === 'single') return;
   const proxied = proxiedLinks[e.topology];
   e.faults.forEach((f, i) => {
