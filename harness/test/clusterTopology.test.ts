@@ -4,6 +4,8 @@ import { redisKeys } from '@flux-gate/contracts';
 import { alive, type AnyStartedStack, localProvider, RoleReader } from '@flux-gate/stack';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFault } from '@flux-gate/chaos';
+import { clusterControl } from '../src/roles/clusterControl.ts';
 import { type StartedSystem, startSystem } from '../src/services/startSystem.ts';
 
 const hostPort = (a: string) => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) });
@@ -70,6 +72,37 @@ describe('the cluster topology (local)', () => {
     }
     expect(shards.size).toBe(3);
   });
+
+  it('a slot move and a failover fence only the products of the slot or shard they touch, which are rebuilt and sell again', async () => {
+    const control = clusterControl(stack.topology.nodes);
+    const order = (productId: string, userId: string) =>
+      fetch(`${system.loadUrls[0]}/order`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ productId, userId }) }).then((r) => r.status);
+    const sellsAgain = (productId: string, userId: string) => expect.poll(() => order(productId, `${userId}-${Date.now()}`), { timeout: 30_000, interval: 500 }).toBe(200);
+
+    const before = await control.shardOf('p-3');
+    const move = createFault({ kind: 'slot-move', product: 'p-3' }, { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: {}, redisCluster: control });
+    await move.inject();
+    await move.heal();
+    const after = await control.shardOf('p-3');
+    expect(after.slot).toBe(before.slot);
+    expect(after.primary).not.toBe(before.primary);
+    expect(move.resolved!()!.nodes).toEqual([before.primary, after.primary]);
+    expect(await cluster.get(redisKeys.stock('p-3'))).toBe('4');
+    // Armed on another primary: fenced (503) until rebuilt from PostgreSQL; p-0 on another shard sells meanwhile.
+    expect(await order('p-3', 'mover-1')).toBe(503);
+    expect(await order('p-0', 'bystander-1')).toBe(200);
+    await sellsAgain('p-3', 'mover-2');
+
+    const shard = await control.shardOf('p-1');
+    const failover = createFault({ kind: 'cluster-failover', product: 'p-1' }, { toxiproxyUrl: stack.endpoints.toxiproxyUrl, processes: {}, redisCluster: control });
+    await failover.inject();
+    await failover.heal();
+    expect((await control.shardOf('p-1')).primary).toBe(shard.replicas[0]);
+    await sellsAgain('p-1', 'failover-1');
+    const reading = await new RoleReader(stack.topology, stack.endpoints, 'orders').read();
+    expect(reading.holders['redis-primary']).toContain(shard.replicas[0]);
+    expect(reading.holders['redis-replica']).toContain(shard.primary);
+  }, 90_000);
 
   it('stop() ends every node and removes every namespace and the bridge', async () => {
     const pids = Object.values(stack.processes).map((p) => p.pid!).filter(Boolean);

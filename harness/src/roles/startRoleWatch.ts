@@ -27,11 +27,12 @@ export function startRoleWatch(stack: AnyStartedStack, runDir: string, log: (lin
   const sampler = new RoleSampler(reader, join(runDir, files.roles));
   sampler.start();
   const redisNodes = new Set(stack.topology.nodes.filter((n) => n.part === 'redis' && n.ports.client !== undefined).map((n) => n.name));
+  const shards = stack.endpoints.redisCluster ? stack.topology.nodes.filter((n) => n.roles.includes('redis-primary')).length : 1;
   let stopped: Promise<void> | undefined;
   return {
     faultContext(processes) {
       const wrapped = Object.fromEntries(
-        Object.entries(processes).map(([name, p]) => [name, redisNodes.has(p.name) ? restartAfterFailover(p, reader, log) : p]),
+        Object.entries(processes).map(([name, p]) => [name, redisNodes.has(p.name) ? restartAfterFailover(p, reader, log, shards) : p]),
       );
       return {
         processes: wrapped,

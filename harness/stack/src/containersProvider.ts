@@ -37,6 +37,7 @@ async function startContainers(options: StackOptions = {}): Promise<AnyStartedSt
   // With a /.dockerenv, testcontainers would otherwise pull an image to find the gateway.
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   // The services a killed run started on its stack are local processes, whatever the stack.
+  if (options.topology === 'cluster') throw new Error('the containers provider does not start the cluster topology yet; start it with the local provider (--stack local)');
   await stopLeftovers({ log });
   await ensureDockerEngine({ log });
   const { images } = await ensureInfraImages({ log });
