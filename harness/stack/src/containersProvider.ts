@@ -37,11 +37,11 @@ async function startContainers(options: StackOptions = {}): Promise<AnyStartedSt
   // With a /.dockerenv, testcontainers would otherwise pull an image to find the gateway.
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   // The services a killed run started on its stack are local processes, whatever the stack.
-  if (options.topology === 'cluster') throw new Error('the containers provider does not start the cluster topology yet; start it with the local provider (--stack local)');
   await stopLeftovers({ log });
   await ensureDockerEngine({ log });
   const { images } = await ensureInfraImages({ log });
-  if (options.topology === 'replicated') return containerStackRun(images, options, log, 'replicated', (run, stop) => startReplicatedContainers(run, images, stop));
+  const shape = options.topology;
+  if (shape === 'replicated' || shape === 'cluster') return containerStackRun(images, options, log, shape, (run, stop) => startReplicatedContainers(run, images, stop, shape));
   return retryOnPortRace(() => containerStackRun(images, options, log, 'single', (run, stop) => startSingle(run, images, stop)), options.signal, log);
 }
 
