@@ -26,6 +26,7 @@ export const brokenModes = [
   'random-admission',
   'no-fencing',
   'leader-only-acks',
+  'cross-slot-take',
 ] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
@@ -85,6 +86,7 @@ const brokenEnv: Record<BrokenMode, string> = {
   'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
   'no-fencing': 'FLUXGATE_BROKEN_NO_FENCING',
   'leader-only-acks': 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS',
+  'cross-slot-take': 'FLUXGATE_BROKEN_CROSS_SLOT_TAKE',
 };
 
 /** An admin route answered with an error status. */

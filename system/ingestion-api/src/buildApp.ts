@@ -16,6 +16,7 @@ import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
 import { ApiMetrics } from './metrics/ApiMetrics.ts';
 import { connectRedis, type RedisClient } from './redis/connectRedis.ts';
+import { crossSlotTake } from './redis/crossSlotTake.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { leakingRelease } from './redis/leakingRelease.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
@@ -54,6 +55,7 @@ const noLimit = 2 ** 31;
 function takeOf(config: Config, redis: RedisClient, gate: SaleGate): TakeFn {
   if (config.broken.nonAtomicStock) return nonAtomicTake(redis);
   if (config.broken.ignoreIdempotencyKey) return keyIgnoringTake(gate.take);
+  if (config.broken.crossSlotTake) return crossSlotTake(redis, gate);
   return gate.take;
 }
 
@@ -217,6 +219,7 @@ function announceRiskyModes(config: Config, log: Logger): void {
     [config.broken.randomAdmission, 'FLUXGATE_BROKEN_RANDOM_ADMISSION', 'the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN'],
     [config.broken.noFencing, 'FLUXGATE_BROKEN_NO_FENCING', 'takes wait for no Redis replica and a failover fences nothing; after a failover buyers told "accepted" WILL BE REJECTED'],
     [config.broken.leaderOnlyAcks, 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS', 'orders are acked by the Kafka partition leader alone; a leader lost before its followers copied them WILL LOSE ORDERS'],
+    [config.broken.crossSlotTake, 'FLUXGATE_BROKEN_CROSS_SLOT_TAKE', 'the take script touches a key outside its product\'s slot; on a Redis Cluster takes WILL BE REFUSED (CROSSSLOT)'],
   ];
   for (const [on, mode, what] of more) {
     if (on) log.error({ mode }, `DELIBERATELY BROKEN MODE ON: ${what}. For the harness self-test only.`);

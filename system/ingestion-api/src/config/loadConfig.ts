@@ -68,6 +68,7 @@ const envSchema = z.object({
   FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: flag.default(false),
   FLUXGATE_BROKEN_NO_FENCING: flag.default(false),
   FLUXGATE_BROKEN_LEADER_ONLY_ACKS: flag.default(false),
+  FLUXGATE_BROKEN_CROSS_SLOT_TAKE: flag.default(false),
   WORKER_GROUP_ID: z.string().min(1).default('inventory-worker'),
 });
 
@@ -83,6 +84,7 @@ const brokenVariables = {
   randomAdmission: 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
   noFencing: 'FLUXGATE_BROKEN_NO_FENCING',
   leaderOnlyAcks: 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS',
+  crossSlotTake: 'FLUXGATE_BROKEN_CROSS_SLOT_TAKE',
 } as const;
 export type BrokenModes = Record<keyof typeof brokenVariables, boolean>;
 

@@ -83,9 +83,15 @@ export class SaleGate {
 
   /** The atomic step: see gateScripts.take for the answers. */
   readonly take: TakeFn = (productId, userId, orderId, idempotencyKey, admission) => {
+    const { keys, argv } = this.takeArguments(productId, userId, orderId, idempotencyKey, admission);
+    return this.#writes.run(() => this.#redis.fluxgateTake(...keys, ...argv));
+  };
+
+  /** The take script's KEYS (all of the product's slot) and ARGV for one take: see gateScripts.take. */
+  takeArguments(productId: string, userId: string, orderId: string, idempotencyKey: string | undefined, admission?: Admission): { keys: string[]; argv: string[] } {
     const [limit, rate, burst, slack] = this.#takeArgs;
-    return this.#writes.run(() =>
-      this.#redis.fluxgateTake(
+    return {
+      keys: [
         redisKeys.stock(productId),
         redisKeys.buyers(productId),
         redisKeys.bucket(productId),
@@ -95,6 +101,8 @@ export class SaleGate {
         redisKeys.ticketOf(productId),
         redisKeys.tokensUsed(productId),
         redisKeys.primary(productId),
+      ],
+      argv: [
         userId,
         orderId,
         limit,
@@ -107,9 +115,9 @@ export class SaleGate {
         admission?.epoch ?? '',
         slack,
         this.#fencing,
-      ),
-    );
-  };
+      ],
+    };
+  }
 
   /**
    * Kafka acked: the unit is sold, the first answer becomes "accepted", and the order is findable by
