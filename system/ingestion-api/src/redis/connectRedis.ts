@@ -54,6 +54,9 @@ export async function connectRedis(target: RedisTarget, timeoutMs: number, log: 
   redis.on('ready', () => (lastError = ''));
   try {
     await redis.connect();
+    // A Cluster client connects to each primary at its first command: connect them all now, so
+    // that the first takes of a sale do not wait for it (under load they ran past the command timeout).
+    if (redis instanceof Cluster) await Promise.all(redis.nodes('master').map((node) => node.ping()));
   } catch (err) {
     redis.disconnect();
     throw err;
