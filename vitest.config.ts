@@ -5,6 +5,7 @@ const containerTests = [
   'harness/test/compose.test.ts',
   'harness/stack/test/containersStack.test.ts',
   'harness/stack/test/replicatedContainers.test.ts',
+  'harness/stack/test/clusterContainers.test.ts',
   'harness/stack/test/dockerEngine.test.ts',
   'chaos/test/containerPartition.test.ts',
 ];

@@ -32,6 +32,30 @@ export interface SentinelControl {
   failover(): Promise<void>;
 }
 
+/** Where a product's slot lives in a Redis Cluster: the slot, and its shard's primary and replicas by node name. */
+export interface ClusterShard {
+  slot: number;
+  primary: string;
+  replicas: string[];
+}
+
+/** A Redis Cluster, for the faults inside it (cluster-failover, slot-move). */
+export interface RedisClusterControl {
+  /** The shard that holds the product's slot now. */
+  shardOf(productId: string): Promise<ClusterShard>;
+  /** The cluster's primaries by node name, in name order. */
+  primaries(): Promise<string[]>;
+  /** CLUSTER FAILOVER asked of `replica`: it takes its shard's primary role over, with the primary's agreement. */
+  failover(replica: string): Promise<void>;
+  /**
+   * Moves `slot` from primary `from` to primary `to`: SETSLOT IMPORTING on `to` and MIGRATING on
+   * `from` (unless `finishOnly`), MIGRATE of every key `from` still holds in it, then SETSLOT NODE
+   * `to` on both and on the other primaries. With `finishOnly`, safe to repeat: it completes a move
+   * left half-done and changes nothing after a whole one.
+   */
+  moveSlot(slot: number, from: string, to: string, finishOnly?: boolean): Promise<void>;
+}
+
 export type FaultIdentity = Pick<Fault, 'id' | 'kind' | 'target' | 'label'>;
 
 /**
@@ -46,4 +70,6 @@ export interface FaultContext {
   resolveNodes?: NodeResolver;
   /** The replicated topology's Sentinels, for `sentinel-failover`. */
   sentinels?: SentinelControl;
+  /** The cluster topology's Redis Cluster, for `cluster-failover` and `slot-move`. */
+  redisCluster?: RedisClusterControl;
 }

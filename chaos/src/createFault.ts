@@ -5,6 +5,8 @@ import type { Fault, FaultContext } from './Fault.ts';
 import { parseFaultSpec, type FaultSpecInput, type NodeFaultSpec } from './faultSpec.ts';
 import { nodeFault } from './nodeFault.ts';
 import { byNodeName, resolveTargets } from './NodeResolver.ts';
+import { clusterFailoverFault } from './clusterFailoverFault.ts';
+import { slotMoveFault } from './slotMoveFault.ts';
 import { processFault } from './processFault.ts';
 import { proxyDownFault } from './proxyDownFault.ts';
 import { sentinelFailoverFault } from './sentinelFailoverFault.ts';
@@ -44,6 +46,10 @@ export function createFault(input: FaultSpecInput, context: FaultContext): Fault
     case 'sentinel-failover':
       if (!context.sentinels) throw new Error(`${identity.label}: this stack has no Sentinels (the replicated topology has them)`);
       return sentinelFailoverFault(identity, context.sentinels);
+    case 'cluster-failover':
+    case 'slot-move':
+      if (!context.redisCluster) throw new Error(`${identity.label}: this stack has no Redis Cluster (the cluster topology has one)`);
+      return spec.kind === 'slot-move' ? slotMoveFault(identity, spec.product, context.redisCluster) : clusterFailoverFault(identity, spec.product, context.redisCluster);
     case 'down':
       return proxyDownFault(spec.link, identity, new Toxiproxy(context.toxiproxyUrl));
     default:

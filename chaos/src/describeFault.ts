@@ -36,6 +36,10 @@ function label(spec: FaultSpec): string {
       return `loss ${spec.percent}% into ${spec.node}${spec.from ? ` from ${spec.from.join(', ')}` : ''}`;
     case 'sentinel-failover':
       return 'Sentinel failover of the Redis primary';
+    case 'cluster-failover':
+      return `Redis Cluster failover of the shard holding ${spec.product}`;
+    case 'slot-move':
+      return `move ${spec.product}'s Redis Cluster slot to another primary (one-way)`;
   }
 }
 
@@ -44,6 +48,7 @@ const processes = (spec: { process?: string; processes?: string[] }) => (spec.pr
 function targetOf(spec: FaultSpec): string {
   if (spec.kind === 'kill' || spec.kind === 'pause') return (spec.processes ?? [spec.process!]).join('+');
   if (spec.kind === 'sentinel-failover') return 'redis-primary';
+  if (spec.kind === 'cluster-failover' || spec.kind === 'slot-move') return spec.product;
   if ('process' in spec) return spec.process;
   if ('link' in spec) return spec.link;
   return spec.kind === 'split' ? spec.minority.join('+') : spec.node;

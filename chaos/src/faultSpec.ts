@@ -75,6 +75,17 @@ const loss = z.object({
 /** `SENTINEL FAILOVER`: the Sentinels promote a replica now; heal waits until they name the new primary. */
 const sentinelFailover = z.object({ id, kind: z.literal('sentinel-failover') });
 
+/** `CLUSTER FAILOVER` on the replica of the Redis Cluster shard holding `product`; heal waits until another node is that shard's primary. */
+const clusterFailover = z.object({ id, kind: z.literal('cluster-failover'), product: name('product') });
+/**
+ * Moves the Redis Cluster slot of `product` to the next primary while it sells. One-way: heal
+ * finishes a move left half-done, and the slot stays where it went.
+ */
+const slotMove = z.object({ id, kind: z.literal('slot-move'), product: name('product') });
+
+/** The kinds that act inside a Redis Cluster: only the cluster topology has them. */
+export const clusterFaultKinds = ['cluster-failover', 'slot-move'] as const;
+
 /** The kinds generated schedules draw from on today's single-node stack: process faults and Toxiproxy links. */
 export const faultKinds = ['kill', 'pause', 'redis-restart', 'latency', 'timeout', 'down', 'bandwidth', 'reset_peer', 'slicer'] as const;
 /** Faults between nodes with network namespaces of their own: partitions (iptables), netem, loss. */
@@ -92,8 +103,8 @@ export const replicatedFaultKinds = ['kill', 'pause', 'isolate', 'split', 'bridg
  */
 export const faultSpecSchema = z.discriminatedUnion(
   'kind',
-  [processFault('kill'), processFault('pause'), redisRestart, latency, timeout, down, bandwidth, resetPeer, slicer, isolate, split, bridge, netem, loss, sentinelFailover],
-  { error: `must be one of ${[...faultKinds, ...nodeFaultKinds, 'sentinel-failover'].join(', ')}` },
+  [processFault('kill'), processFault('pause'), redisRestart, latency, timeout, down, bandwidth, resetPeer, slicer, isolate, split, bridge, netem, loss, sentinelFailover, clusterFailover, slotMove],
+  { error: `must be one of ${[...faultKinds, ...nodeFaultKinds, 'sentinel-failover', ...clusterFaultKinds].join(', ')}` },
 );
 
 export type FaultSpec = z.output<typeof faultSpecSchema>;
@@ -101,6 +112,7 @@ export type FaultSpecInput = z.input<typeof faultSpecSchema>;
 export type FaultKind = (typeof faultKinds)[number];
 export type NodeFaultKind = (typeof nodeFaultKinds)[number];
 export type ReplicatedFaultKind = (typeof replicatedFaultKinds)[number];
+export type ClusterFaultSpec = Extract<FaultSpec, { kind: (typeof clusterFaultKinds)[number] }>;
 export type ToxicSpec = Extract<FaultSpec, { kind: 'latency' | 'timeout' | 'bandwidth' | 'reset_peer' | 'slicer' }>;
 export type ProcessFaultSpec = Extract<FaultSpec, { kind: 'kill' | 'pause' | 'redis-restart' }>;
 export type NodeFaultSpec = Extract<FaultSpec, { kind: NodeFaultKind }>;

@@ -1,12 +1,14 @@
 export type { ControllableProcess } from './ControllableProcess.ts';
 export { createFault } from './createFault.ts';
-export type { Fault, FaultContext, ResolvedTargets, SentinelControl } from './Fault.ts';
+export type { ClusterShard, Fault, FaultContext, RedisClusterControl, ResolvedTargets, SentinelControl } from './Fault.ts';
 export {
+  clusterFaultKinds,
   faultKinds,
   faultSpecSchema,
   nodeFaultKinds,
   parseFaultSpec,
   replicatedFaultKinds,
+  type ClusterFaultSpec,
   type FaultKind,
   type FaultSpec,
   type FaultSpecInput,

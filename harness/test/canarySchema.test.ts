@@ -38,6 +38,7 @@ describe('the canary', () => {
       'random-admission': 'fifo_fairness',
       'no-fencing': 'no_broken_promises',
       'leader-only-acks': 'no_lost_orders',
+      'cross-slot-take': 'sold_out_when_demand_exceeds_stock',
     });
     // A case never plants its bug by itself: the runner turns on the case's mode alone.
     expect(d.canary.cases.every((c) => c.experiment.system.brokenModes.length === 0)).toBe(true);

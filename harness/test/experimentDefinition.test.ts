@@ -27,7 +27,7 @@ function refusal(raw: unknown): string {
 describe('experiment definitions', () => {
   it('every experiment in the catalogue is valid', () => {
     const names = listExperiments().map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary', 'replicated-smoke']));
+    expect(names).toEqual(expect.arrayContaining(['smoke', 'flash-sale', 'last-item', 'worker-kill', 'redis-latency', 'kafka-partition', 'postgres-outage', 'postgres-kill', 'redis-restart', 'api-kill', 'canary', 'replicated-smoke', 'cluster-smoke', 'cluster-failover', 'cluster-slot-move']));
     for (const name of names) expect(() => loadDefinition(name)).not.toThrow();
   });
 
@@ -58,6 +58,17 @@ describe('experiment definitions', () => {
     expect(refusal({ ...valid, topology: 'replicated', faults: { random: { kinds: ['kill', 'down'], count: 1, within: '1s', for: ['1s', '2s'] } } })).toMatch(
       /faults\.random\.kinds\.1: "down" is not drawn on the replicated topology/,
     );
+  });
+
+  it('takes the cluster topology with two API instances by default, and its faults only there', () => {
+    const parsed = parseDefinition({ ...valid, topology: 'cluster', system: { ...valid.system, workers: 3 } }, 'x.json');
+    if (parsed.kind !== 'experiment') throw new Error('expected an experiment');
+    expect([parsed.experiment.topology, parsed.experiment.system.apiInstances, parsed.experiment.system.workers]).toEqual(['cluster', 2, 3]);
+    const move = { when: { at: '1s' }, for: '1s', fault: { kind: 'slot-move', product: 'p-1' } };
+    expect(parseDefinition({ ...valid, topology: 'cluster', faults: [move] }, 'x.json').kind).toBe('experiment');
+    expect(refusal({ ...valid, topology: 'replicated', faults: [move] })).toMatch(/faults\.0\.fault\.kind: "slot-move" acts inside a Redis Cluster: it needs "topology": "cluster"/);
+    expect(refusal({ ...valid, topology: 'cluster', faults: [{ ...move, fault: { kind: 'timeout', link: 'api-redis' } }] })).toMatch(/the cluster topology proxies only worker-postgres/);
+    expect(refusal({ ...valid, topology: 'cluster', faults: { random: { kinds: ['kill'], count: 1, within: '1s', for: ['1s', '2s'] } } })).toMatch(/random faults are not drawn on the cluster topology/);
   });
 
   it('a resolved experiment, as a run stores it, loads again as it is', () => {

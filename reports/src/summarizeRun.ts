@@ -35,7 +35,7 @@ function recordedSpan(run: Run, digest: HistoryDigest): { from: number; to: numb
 }
 
 /** Lanes are drawn for a replicated run, or one whose records name nodes. */
-const hasNodes = (run: Run) => run.manifest.topology?.shape === 'replicated' || run.roles.length > 0 || run.faults.some((f) => f.nodes?.length || f.groups?.length);
+const hasNodes = (run: Run) => (run.manifest.topology?.shape ?? 'single') !== 'single' || run.roles.length > 0 || run.faults.some((f) => f.nodes?.length || f.groups?.length);
 
 /** Reads a run folder and streams its history (and its waiting-room steps) once. Throws RunFolderError for a path that is not a run. */
 export async function summarizeRun(dir: string): Promise<RunSummary> {

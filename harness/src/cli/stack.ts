@@ -26,7 +26,8 @@ program
     'Start the stack, print every node with its roles, address and readiness, and its endpoints, and stay up until Ctrl-C.\n' +
       'single: every part on free ports on 127.0.0.1, each client link (api→redis, api→kafka, worker→kafka, worker→postgres) through its own Toxiproxy proxy.\n' +
       'replicated (local): every Kafka, Redis and Sentinel node, and the API nodes, in a network namespace of its own on a bridge fgnet<n>.\n' +
-      'replicated (containers): every store node a container at its own address on the run\'s network; the API nodes get their addresses, and their containers from the system.',
+      'replicated (containers): every store node a container at its own address on the run\'s network; the API nodes get their addresses, and their containers from the system.\n' +
+      'cluster (either provider): as replicated, with a Redis Cluster of 3 primaries and a replica each instead of the primary, replicas and Sentinels.',
   )
   .option('--json', 'print the endpoints as one JSON object on stdout')
   .option('--ready-timeout <seconds>', 'how long each part may take to answer', '60')
@@ -55,6 +56,7 @@ program
     } else {
       const e = stack.endpoints;
       const sentinels = e.redisSentinels ? [['redis sentinels', `${e.redisSentinels.sentinels.join(',')} (primary '${e.redisSentinels.name}')`]] : [];
+      const cluster = e.redisCluster ? [['redis cluster', e.redisCluster.join(',')]] : [];
       const net = stack.topology.network;
       const network = net ? `\nnetwork: bridge ${net.bridge}, ${net.subnet}, the host at ${net.hostAddress}; \`ip netns exec <netns> …\` runs inside a node\n` : '';
       process.stdout.write(
@@ -62,6 +64,7 @@ program
           ['part', 'endpoint'],
           ['redis', e.redisUrl],
           ...sentinels,
+          ...cluster,
           ['postgres', e.postgresUrl],
           ['kafka', e.kafkaBrokers.join(',')],
           ['toxiproxy', e.toxiproxyUrl],

@@ -65,7 +65,11 @@ const program = new Command('system')
       stock: opts.stock,
       adminToken: system.adminToken,
       postgres: e.postgresUrl,
-      redis: e.redisSentinels ? `sentinels ${e.redisSentinels.sentinels.join(',')} (primary '${e.redisSentinels.name}')` : e.redisUrl,
+      redis: e.redisCluster
+        ? `cluster ${e.redisCluster.join(',')}`
+        : e.redisSentinels
+          ? `sentinels ${e.redisSentinels.sentinels.join(',')} (primary '${e.redisSentinels.name}')`
+          : e.redisUrl,
       kafka: e.kafkaBrokers.join(','),
       toxiproxy: e.toxiproxyUrl,
       logs: `${stack.dir}/logs`,

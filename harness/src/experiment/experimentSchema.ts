@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultKinds, replicatedFaultKinds } from '@flux-gate/chaos';
+import { clusterFaultKinds, faultKinds, replicatedFaultKinds } from '@flux-gate/chaos';
 import { proxiedLinks, topologyShapes } from '@flux-gate/stack';
 import { type CheckerName, checkerNames } from '../checkers/runCheckers.ts';
 import { defaultWaitingRoomBudgets as budgets } from '../checkers/waitingRoomBudgets.ts';
@@ -19,7 +19,7 @@ const product = z.strictObject({
 });
 
 const system = z.strictObject({
-  /** Default 1 on the single topology, 2 on the replicated one (behind nginx). */
+  /** Default 1 on the single topology, 2 on the replicated and cluster ones (behind nginx). */
   apiInstances: z.number().int().min(1).max(4).optional(),
   workers: z.number().int().min(1).max(4).default(1),
   /** The products on sale, listed; or `productSet`, which the run's seed expands into such a list (resolveExperiment). */
@@ -149,7 +149,11 @@ export const invariantName = z.enum(checkerNames as [CheckerName, ...CheckerName
 export const experimentSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   description: z.string().min(1),
-  /** `single`: one node per store (fast runs); `replicated`: 3 Kafka nodes, Redis with 2 replicas and 3 Sentinels, the API instances behind nginx. */
+  /**
+   * `single`: one node per store (fast runs); `replicated`: 3 Kafka nodes, Redis with 2 replicas and 3
+   * Sentinels, the API instances behind nginx; `cluster`: as replicated, with a Redis Cluster of 3
+   * primaries and 3 replicas instead.
+   */
   topology: z.enum(topologyShapes).default('single'),
   system,
   load,
@@ -179,20 +183,30 @@ export const experimentSchema = z.strictObject({
   if (e.load.waitingRoom === 'follow' && (e.load.engine !== 'builtin' || e.load.workload !== 'http'))
     ctx.addIssue({ code: 'custom', path: ['load', 'waitingRoom'], message: '"follow" needs the built-in engine and the http workload' });
   if (!Array.isArray(e.faults)) {
+    if (e.topology === 'cluster') {
+      ctx.addIssue({ code: 'custom', path: ['faults', 'random'], message: 'random faults are not drawn on the cluster topology yet; write the schedule out' });
+      return;
+    }
     const allowed: readonly string[] = e.topology === 'replicated' ? replicatedFaultKinds : faultKinds;
     e.faults.random.kinds.forEach((kind, i) => {
       if (!allowed.includes(kind)) ctx.addIssue({ code: 'custom', path: ['faults', 'random', 'kinds', i], message: `"${kind}" is not drawn on the ${e.topology} topology; its kinds are ${allowed.join(', ')}` });
     });
     return;
   }
-  if (e.topology !== 'replicated') return;
   e.faults.forEach((f, i) => {
-    const link = f.fault.link;
-    if (typeof link === 'string' && !proxiedLinks.replicated.includes(link as never)) {
-      ctx.addIssue({ code: 'custom', path: ['faults', i, 'fault', 'link'], message: `the replicated topology proxies only ${proxiedLinks.replicated.join(', ')} (clients reach Kafka and Redis directly); "${link}" has no proxy` });
+    if (e.topology !== 'cluster' && (clusterFaultKinds as readonly string[]).includes(f.fault.kind)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', i, 'fault', 'kind'], message: `"${f.fault.kind}" acts inside a Redis Cluster: it needs "topology": "cluster" (this experiment's is ${e.topology})` });
     }
   });
-}).transform((e) => ({ ...e, system: { ...e.system, apiInstances: e.system.apiInstances ?? (e.topology === 'replicated' ? 2 : 1) } }));
+  if (e.topology === 'single') return;
+  const proxied = proxiedLinks[e.topology];
+  e.faults.forEach((f, i) => {
+    const link = f.fault.link;
+    if (typeof link === 'string' && !proxied.includes(link as never)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', i, 'fault', 'link'], message: `the ${e.topology} topology proxies only ${proxied.join(', ')} (clients reach Kafka and Redis directly); "${link}" has no proxy` });
+    }
+  });
+}).transform((e) => ({ ...e, system: { ...e.system, apiInstances: e.system.apiInstances ?? (e.topology === 'single' ? 1 : 2) } }));
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type Experiment = z.output<typeof experimentSchema>;

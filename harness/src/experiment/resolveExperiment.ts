@@ -28,6 +28,6 @@ export function resolveExperiment(experiment: Experiment, seed: number): Resolve
   const system = resolveProducts(experiment.system, seed);
   if (Array.isArray(experiment.faults)) return { ...experiment, system, faults: experiment.faults };
   const { random } = experiment.faults;
-  const faults = generateFaults(random, { apiInstances: experiment.system.apiInstances, workers: experiment.system.workers, topology: experiment.topology }, seed);
+  const faults = generateFaults(random, { apiInstances: experiment.system.apiInstances, workers: experiment.system.workers, topology: experiment.topology === 'cluster' ? 'replicated' : experiment.topology }, seed);
   return { ...experiment, system, faults, generatedFaults: { random, seed } };
 }

@@ -1,7 +1,7 @@
-import { redisKeys } from '@flux-gate/contracts';
 import type { AfterHealObservation } from '@flux-gate/run-format';
 import { mapConcurrently } from './mapConcurrently.ts';
 import type { Stores } from './sampler.ts';
+import { stockLeft } from './stockLeft.ts';
 
 /** Product pages asked at once per API instance. */
 const perInstance = 16;
@@ -32,7 +32,7 @@ export async function observeAfterHeal(stores: Stores, apiUrls: string[], produc
   const checkedAt = Date.now();
   let stock: (string | null)[];
   try {
-    stock = await stores.redis.mget(productIds.map(redisKeys.stock));
+    stock = await stockLeft(stores.redis, productIds);
   } catch (err) {
     return { checkedAt, redisStock: {}, apis: [], error: `Redis could not be read: ${err instanceof Error ? err.message : String(err)}` };
   }

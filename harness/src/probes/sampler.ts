@@ -1,13 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import type { Admin } from '@platformatic/kafka';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
-import { ordersTopic, redisKeys } from '@flux-gate/contracts';
+import { ordersTopic } from '@flux-gate/contracts';
 import type { Sample } from '@flux-gate/run-format';
 import { kafkaLag } from './kafkaLag.ts';
+import { stockLeft } from './stockLeft.ts';
 
 export interface Stores {
-  redis: Redis;
+  /** A single Redis (or the primary the Sentinels name), or a Cluster client on the cluster topology. */
+  redis: Redis | Cluster;
   pg: pg.Pool;
   admin: Admin;
   groupId: string;
@@ -17,7 +19,7 @@ export interface Stores {
 export async function takeSample(stores: Stores, productIds: string[]): Promise<Sample> {
   const settle = <T>(p: Promise<T>) => p.then((v) => v, () => null);
   const [stock, counts, lag] = await Promise.all([
-    settle(stores.redis.mget(productIds.map(redisKeys.stock))),
+    settle(stockLeft(stores.redis, productIds)),
     settle(stores.pg.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM orders WHERE product_id = ANY($1) GROUP BY status`, [productIds])),
     settle(kafkaLag(stores.admin, stores.groupId, ordersTopic)),
   ]);

@@ -2,6 +2,7 @@ import { deadLettersTable, ordersTopic, redisKeys } from '@flux-gate/contracts';
 import type { FinalState } from '@flux-gate/run-format';
 import { kafkaLag } from './kafkaLag.ts';
 import { pendingOrders } from './pendingOrders.ts';
+import { stockLeft } from './stockLeft.ts';
 import { readOrdersTopic } from './readOrdersTopic.ts';
 import type { Stores } from './sampler.ts';
 
@@ -9,7 +10,7 @@ import type { Stores } from './sampler.ts';
 export async function snapshot(stores: Stores, brokers: string[], initialStock: Record<string, number>, drained: boolean): Promise<FinalState> {
   const productIds = Object.keys(initialStock);
   const [redisStock, pending, rebuilds, products, orders, lag, kafkaOrders, deadLetters] = await Promise.all([
-    stores.redis.mget(productIds.map(redisKeys.stock)),
+    stockLeft(stores.redis, productIds),
     pendingOrders(stores.redis, productIds),
     Promise.all(productIds.map((id) => stores.redis.hget(redisKeys.primary(id), 'rebuilds'))),
     stores.pg.query<{ product_id: string; stock: number }>('SELECT product_id, stock FROM products WHERE product_id = ANY($1)', [productIds]),

@@ -30,7 +30,7 @@ export async function startStackAndSystem(ctx: RunContext): Promise<void> {
   });
   ctx.progress.phase('starting the system');
   const { apiInstances, workers } = ctx.experiment.system;
-  const balancer = ctx.experiment.topology === 'replicated' ? ' behind nginx' : '';
+  const balancer = ctx.experiment.topology !== 'single' ? ' behind nginx' : '';
   ctx.progress.doing(`starting ${apiInstances} ingestion API instance(s)${balancer} and ${workers} inventory worker(s)`);
   ctx.system = await startSystem(ctx.stack, { ...ctx.experiment.system, log: ctx.log });
   ctx.manifest = { ...ctx.manifest, topology: runTopology(ctx.stack.topology, ctx.system.balancer ? [ctx.system.balancer.node] : []) };

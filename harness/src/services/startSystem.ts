@@ -22,11 +22,12 @@ export const brokenModes = [
   'random-admission',
   'no-fencing',
   'leader-only-acks',
+  'cross-slot-take',
 ] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface SystemOptions {
-  /** Default 1 on the single shape, 2 on the replicated one. */
+  /** Default 1 on the single shape, 2 on the replicated and cluster ones. */
   apiInstances?: number;
   workers?: number;
   rateLimit?: { perSec: number; burst: number };
@@ -83,6 +84,7 @@ const brokenEnv: Record<BrokenMode, string> = {
   'random-admission': 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
   'no-fencing': 'FLUXGATE_BROKEN_NO_FENCING',
   'leader-only-acks': 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS',
+  'cross-slot-take': 'FLUXGATE_BROKEN_CROSS_SLOT_TAKE',
 };
 
 /** An admin route answered with an error status. */
@@ -157,6 +159,7 @@ function apiEnv(i: number, place: ApiPlace, e: Endpoints, adminToken: string, op
     INSTANCE_ID: `api-${i + 1}`,
     REDIS_URL: e.apiRedisUrl,
     ...(e.redisSentinels ? { REDIS_SENTINELS: e.redisSentinels.sentinels.join(','), REDIS_SENTINEL_NAME: e.redisSentinels.name } : {}),
+    ...(e.redisCluster ? { REDIS_CLUSTER_NODES: e.redisCluster.join(',') } : {}),
     KAFKA_BROKERS: e.apiKafkaBrokers.join(','),
     DATABASE_URL: e.apiPostgresUrl ?? e.postgresUrl,
     ADMIN_TOKEN: adminToken,
@@ -249,7 +252,7 @@ async function apiPlaces(stack: AnyStartedStack, count: number): Promise<ApiPlac
  * ingestion API's image in the node's container); the workers and nginx on the host.
  */
 export async function startSystem(stack: AnyStartedStack, options: SystemOptions = {}): Promise<StartedSystem> {
-  const replicated = stack.topology.shape === 'replicated';
+  const replicated = stack.topology.shape !== 'single';
   const apiCount = options.apiInstances ?? (replicated ? 2 : 1);
   const workerCount = options.workers ?? 1;
   const logDir = options.logDir ?? join(stack.dir, 'logs');

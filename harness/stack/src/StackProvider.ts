@@ -32,6 +32,11 @@ export interface StackEndpoints {
    */
   redisSentinels?: { sentinels: string[]; name: string };
   /**
+   * Cluster shape only: every Redis Cluster node as host:port, for a cluster client to start from
+   * (ioredis `Cluster`); redisUrl is the first primary.
+   */
+  redisCluster?: string[];
+  /**
    * Replicated local shape only: what an API in its node's namespace uses to reach PostgreSQL (the
    * bridge's host address); postgresUrl otherwise.
    */
@@ -94,11 +99,11 @@ export interface AnyStartedStack extends AsyncDisposable {
 }
 
 export interface StackOptions {
-  /** `single` (default) or `replicated`. */
+  /** `single` (default), `replicated` or `cluster`. */
   topology?: TopologyShape;
   /** Per-part readiness timeout in milliseconds. Default 60 s. */
   readyTimeoutMs?: number;
-  /** The replicated local shape: API nodes (api-1…N) to make namespaces for, for the system's API instances. Default 2. */
+  /** The replicated and cluster local shapes: API nodes (api-1…N) to make namespaces for, for the system's API instances. Default 2. */
   apiNodes?: number;
   /** Kafka partitions of the orders topic created at start. Default 4. */
   ordersPartitions?: number;

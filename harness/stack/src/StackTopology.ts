@@ -1,11 +1,15 @@
 import { type LinkName, linkNames, type StackPart } from './StackProvider.ts';
 
-/** The shapes a stack can take: `single` (one node per store, fast runs) or `replicated` (3 Kafka nodes, a Redis primary with 2 replicas and 3 Sentinels). */
-export const topologyShapes = ['single', 'replicated'] as const;
+/**
+ * The shapes a stack can take: `single` (one node per store, fast runs), `replicated` (3 Kafka
+ * nodes, a Redis primary with 2 replicas and 3 Sentinels) or `cluster` (3 Kafka nodes and a Redis
+ * Cluster of 3 primaries with a replica each).
+ */
+export const topologyShapes = ['single', 'replicated', 'cluster'] as const;
 export type TopologyShape = (typeof topologyShapes)[number];
 
 /** The client links each shape runs through a Toxiproxy proxy (the replicated one: docs/decisions.md). */
-export const proxiedLinks: Record<TopologyShape, readonly LinkName[]> = { single: linkNames, replicated: ['worker-postgres'] };
+export const proxiedLinks: Record<TopologyShape, readonly LinkName[]> = { single: linkNames, replicated: ['worker-postgres'], cluster: ['worker-postgres'] };
 
 /** What a node does. Leaders and primaries change at run time: a node's roles here are the ones it started with. */
 export type NodeRole =
@@ -35,6 +39,8 @@ export interface StackNode {
   host: string;
   /** Its listening ports by purpose, e.g. `{ client: 9092, controller: 9093 }`. */
   ports: Record<string, number>;
+  /** A replica: the node it started as a replica of (its primary may change at run time). */
+  follows?: string;
   /** Its network namespace, for `nsenter --net=<path>`, when it has one of its own: `/run/netns/<name>` for a local node (its process is started inside), `/proc/<pid>/ns/net` for a container. */
   netnsPath?: string;
 }

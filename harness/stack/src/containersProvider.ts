@@ -40,7 +40,8 @@ async function startContainers(options: StackOptions = {}): Promise<AnyStartedSt
   await stopLeftovers({ log });
   await ensureDockerEngine({ log });
   const { images } = await ensureInfraImages({ log });
-  if (options.topology === 'replicated') return containerStackRun(images, options, log, 'replicated', (run, stop) => startReplicatedContainers(run, images, options.apiNodes ?? 2, stop));
+  const shape = options.topology;
+  if (shape === 'replicated' || shape === 'cluster') return containerStackRun(images, options, log, shape, (run, stop) => startReplicatedContainers(run, images, options.apiNodes ?? 2, stop, shape));
   return retryOnPortRace(() => containerStackRun(images, options, log, 'single', (run, stop) => startSingle(run, images, stop)), options.signal, log);
 }
 

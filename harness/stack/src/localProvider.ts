@@ -16,7 +16,7 @@ import type { StackNode } from './StackTopology.ts';
 /**
  * Runs Redis, PostgreSQL, Kafka (KRaft) and Toxiproxy as native processes on free loopback ports:
  * one node each (`single`), or 3 Kafka nodes, a Redis primary with 2 replicas and 3 Sentinels
- * (`replicated`).
+ * (`replicated`), or 3 Kafka nodes and a Redis Cluster of 3 primaries with a replica each (`cluster`).
  */
 export const localProvider: StackProvider = {
   name: 'local',
@@ -27,7 +27,7 @@ async function startLocal(options: StackOptions = {}): Promise<AnyStartedStack> 
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const tools = await ensureStackTools({ log });
   await stopLeftovers({ log });
-  const startOnce = options.topology === 'replicated' ? startReplicatedLocal : startSingle;
+  const startOnce = options.topology === 'replicated' || options.topology === 'cluster' ? startReplicatedLocal : startSingle;
   return retryOnPortRace(() => startOnce(tools, options, log), options.signal, log);
 }
 

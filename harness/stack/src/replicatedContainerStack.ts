@@ -8,12 +8,13 @@ import { type ContainerSpec, inside, kafkaContainerEnv, partContainers, postgres
 import { createLinks } from './createLinks.ts';
 import { pgUrl } from './loopbackAddress.ts';
 import { kafkaAnswers, postgresAnswers, redisAnswers, redisReplicaLinked, sentinelWatches, toxiproxyAnswers } from './readinessProbes.ts';
-import { apiNodePorts, replicatedShapeNodes, type ShapeNode } from './replicatedShape.ts';
+import { formRedisCluster } from './formRedisCluster.ts';
+import { apiNodePorts, type ReplicatedShape, replicatedShapeNodes, type ShapeNode } from './replicatedShape.ts';
 import { newClusterId, replicatedBrokerJvmOptions, replicatedBrokerSettings } from './startKafka.ts';
 import { postgresDatabase, postgresUser } from './startPostgres.ts';
-import { redisOptions, replicaOptions } from './startRedis.ts';
+import { clusterNodeOptions, redisOptions, replicaOptions } from './startRedis.ts';
 import { sentinelConfig, sentinelPrimaryName, sentinelQuorum } from './startSentinel.ts';
-import type { AnyStartedStack, NetworkNodeHandle, NodeService, StackPart } from './StackProvider.ts';
+import type { AnyStartedStack, NetworkNodeHandle, NodeService, StackEndpoints, StackPart } from './StackProvider.ts';
 import type { StackNode, StackTopology } from './StackTopology.ts';
 
 /** Each node listens on its store's (or the API's) usual ports at its own address. */
@@ -29,20 +30,21 @@ const p = (node: StackNode, purpose: string) => node.ports[purpose]!;
 const at = (node: StackNode, purpose: string) => `${node.host}:${p(node, purpose)}`;
 
 /**
- * The replicated shape (replicatedShapeNodes, with the local shape's settings), one container per
+ * The replicated or the cluster shape (replicatedShapeNodes, with the local shape's settings), one container per
  * node on an internal network of the run's own, each at a fixed address of the
  * project's pool and in a network namespace of its own, which partition faults enter with nsenter
  * (networkNodes). Nothing is published: the host reaches every address over the network's bridge,
  * as nginx and the workers (host processes) do. Kafka's nodes listen and advertise at their
  * addresses; replicas and Sentinels announce theirs, so the primary a Sentinel names is one the host
  * reaches. Kafka's nodes start side by side, Redis's replicas once the primary answers, the
- * Sentinels once both replicas are linked; only worker→postgres goes through Toxiproxy. The API
+ * Sentinels once both replicas are linked (a Redis Cluster's nodes side by side, then joined by
+ * formRedisCluster); only worker→postgres goes through Toxiproxy. The API
  * nodes get their addresses here and their containers from the system (startInNode), which reach
  * the stores at the same addresses as the store nodes reach each other.
  */
-export async function startReplicatedContainers(run: ContainerStackRun, images: InfraImages, apis: number, stop: () => Promise<void>): Promise<AnyStartedStack> {
+export async function startReplicatedContainers(run: ContainerStackRun, images: InfraImages, apis: number, stop: () => Promise<void>, shape: ReplicatedShape = 'replicated'): Promise<AnyStartedStack> {
   const network = await createContainerNetwork(run.docker, `flux-gate-${run.runId}`, run.labels);
-  const nodes: StackNode[] = replicatedShapeNodes(apis).map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i), ports: portsOf(node) }));
+  const nodes: StackNode[] = replicatedShapeNodes(shape, apis).map((node, i) => ({ ...node, host: network.subnet.nodeAddress(i), ports: portsOf(node) }));
   const [toxiproxy, postgres] = [nodes.find((n) => n.part === 'toxiproxy')!, nodes.find((n) => n.part === 'postgres')!];
   const brokers = byRole(nodes, 'kafka-broker');
   const [primary] = byRole(nodes, 'redis-primary') as [StackNode];
@@ -95,7 +97,16 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
   });
 
   const redisCommand = (extra: string[] = []) => ['redis-server', '--port', String(p(primary, 'client')), ...redisOptions, ...extra];
-  const redis = start(primary, { command: redisCommand() }, () => redisAnswers(p(primary, 'client'), primary.host))
+  const clusterRedis = async (): Promise<Pick<StackEndpoints, 'redisCluster'>> => {
+    const members = nodes.filter((n) => n.part === 'redis');
+    await Promise.all(members.map((r) => start(r, { command: redisCommand(clusterNodeOptions('/data')) }, () => redisAnswers(p(r, 'client'), r.host))));
+    await formRedisCluster(
+      members.map((m) => ({ name: m.name, host: m.host, port: p(m, 'client'), ...(m.follows ? { follows: m.follows } : {}) })),
+      { timeoutMs: 60_000 },
+    );
+    return { redisCluster: members.map((m) => at(m, 'client')) };
+  };
+  const sentinelRedis = (): Promise<Pick<StackEndpoints, 'redisSentinels'>> => start(primary, { command: redisCommand() }, () => redisAnswers(p(primary, 'client'), primary.host))
     .then(() =>
       Promise.all(
         replicas.map((r) =>
@@ -113,7 +124,9 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
           );
         }),
       ),
-    );
+    )
+    .then(() => ({ redisSentinels: { sentinels: sentinels.map((s) => at(s, 'sentinel')), name: sentinelPrimaryName } }));
+  const redis: Promise<Pick<StackEndpoints, 'redisSentinels' | 'redisCluster'>> = shape === 'cluster' ? clusterRedis() : sentinelRedis();
   run.settle(await Promise.allSettled([linksReady, postgresReady, ...kafka, redis]));
   const links = await linksReady;
 
@@ -121,7 +134,7 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
   const inNetwork = (n: StackNode): [string, NetworkNodeHandle] => [n.name, containerNetworkNode(n.name, n.host, () => processes[n.name])];
   const networkNodes: Record<string, NetworkNodeHandle> = Object.fromEntries(nodes.filter((n) => processes[n.name]).map(inNetwork));
   const topology: StackTopology = {
-    shape: 'replicated',
+    shape,
     nodes: nodes.map((n) => (processes[n.name] ? { ...n, netnsPath: networkNodes[n.name]!.netnsPath, readySeconds: processes[n.name]!.readySeconds } : { ...n })),
   };
   const startInNode = async (name: string, service: NodeService) => {
@@ -155,7 +168,7 @@ export async function startReplicatedContainers(run: ContainerStackRun, images: 
       kafkaBrokers: listeners('harness'),
       toxiproxyUrl,
       apiRedisUrl: redisUrl,
-      redisSentinels: { sentinels: sentinels.map((s) => at(s, 'sentinel')), name: sentinelPrimaryName },
+      ...(await redis),
       apiKafkaBrokers: listeners('api'),
       workerKafkaBrokers: listeners('worker'),
       workerPostgresUrl: pgUrl(workerPostgresPort, workerPostgresHost),

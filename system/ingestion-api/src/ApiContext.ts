@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connectRedis.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config/loadConfig.ts';
 import type { ProductCatalog } from './db/ProductCatalog.ts';
 import type { SaleStore } from './db/SaleStore.ts';
 import type { OrderBatcher } from './kafka/OrderBatcher.ts';
 import type { OrderProducer } from './kafka/OrderProducer.ts';
-import type { ReplicaWait } from './redis/ReplicaWait.ts';
+import type { ReplicaWaiter } from './redis/ReplicaWait.ts';
 import type { SaleGate, TakeFn } from './redis/SaleGate.ts';
 import type { SaleRebuilder } from './redis/SaleRebuilder.ts';
 import type { WaitingQueue } from './redis/WaitingQueue.ts';
@@ -17,7 +17,7 @@ import type { QueueSigner } from './waitingRoom/QueueSigner.ts';
 export interface ApiContext {
   config: Config;
   log: Logger;
-  redis: Redis;
+  redis: RedisClient;
   gate: SaleGate;
   /** The gate's atomic take, or a broken one (non-atomic, or ignoring the Idempotency-Key) when that mode is on. */
   take: TakeFn;
@@ -29,7 +29,7 @@ export interface ApiContext {
   /** Orders accepted but not yet in PostgreSQL: in the worker's lag, or still being sent (or sent again) by this instance. */
   inFlight: () => Promise<number>;
   /** Present when takes must be held by Redis replicas (WAIT) before they are answered. */
-  replicaWait?: ReplicaWait;
+  replicaWait?: ReplicaWaiter;
   /** Rebuilds a fenced sale from PostgreSQL. */
   rebuilder: SaleRebuilder;
   store: SaleStore;

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiContext } from './ApiContext.ts';
 import type { Config } from './config/loadConfig.ts';
@@ -15,11 +15,13 @@ import { wellFormedRequest } from './http/wellFormedRequest.ts';
 import { OrderBatcher } from './kafka/OrderBatcher.ts';
 import { OrderProducer } from './kafka/OrderProducer.ts';
 import { ApiMetrics } from './metrics/ApiMetrics.ts';
-import { connectRedis } from './redis/connectRedis.ts';
+import { connectRedis, type RedisClient } from './redis/connectRedis.ts';
+import { crossSlotTake } from './redis/crossSlotTake.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { leakingRelease } from './redis/leakingRelease.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
 import { ReplicaWait } from './redis/ReplicaWait.ts';
+import { ShardReplicaWait } from './redis/ShardReplicaWait.ts';
 import { SaleGate, type TakeFn } from './redis/SaleGate.ts';
 import { SaleRebuilder } from './redis/SaleRebuilder.ts';
 import { type ReleaseFn, unguardedRelease } from './redis/unguardedRelease.ts';
@@ -50,14 +52,15 @@ const hostOf = (url: string) => new URL(url).host;
 const noLimit = 2 ** 31;
 
 /** The take the routes use: the gate's, unless a broken mode replaces it. */
-function takeOf(config: Config, redis: Redis, gate: SaleGate): TakeFn {
+function takeOf(config: Config, redis: RedisClient, gate: SaleGate): TakeFn {
   if (config.broken.nonAtomicStock) return nonAtomicTake(redis);
   if (config.broken.ignoreIdempotencyKey) return keyIgnoringTake(gate.take);
+  if (config.broken.crossSlotTake) return crossSlotTake(redis, gate);
   return gate.take;
 }
 
 /** The give-back of a refused produce: the gate's once-only one, unless a broken mode replaces it. */
-function releaseOf(config: Config, redis: Redis, gate: SaleGate): ReleaseFn {
+function releaseOf(config: Config, redis: RedisClient, gate: SaleGate): ReleaseFn {
   if (config.broken.doubleGiveBack) return unguardedRelease(redis);
   if (config.broken.noGiveBack) return leakingRelease(redis);
   return (productId, orderId, key) => gate.release(productId, orderId, key);
@@ -77,6 +80,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   try {
     const redis = await connectRedis(config, config.timeouts.redisMs, log.child({ part: 'redis' })).catch((err) => {
       const sentinels = config.redisSentinels;
+      if (config.redisCluster) throw new StartupError('Redis', `Redis Cluster nodes ${config.redisCluster.map((n) => `${n.host}:${n.port}`).join(',')}`, 'REDIS_CLUSTER_NODES', err);
       if (sentinels) throw new StartupError('Redis', `Sentinels ${sentinels.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (primary ${sentinels.name})`, 'REDIS_SENTINELS', err);
       throw new StartupError('Redis', hostOf(config.redisUrl), 'REDIS_URL', err);
     });
@@ -159,7 +163,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       batcher,
       takeover,
       inFlight,
-      ...(waitReplicas > 0 ? { replicaWait: new ReplicaWait(redis, { replicas: waitReplicas, timeoutMs: waitMs }) } : {}),
+      ...(waitReplicas > 0 ? { replicaWait: redis instanceof Cluster ? new ShardReplicaWait(redis, { replicas: waitReplicas, timeoutMs: waitMs }) : new ReplicaWait(redis, { replicas: waitReplicas, timeoutMs: waitMs }) } : {}),
       rebuilder,
       store,
       catalog,
@@ -221,6 +225,7 @@ function announceRiskyModes(config: Config, log: Logger): void {
     [config.broken.randomAdmission, 'FLUXGATE_BROKEN_RANDOM_ADMISSION', 'the waiting room admits tickets in a scrambled order; buyers WILL BE SERVED OUT OF TURN'],
     [config.broken.noFencing, 'FLUXGATE_BROKEN_NO_FENCING', 'takes wait for no Redis replica and a failover fences nothing; after a failover buyers told "accepted" WILL BE REJECTED'],
     [config.broken.leaderOnlyAcks, 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS', 'orders are acked by the Kafka partition leader alone; a leader lost before its followers copied them WILL LOSE ORDERS'],
+    [config.broken.crossSlotTake, 'FLUXGATE_BROKEN_CROSS_SLOT_TAKE', 'the take script touches a key outside its product\'s slot; on a Redis Cluster takes WILL BE REFUSED (CROSSSLOT)'],
   ];
   for (const [on, mode, what] of more) {
     if (on) log.error({ mode }, `DELIBERATELY BROKEN MODE ON: ${what}. For the harness self-test only.`);

@@ -45,6 +45,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_SENTINELS: 's1:1,s2' })).toThrow(/REDIS_SENTINELS: expected host:port/);
   });
 
+  it('finds a Redis Cluster from REDIS_CLUSTER_NODES, waits for the shard replica and fences there, and refuses it beside Sentinels', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2:6379' }).redisCluster).toEqual([
+      { host: '10.0.0.1', port: 6379 },
+      { host: '10.0.0.2', port: 6379 },
+    ]);
+    expect(loadConfig({}).redisCluster).toBeUndefined();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r1:1' }).redisDurability).toEqual({ waitReplicas: 1, waitMs: 100, fencing: true });
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1' })).toThrow(/REDIS_CLUSTER_NODES: expected host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1:1', REDIS_SENTINELS: 's1:1' })).toThrow(/REDIS_CLUSTER_NODES: set either REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both/);
+  });
+
   it('waits for a replica and fences on the replicated shape only, unless told otherwise; no-fencing turns both off', () => {
     expect(loadConfig({}).redisDurability).toEqual({ waitReplicas: 0, waitMs: 100, fencing: false });
     expect(loadConfig({ REDIS_SENTINELS: 's1:1' }).redisDurability).toEqual({ waitReplicas: 1, waitMs: 100, fencing: true });

@@ -24,6 +24,11 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
     .optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).default('flux-gate'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
+    .optional(),
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
@@ -64,6 +69,7 @@ const envSchema = z.object({
   FLUXGATE_BROKEN_RESEED_IGNORES_IN_FLIGHT: flag.default(false),
   FLUXGATE_BROKEN_NO_FENCING: flag.default(false),
   FLUXGATE_BROKEN_LEADER_ONLY_ACKS: flag.default(false),
+  FLUXGATE_BROKEN_CROSS_SLOT_TAKE: flag.default(false),
   WORKER_GROUP_ID: z.string().min(1).default('inventory-worker'),
 });
 
@@ -79,6 +85,7 @@ const brokenVariables = {
   randomAdmission: 'FLUXGATE_BROKEN_RANDOM_ADMISSION',
   noFencing: 'FLUXGATE_BROKEN_NO_FENCING',
   leaderOnlyAcks: 'FLUXGATE_BROKEN_LEADER_ONLY_ACKS',
+  crossSlotTake: 'FLUXGATE_BROKEN_CROSS_SLOT_TAKE',
 } as const;
 export type BrokenModes = Record<keyof typeof brokenVariables, boolean>;
 
@@ -89,6 +96,11 @@ export interface Config {
   redisUrl: string;
   /** Set from REDIS_SENTINELS: the primary is the one these Sentinels name `name`, and REDIS_URL is not used. */
   redisSentinels?: { sentinels: { host: string; port: number }[]; name: string };
+  /**
+   * Set from REDIS_CLUSTER_NODES: Redis is a Redis Cluster, found from these nodes (any of them will
+   * do; the client learns the rest), and REDIS_URL is not used.
+   */
+  redisCluster?: { host: string; port: number }[];
   kafkaBrokers: string[];
   databaseUrl: string;
   adminToken: string;
@@ -101,7 +113,8 @@ export interface Config {
    * What makes a take survive a Redis failover: waitReplicas replicas must hold it (WAIT, at most
    * waitMs) before it is sent to Kafka and answered, else its unit goes back and the buyer gets 503;
    * with fencing, a sale armed on another primary refuses takes until it is rebuilt from PostgreSQL.
-   * Both on with REDIS_SENTINELS (1 replica, fencing), off on a single Redis.
+   * Both on with REDIS_SENTINELS or REDIS_CLUSTER_NODES (1 replica of the shard's primary, fencing),
+   * off on a single Redis.
    */
   redisDurability: { waitReplicas: number; waitMs: number; fencing: boolean };
   /**
@@ -154,8 +167,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (production && e[name]) problems.push(`${name}: a deliberately broken mode is refused when NODE_ENV=production`);
   }
   if (e.REDIS_WAIT_MS >= e.REDIS_TIMEOUT_MS) problems.push(`REDIS_WAIT_MS: must be below REDIS_TIMEOUT_MS (${e.REDIS_TIMEOUT_MS}), since a WAIT holds back the takes behind it (got ${e.REDIS_WAIT_MS})`);
+  if (e.REDIS_SENTINELS && e.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set either REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both');
   if (problems.length) throw new ConfigError(problems);
-  const replicated = e.REDIS_SENTINELS !== undefined;
+  const replicated = e.REDIS_SENTINELS !== undefined || e.REDIS_CLUSTER_NODES !== undefined;
+  const hostPort = (address: string) => ({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) });
   const adminToken = e.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   return {
     production,
@@ -163,8 +178,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     redisUrl: e.REDIS_URL,
     ...(e.REDIS_SENTINELS
-      ? { redisSentinels: { sentinels: e.REDIS_SENTINELS.map((hostPort) => ({ host: hostPort.slice(0, hostPort.lastIndexOf(':')), port: Number(hostPort.slice(hostPort.lastIndexOf(':') + 1)) })), name: e.REDIS_SENTINEL_NAME } }
+      ? { redisSentinels: { sentinels: e.REDIS_SENTINELS.map(hostPort), name: e.REDIS_SENTINEL_NAME } }
       : {}),
+    ...(e.REDIS_CLUSTER_NODES ? { redisCluster: e.REDIS_CLUSTER_NODES.map(hostPort) } : {}),
     kafkaBrokers: e.KAFKA_BROKERS,
     databaseUrl: e.DATABASE_URL,
     adminToken,

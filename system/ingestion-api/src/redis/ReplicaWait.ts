@@ -7,6 +7,16 @@ export interface ReplicaWaitOptions {
   timeoutMs: number;
 }
 
+/** A take's promise to be vouched for: resolves true once the replicas hold it (see ReplicaWait.held). */
+export interface Vouch {
+  held(): Promise<boolean>;
+}
+
+/** What the order route waits on: `before(productId)` just before the take, then `held()` on what it returned. */
+export interface ReplicaWaiter {
+  before(productId: string): Vouch;
+}
+
 interface Round {
   promise: Promise<boolean>;
   resolve: (held: boolean) => void;
@@ -28,7 +38,7 @@ const newRound = (): Round => {
  * for a take made on the old one, so a take made before the connection's latest 'ready' is never
  * vouched for: call `connection()` just before the take and pass it to `held`.
  */
-export class ReplicaWait {
+export class ReplicaWait implements ReplicaWaiter {
   #generation = 0;
   #running = false;
   #next: Round | null = null;
@@ -40,9 +50,19 @@ export class ReplicaWait {
     redis.on('ready', () => this.#generation++);
   }
 
-  /** The connection's generation, to pass to `held` for the next command. */
+  /** The vouch for the next take on this connection, whatever its product. */
+  before(): Vouch {
+    const made = this.connection();
+    return { held: () => this.held(made) };
+  }
+
+  /**
+   * The generation of the connection the next command goes out on, to pass to `held`: this one when
+   * the client is ready, else the next (ioredis keeps a command issued while it is not ready and
+   * writes it after its next 'ready'; a Cluster client's node connections connect at their first command).
+   */
   connection(): number {
-    return this.#generation;
+    return this.redis.status === 'ready' ? this.#generation : this.#generation + 1;
   }
 
   /**

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from './connectRedis.ts';
 import { orderIdTime } from '../orderIds.ts';
 import { type ClaimedOrder, claimedOrder } from './ClaimedOrder.ts';
 import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
@@ -57,7 +58,7 @@ const globChars = /[*?[\]\\]/g;
 
 /** The Redis side of a sale: the atomic take, its commit or release, stock reads and resets. */
 export class SaleGate {
-  readonly #redis: Redis & GateCommands;
+  readonly #redis: RedisClient & GateCommands;
   readonly #takeArgs: [string, string, string, string];
   readonly #fencing: string;
   readonly #pendingTtl: string;
@@ -65,14 +66,14 @@ export class SaleGate {
   readonly #commits = new CommitQueue((productId, orders) => this.#commitBatch(productId, orders));
   readonly #writes: CorkedWrites;
 
-  constructor(redis: Redis, readonly options: SaleGateOptions) {
+  constructor(redis: RedisClient, readonly options: SaleGateOptions) {
     redis.defineCommand('fluxgateTake', gateScripts.take);
     redis.defineCommand('fluxgateCommit', gateScripts.commit);
     redis.defineCommand('fluxgateRelease', gateScripts.release);
     redis.defineCommand('fluxgateReset', gateScripts.reset);
     redis.defineCommand('fluxgateClaim', gateScripts.claim);
     redis.defineCommand('fluxgateSweep', gateScripts.sweep);
-    this.#redis = redis as Redis & GateCommands;
+    this.#redis = redis as RedisClient & GateCommands;
     this.#writes = new CorkedWrites(redis, writeChunk);
     this.#takeArgs = [String(options.perUserLimit), String(options.ratePerSec), String(options.burst), String(options.queueSlack)];
     this.#fencing = options.fencing ? '1' : '0';
@@ -82,9 +83,15 @@ export class SaleGate {
 
   /** The atomic step: see gateScripts.take for the answers. */
   readonly take: TakeFn = (productId, userId, orderId, idempotencyKey, admission) => {
+    const { keys, argv } = this.takeArguments(productId, userId, orderId, idempotencyKey, admission);
+    return this.#writes.run(() => this.#redis.fluxgateTake(...keys, ...argv));
+  };
+
+  /** The take script's KEYS (all of the product's slot) and ARGV for one take: see gateScripts.take. */
+  takeArguments(productId: string, userId: string, orderId: string, idempotencyKey: string | undefined, admission?: Admission): { keys: string[]; argv: string[] } {
     const [limit, rate, burst, slack] = this.#takeArgs;
-    return this.#writes.run(() =>
-      this.#redis.fluxgateTake(
+    return {
+      keys: [
         redisKeys.stock(productId),
         redisKeys.buyers(productId),
         redisKeys.bucket(productId),
@@ -94,6 +101,8 @@ export class SaleGate {
         redisKeys.ticketOf(productId),
         redisKeys.tokensUsed(productId),
         redisKeys.primary(productId),
+      ],
+      argv: [
         userId,
         orderId,
         limit,
@@ -106,9 +115,9 @@ export class SaleGate {
         admission?.epoch ?? '',
         slack,
         this.#fencing,
-      ),
-    );
-  };
+      ],
+    };
+  }
 
   /**
    * Kafka acked: the unit is sold, the first answer becomes "accepted", and the order is findable by
@@ -224,11 +233,14 @@ export class SaleGate {
 
   async #forgetAnswers(productId: string): Promise<void> {
     const match = redisKeys.idempotency(productId, '*').replace(/\*$/, '').replace(globChars, '\\$&') + '*';
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      if (keys.length) await this.#redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    // On a Redis Cluster the product's keys live on the primary of its slot: each primary is scanned.
+    for (const node of this.#redis instanceof Cluster ? this.#redis.nodes('master') : [this.#redis]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        if (keys.length) await node.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
   }
 }

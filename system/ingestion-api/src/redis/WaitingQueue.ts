@@ -1,5 +1,5 @@
 import { redisKeys } from '@flux-gate/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.ts';
 import { CorkedWrites } from './CorkedWrites.ts';
 import { queueScripts } from './queueScripts.ts';
 
@@ -36,14 +36,14 @@ const counters = (raw: string[]): QueueCounters => ({
 
 /** The waiting room's Redis side besides the take: a ticket's state, and the admin's steering. */
 export class WaitingQueue {
-  readonly #redis: Redis & QueueCommands;
+  readonly #redis: RedisClient & QueueCommands;
   readonly #writes: CorkedWrites;
 
   /** slack: how far the serving counter may run past the last ticket (see SaleGateOptions.queueSlack). */
-  constructor(redis: Redis, readonly slack: number) {
+  constructor(redis: RedisClient, readonly slack: number) {
     redis.defineCommand('fluxgateQueueStatus', queueScripts.status);
     redis.defineCommand('fluxgateQueueControl', queueScripts.control);
-    this.#redis = redis as Redis & QueueCommands;
+    this.#redis = redis as RedisClient & QueueCommands;
     // The polls of one event-loop turn share a socket write, as the takes do (see CorkedWrites).
     this.#writes = new CorkedWrites(redis, 32);
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.ts';
 import { releaseArgs } from './releaseArgs.ts';
 import type { ReleaseFn } from './unguardedRelease.ts';
 
@@ -23,7 +23,7 @@ return 1
  * a retry takes a fresh unit and no takeover resurrects it) but never puts its unit back on sale:
  * the unit leaks. Resolves false: no unit ever goes back. For the harness self-test only.
  */
-export function leakingRelease(redis: Redis): ReleaseFn {
+export function leakingRelease(redis: RedisClient): ReleaseFn {
   return async (productId, orderId, idempotencyKey) => {
     await redis.eval(leakingLua, 4, ...releaseArgs(productId, orderId, idempotencyKey));
     return false;

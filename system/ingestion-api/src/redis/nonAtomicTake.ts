@@ -1,6 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { redisKeys } from '@flux-gate/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.ts';
 import type { TakeFn } from './SaleGate.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { TakeFn } from './SaleGate.ts';
  * back in a separate step, so concurrent buyers read the same value and the sale oversells. It
  * also skips the per-user limit, the rate limiter and idempotency. For the harness self-test only.
  */
-export function nonAtomicTake(redis: Redis): TakeFn {
+export function nonAtomicTake(redis: RedisClient): TakeFn {
   return async (productId, userId, orderId) => {
     const raw = await redis.get(redisKeys.stock(productId));
     if (raw === null) return 'unarmed';

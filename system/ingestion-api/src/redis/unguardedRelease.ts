@@ -1,5 +1,5 @@
 import { redisKeys } from '@flux-gate/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connectRedis.ts';
 
 /** Gives the unit of an order back; resolves true if a unit went back on sale. */
 export type ReleaseFn = (productId: string, orderId: string, idempotencyKey: string | undefined) => Promise<boolean>;
@@ -21,7 +21,7 @@ return 1
  * puts the unit back on sale whether or not the order still holds it, so a refused produce whose
  * error path and settled path both give back returns its unit twice. For the harness self-test only.
  */
-export function unguardedRelease(redis: Redis): ReleaseFn {
+export function unguardedRelease(redis: RedisClient): ReleaseFn {
   return async (productId, orderId) => {
     await redis.eval(unguardedLua, 3, redisKeys.stock(productId), redisKeys.buyers(productId), redisKeys.pending(productId), orderId);
     return true;

@@ -83,7 +83,7 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
     }
     const orderId = newOrderId();
     let answer: string;
-    const connection = replicaWait?.connection() ?? 0;
+    const vouch = replicaWait?.before(productId);
     try {
       answer = await take(productId, userId, orderId, key, admission);
     } catch (err) {
@@ -95,7 +95,7 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
       case 'ok':
         catalog.remember(productId);
         // A take only a failed primary held could be rolled back by the failover: answer nothing on it.
-        if (replicaWait && !(await replicaWait.held(connection))) {
+        if (vouch && !(await vouch.held())) {
           giveBack(productId, orderId, key);
           return sendError(reply.header('retry-after', '1'), 'unavailable', unreplicatedDetail);
         }
