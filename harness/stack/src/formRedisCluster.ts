@@ -67,6 +67,11 @@ export async function formRedisCluster(members: ClusterMember[], options: { time
         const info = infoFields(String(await client(m.name).call('CLUSTER', 'INFO')));
         if (info['cluster_state'] !== 'ok') throw new Error(`${m.name} answers cluster_state:${info['cluster_state']}`);
         if (m.follows !== undefined && infoFields(await client(m.name).info('replication'))['master_link_status'] !== 'up') throw new Error(`${m.name}'s link to ${m.follows} is not up yet`);
+        // Every node also names a replica beside each shard's primary in CLUSTER SLOTS (gossip may lag the link), as a Cluster client reads it.
+        if (members.some((r) => r.follows !== undefined)) {
+          const ranges = (await client(m.name).call('CLUSTER', 'SLOTS')) as unknown[][];
+          if (ranges.some((r) => r.length < 4)) throw new Error(`${m.name} does not list a replica for every shard yet`);
+        }
       }
     });
   } finally {

@@ -47,7 +47,8 @@ describe('cluster containers stack', () => {
 
   it('stop removes every container', async () => {
     const label = stack.containers!.label;
-    expect((await labelled(label)).length).toBe(stack.topology.nodes.length);
+    // The API nodes have addresses but no container until the system starts one there.
+    expect((await labelled(label)).length).toBe(stack.topology.nodes.filter((n) => n.part !== 'api').length);
     await stack.stop();
     expect(await labelled(label)).toEqual([]);
   });
