@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ExperimentError, loadDefinition, parseDefinition } from '../src/experiment/loadExperiment.ts';
+import { loadDefinition, parseDefinition } from '../src/experiment/loadExperiment.ts';
 import { brokenModes } from '../src/services/startSystem.ts';
+import { refusal } from './support/definitions.ts';
 
 const experiment = {
   name: 'c-case',
@@ -10,15 +11,6 @@ const experiment = {
 };
 const canary = (cases: unknown[]) => ({ name: 'c', description: 'a canary', cases });
 
-function refusal(raw: unknown): string {
-  try {
-    parseDefinition(raw, 'canary.json');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ExperimentError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the canary', () => {
   it('has one case for every broken mode, each with the checker meant for it', () => {
@@ -45,18 +37,18 @@ describe('the canary', () => {
   });
 
   it('refuses an unknown bug, listing the known ones', () => {
-    expect(refusal(canary([{ bug: 'meteor', caughtBy: 'no_oversell', experiment }]))).toMatch(/cases\.0\.bug: .*non-atomic-stock.*reseed-ignores-in-flight/);
+    expect(refusal(canary([{ bug: 'meteor', caughtBy: 'no_oversell', experiment }]), 'canary.json')).toMatch(/cases\.0\.bug: .*non-atomic-stock.*reseed-ignores-in-flight/);
   });
 
   it('refuses a second case for the same bug', () => {
     const c = { bug: 'double-give-back', caughtBy: 'conservation', experiment };
-    expect(refusal(canary([c, c]))).toMatch(/cases\.1\.bug: double-give-back has a case already/);
+    expect(refusal(canary([c, c]), 'canary.json')).toMatch(/cases\.1\.bug: double-give-back has a case already/);
   });
 
   it('refuses a checker the case does not run', () => {
-    const msg = refusal(canary([{ bug: 'no-per-user-limit', caughtBy: 'per_user_limit', experiment: { ...experiment, invariants: ['no_oversell'] } }]));
+    const msg = refusal(canary([{ bug: 'no-per-user-limit', caughtBy: 'per_user_limit', experiment: { ...experiment, invariants: ['no_oversell'] } }]), 'canary.json');
     expect(msg).toMatch(/cases\.0\.caughtBy: is not among the invariants/);
-    expect(refusal(canary([{ bug: 'non-atomic-stock', caughtBy: 'unknown_outcomes', experiment: { ...experiment, load: { ...experiment.load, workload: 'kafka' } } }]))).toMatch(
+    expect(refusal(canary([{ bug: 'non-atomic-stock', caughtBy: 'unknown_outcomes', experiment: { ...experiment, load: { ...experiment.load, workload: 'kafka' } } }]), 'canary.json')).toMatch(
       /cases\.0\.caughtBy/,
     );
     expect(() => parseDefinition(canary([{ bug: 'no-per-user-limit', caughtBy: 'per_user_limit', experiment }]), 'canary.json')).not.toThrow();

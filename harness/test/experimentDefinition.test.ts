@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ExperimentError, experimentsDir, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../src/experiment/loadExperiment.ts';
+import { experimentsDir, listExperiments, loadDefinition, parseDefinition, scaleExperiment } from '../src/experiment/loadExperiment.ts';
+import { refusal } from './support/definitions.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const valid = {
@@ -14,15 +15,6 @@ const valid = {
   load: { rate: 10, duration: '1s', users: 10 },
 };
 
-function refusal(raw: unknown): string {
-  try {
-    parseDefinition(raw, 'bad.json');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ExperimentError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('experiment definitions', () => {
   it('every experiment in the catalogue is valid', () => {

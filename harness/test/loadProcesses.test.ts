@@ -7,13 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDefinition } from '../src/experiment/loadExperiment.ts';
 import { checkStoredRun } from '../src/runner/checkStoredRun.ts';
 import { runExperiment } from '../src/runner/runExperiment.ts';
+import { ndjsonLines } from './support/definitions.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const lines = <T>(file: string): T[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
+const lines = ndjsonLines;
 
 /** Each arrival's first attempt (not a spoiled-token probe): who, which key and product, and when it was due from the sale's opening. */
 function arrivals(history: HistoryEntry[]): string[] {

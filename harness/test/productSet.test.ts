@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ExperimentError, parseDefinition } from '../src/experiment/loadExperiment.ts';
+import { parseDefinition } from '../src/experiment/loadExperiment.ts';
 import { loadPlanOf } from '../src/experiment/loadPlanOf.ts';
 import { expandProductSet } from '../src/experiment/productSet.ts';
 import { resolveExperiment } from '../src/experiment/resolveExperiment.ts';
 import { buyers } from '../src/load/buyers.ts';
 import { productChoice, zipfWeights } from '../src/load/productChoice.ts';
+import { refusal } from './support/definitions.ts';
 
 const set = { count: 200, stock: { min: 10, max: 5000 }, prefix: 'sku' };
 const bigSale = {
@@ -20,15 +21,6 @@ function experimentOf(raw: unknown) {
   return d.experiment;
 }
 
-function refusal(raw: unknown): string {
-  try {
-    parseDefinition(raw, 'bad.json');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ExperimentError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** How many of `arrivals` arrivals ask for each product. */
 function demandCounts(products: string[], weights: number[], seed: number, arrivals: number): Map<string, number> {

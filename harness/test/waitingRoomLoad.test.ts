@@ -7,13 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { groupBy } from '../src/checkers/groupBy.ts';
 import { parseDefinition } from '../src/experiment/loadExperiment.ts';
 import { runExperiment } from '../src/runner/runExperiment.ts';
+import { ndjsonLines } from './support/definitions.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const lines = <T>(file: string): T[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
+const lines = ndjsonLines;
 
 /**
  * The load following the real waiting room, on the real stack and system: 60 arrivals/s for 2 s at
