@@ -37,7 +37,9 @@ afterAll(async () => {
 });
 
 const withApi = async (env: Record<string, string>, run: (api: BuiltApp) => Promise<void>) => {
-  const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '1000', ...env }));
+  // Timeouts far above a busy machine's stalls: each case asserts which answer comes, not how fast.
+  // A paused replica still fails its WAIT, after REDIS_WAIT_MS.
+  const api = await buildApp(apiConfig(stack, { KAFKA_TIMEOUT_MS: '1000', REDIS_TIMEOUT_MS: '5000', REDIS_WAIT_MS: '1500', ...env }));
   try {
     await run(api);
   } finally {
@@ -51,7 +53,7 @@ const stockOf = async (redis: Redis, productId: string) => Number(await redis.ge
 
 describe('waiting for a replica (REDIS_WAIT_REPLICAS=1)', () => {
   it('answers 200 while a replica holds the take, and 503 with Retry-After, giving the unit back, while none does', async () => {
-    await withApi({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_MS: '100' }, async (api) => {
+    await withApi({ REDIS_WAIT_REPLICAS: '1' }, async (api) => {
       await arm(api, 'dur-wait', 10);
       expect((await order(api, 'dur-wait', 'u1')).statusCode).toBe(200);
       replica.pause();
