@@ -287,16 +287,18 @@ describe('inventory worker', () => {
     await seedProducts(stack.endpoints.postgresUrl, { [kept]: 10, [lost]: 10 });
     await produceOrders(stack.endpoints.kafkaBrokers, Array.from({ length: 3 }, (_, i) => newOrderEvent(kept, `user-${i}`)));
 
-    const correct = await startWorker({ ...config, groupId: 'offset-after-commit' });
+    // The lock is taken before the worker starts: a worker that stored the orders first would leave nothing to hold back.
+    const correct: StartedWorker[] = [];
     try {
       await withProductLocked(kept, async () => {
+        correct.push(await startWorker({ ...config, groupId: 'offset-after-commit' }));
         await new Promise((resolve) => setTimeout(resolve, 3_000));
         expect(await partitionsBehind('offset-after-commit')).toBeGreaterThanOrEqual(1);
       });
       // The crashed transaction is retried from the uncommitted offset.
       await until('3 orders stored', async () => (await rowsOf(kept)).length === 3);
     } finally {
-      await correct.stop();
+      await Promise.all(correct.map((w) => w.stop()));
     }
 
     await produceOrders(stack.endpoints.kafkaBrokers, Array.from({ length: 3 }, (_, i) => newOrderEvent(lost, `user-${i}`)));
