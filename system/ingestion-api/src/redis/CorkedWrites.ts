@@ -40,6 +40,11 @@ export class CorkedWrites {
     }
   }
 
+  /** Sends what this turn's commands corked so far, now rather than at the end of the turn. */
+  flush(): void {
+    this.#uncork();
+  }
+
   #cork(redis: Redis): void {
     // While not ready, ioredis queues commands offline and writes them itself on connect.
     if (this.#corked || redis.status !== 'ready') return;
