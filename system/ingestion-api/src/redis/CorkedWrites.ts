@@ -40,9 +40,19 @@ export class CorkedWrites {
     }
   }
 
-  /** Sends what this turn's commands corked so far, now rather than at the end of the turn. */
-  flush(): void {
-    this.#uncork();
+  /**
+   * Issues commands and sends them at once, in one write with any this turn corked so far: for
+   * commands issued at the end of a turn, which need no later uncork.
+   */
+  together(issue: () => void): void {
+    const stream = this.#redis?.status === 'ready' ? this.#redis.stream : undefined;
+    stream?.cork();
+    try {
+      issue();
+    } finally {
+      stream?.uncork();
+      this.#uncork();
+    }
   }
 
   #cork(redis: Redis): void {

@@ -87,7 +87,7 @@ export class SaleGate {
     this.#answerTtl = String(options.answerTtlMs);
     const [limit, rate, burst, slack] = this.#takeArgs;
     this.#batchArgs = [limit, rate, burst, this.#pendingTtl, this.#answerTtl, slack, this.#fencing];
-    this.#takes = new TakeBatches((productId, takes) => this.#writes.run(() => this.#takeMany(productId, takes)), takeChunk, () => this.#writes.flush());
+    this.#takes = new TakeBatches((productId, takes) => this.#takeMany(productId, takes), takeChunk, this.#writes);
   }
 
   /**

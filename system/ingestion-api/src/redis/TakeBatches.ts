@@ -1,3 +1,5 @@
+import type { CorkedWrites } from './CorkedWrites.ts';
+
 /** One take's own arguments in a batch: its idempotency key's name and its five ARGV (see gateScripts.takeMany). */
 export interface BatchedTake {
   idempotencyKey: string;
@@ -25,8 +27,8 @@ export class TakeBatches {
   constructor(
     readonly sendTakes: SendTakes,
     readonly maxBatch: number,
-    /** Called once the turn's batches are issued (the gate uncorks its socket here). */
-    readonly afterFlush: () => void,
+    /** The socket writes the batches share with the client's other commands. */
+    readonly writes: CorkedWrites,
   ) {}
 
   take(productId: string, take: BatchedTake): Promise<string> {
@@ -36,7 +38,7 @@ export class TakeBatches {
       takes.push({ ...take, resolve, reject });
       if (takes.length >= this.maxBatch) {
         this.#waiting.delete(productId);
-        this.#send(productId, takes);
+        this.writes.run(() => this.#send(productId, takes));
       } else if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(this.#flush);
@@ -48,18 +50,19 @@ export class TakeBatches {
     const waiting = this.#waiting;
     this.#waiting = new Map();
     this.#scheduled = false;
-    for (const [productId, takes] of waiting) this.#send(productId, takes);
-    this.afterFlush();
+    this.writes.together(() => {
+      for (const [productId, takes] of waiting) this.#send(productId, takes);
+    });
   };
 
-  #send(productId: string, takes: Waiting[]): void {
+  #send(productId: string, takes: Waiting[]): Promise<void> {
     let sent: Promise<string[]>;
     try {
       sent = this.sendTakes(productId, takes);
     } catch (err) {
       sent = Promise.reject(err as Error);
     }
-    sent.then(
+    return sent.then(
       (answers) => {
         if (!Array.isArray(answers) || answers.length !== takes.length) {
           const err = new Error(`the take script answered ${Array.isArray(answers) ? answers.length : typeof answers} answer(s) for ${takes.length} take(s)`);
