@@ -2,7 +2,7 @@ import { redisKeys } from '@flux-gate/contracts';
 import { localProvider, type StartedStack } from '@flux-gate/stack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type StartedApi, startApi } from '../src/index.ts';
+import { buildApp, SaleGate, type StartedApi, startApi } from '../src/index.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 import { orderClient } from './support/postOrder.ts';
 import { readOrderEvents } from './support/readOrderEvents.ts';
@@ -56,6 +56,34 @@ describe('2,000 concurrent buyers for 100 units', () => {
     expect(events).toHaveLength(100);
     expect(new Set(events.map((e) => e.orderId))).toEqual(new Set(accepted));
     expect(new Set(events.map((e) => e.userId)).size).toBe(100);
+  });
+});
+
+describe("one turn's takes of a product", () => {
+  it('go to Redis as one script call, each answered as if it ran alone in the order asked', async () => {
+    const own = new Redis(stack.endpoints.redisUrl);
+    try {
+      const gate = new SaleGate(own, { perUserLimit: 1, ratePerSec: 1e6, burst: 1e6, answerTtlMs: 60_000, pendingTtlMs: 60_000, leaseMs: 60_000, queueSlack: 0, fencing: false });
+      expect(await gate.reset('turn', 3, new Map(), true, 1e6)).toBe(true);
+      const sent: string[] = [];
+      const send = own.sendCommand.bind(own);
+      own.sendCommand = ((command: Parameters<typeof send>[0]) => (sent.push(command.name), send(command))) as typeof own.sendCommand;
+      const answers = await Promise.all([
+        gate.take('turn', 'u1', 'order-1', 'k1'),
+        gate.take('turn', 'u1', 'order-2', 'k2'),
+        gate.take('turn', 'u2', 'order-3', 'k1'),
+        gate.take('turn', 'u3', 'order-4', undefined),
+        gate.take('turn', 'u4', 'order-5', 'k5'),
+        gate.take('turn', 'u5', 'order-6', 'k6'),
+      ]);
+      expect(sent.filter((name) => name === 'evalsha' || name === 'eval')).toHaveLength(1);
+      expect(answers).toEqual(['ok', 'already_ordered', 'pending:order-1', 'ok', 'ok', 'sold_out']);
+      expect(await gate.take('turn', 'u6', 'order-7', 'k6')).toBe('sold_out');
+      expect(await own.get(redisKeys.stock('turn'))).toBe('0');
+      expect(Object.keys(await own.hgetall(redisKeys.pending('turn'))).sort()).toEqual(['order-1', 'order-4', 'order-5']);
+    } finally {
+      own.disconnect();
+    }
   });
 });
 

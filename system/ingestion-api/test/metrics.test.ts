@@ -52,4 +52,21 @@ describe('GET /metrics', () => {
     const otherText = (await other.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(sample(otherText, 'fluxgate_take_answers_total{answer="ok"}')).toBeUndefined();
   });
+
+  it('times requests by their route pattern and status, and leaves out /metrics, HEAD and unknown routes', async () => {
+    expect((await other.app.inject({ method: 'POST', url: '/order', payload: { userId: 'u1' } })).statusCode).toBe(400);
+    expect((await other.app.inject({ method: 'GET', url: '/products/m-2' })).statusCode).toBe(404);
+    await other.app.inject({ method: 'HEAD', url: '/products/m-2' });
+    expect((await other.app.inject({ method: 'GET', url: '/no-such-route' })).statusCode).toBe(404);
+    await other.app.inject({ method: 'GET', url: '/metrics' });
+
+    const text = (await other.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(sample(text, 'http_request_duration_seconds_count{method="POST",route="/order",status_code="400"}')).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="/products/:productId",status_code="404"}')).toBe(1);
+    expect(text).not.toContain('method="HEAD"');
+    expect(text).not.toContain('no-such-route');
+    expect(text).not.toContain('route="/metrics"');
+    const sums = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_sum{'));
+    expect(sums).toHaveLength(2);
+  });
 });

@@ -1,5 +1,5 @@
 import { hasLoneSurrogate, wellFormedRule } from '@flux-gate/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { sendError } from './sendError.ts';
 
 /** The dotted path of the first key or string under `value` that holds a lone surrogate ('' for `value` itself). */
@@ -21,9 +21,10 @@ function illFormedAt(value: unknown, path: string): string | undefined {
  * invalid_request naming the field. The id schemas' pattern cannot say it (see idPattern), and no
  * store can hold such a string as it was sent.
  */
-export async function wellFormedRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+export function wellFormedRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const at = illFormedAt(request.body, '') ?? illFormedAt(request.params, '') ?? illFormedAt(request.query, '');
-  if (at === undefined) return undefined;
+  // A callback hook: a well-formed request goes on in the same turn, with no promise to settle first.
+  if (at === undefined) return done();
   const field = at || 'body';
-  return sendError(reply, 'invalid_request', { field, message: `${field} ${wellFormedRule}` });
+  sendError(reply, 'invalid_request', { field, message: `${field} ${wellFormedRule}` });
 }

@@ -40,6 +40,21 @@ export class CorkedWrites {
     }
   }
 
+  /**
+   * Issues commands and sends them at once, in one write with any this turn corked so far: for
+   * commands issued at the end of a turn, which need no later uncork.
+   */
+  together(issue: () => void): void {
+    const stream = this.#redis?.status === 'ready' ? this.#redis.stream : undefined;
+    stream?.cork();
+    try {
+      issue();
+    } finally {
+      stream?.uncork();
+      this.#uncork();
+    }
+  }
+
   #cork(redis: Redis): void {
     // While not ready, ioredis queues commands offline and writes them itself on connect.
     if (this.#corked || redis.status !== 'ready') return;

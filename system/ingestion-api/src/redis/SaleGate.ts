@@ -9,6 +9,7 @@ import { type AckedOrder, CommitQueue } from './CommitQueue.ts';
 import { CorkedWrites } from './CorkedWrites.ts';
 import { gateScripts } from './gateScripts.ts';
 import { releaseArgs } from './releaseArgs.ts';
+import { type BatchedTake, TakeBatches } from './TakeBatches.ts';
 
 /** What the take script answered: see gateScripts.take. */
 export type TakeAnswer = string;
@@ -40,7 +41,7 @@ export interface SaleGateOptions {
 
 type Arg = string | number;
 interface GateCommands {
-  fluxgateTake(...args: Arg[]): Promise<TakeAnswer>;
+  fluxgateTakeMany(...args: Arg[]): Promise<TakeAnswer[]>;
   fluxgateCommit(...args: Arg[]): Promise<number>;
   fluxgateRelease(...args: Arg[]): Promise<number>;
   fluxgateReset(...args: Arg[]): Promise<number>;
@@ -51,6 +52,8 @@ interface GateCommands {
 const releaseAttempts = 5;
 /** Commands per socket write under a burst (see CorkedWrites). */
 const writeChunk = 32;
+/** Takes of one product per script call under a burst (see TakeBatches): as for writes, Redis starts on the first ones while the API reads the next. */
+const takeChunk = 32;
 const hourMs = 3_600_000;
 const hourStart = (ms: number) => Math.floor(ms / hourMs) * hourMs;
 const hourOf = (orderId: string) => hourStart(orderIdTime(orderId) ?? Date.now());
@@ -60,6 +63,9 @@ const globChars = /[*?[\]\\]/g;
 export class SaleGate {
   readonly #redis: RedisClient & GateCommands;
   readonly #takeArgs: [string, string, string, string];
+  /** takeMany's ARGV before the takes' own: perUserLimit, ratePerSec, burst, pendingTtlMs, answerTtlMs, slack, fencing. */
+  readonly #batchArgs: string[];
+  readonly #takes: TakeBatches;
   readonly #fencing: string;
   readonly #pendingTtl: string;
   readonly #answerTtl: string;
@@ -67,7 +73,7 @@ export class SaleGate {
   readonly #writes: CorkedWrites;
 
   constructor(redis: RedisClient, readonly options: SaleGateOptions) {
-    redis.defineCommand('fluxgateTake', gateScripts.take);
+    redis.defineCommand('fluxgateTakeMany', gateScripts.takeMany);
     redis.defineCommand('fluxgateCommit', gateScripts.commit);
     redis.defineCommand('fluxgateRelease', gateScripts.release);
     redis.defineCommand('fluxgateReset', gateScripts.reset);
@@ -79,15 +85,40 @@ export class SaleGate {
     this.#fencing = options.fencing ? '1' : '0';
     this.#pendingTtl = String(options.pendingTtlMs);
     this.#answerTtl = String(options.answerTtlMs);
+    const [limit, rate, burst, slack] = this.#takeArgs;
+    this.#batchArgs = [limit, rate, burst, this.#pendingTtl, this.#answerTtl, slack, this.#fencing];
+    this.#takes = new TakeBatches((productId, takes) => this.#takeMany(productId, takes), takeChunk, this.#writes);
   }
 
-  /** The atomic step: see gateScripts.take for the answers. */
-  readonly take: TakeFn = (productId, userId, orderId, idempotencyKey, admission) => {
-    const { keys, argv } = this.takeArguments(productId, userId, orderId, idempotencyKey, admission);
-    return this.#writes.run(() => this.#redis.fluxgateTake(...keys, ...argv));
-  };
+  /**
+   * The atomic step: see gateScripts.take for the answers. The takes of one turn go to Redis together,
+   * one takeMany call per product, each answered as if it ran alone in the order it was asked for.
+   */
+  readonly take: TakeFn = (productId, userId, orderId, idempotencyKey, admission) =>
+    this.#takes.take(productId, {
+      idempotencyKey: redisKeys.idempotency(productId, idempotencyKey ?? ''),
+      argv: [userId, orderId, idempotencyKey === undefined ? '0' : '1', admission ? String(admission.ticket) : '', admission?.epoch ?? ''],
+    });
 
-  /** The take script's KEYS (all of the product's slot) and ARGV for one take: see gateScripts.take. */
+  #takeMany(productId: string, takes: BatchedTake[]): Promise<TakeAnswer[]> {
+    const args: Arg[] = [
+      8 + takes.length,
+      redisKeys.stock(productId),
+      redisKeys.buyers(productId),
+      redisKeys.bucket(productId),
+      redisKeys.pending(productId),
+      redisKeys.queue(productId),
+      redisKeys.ticketOf(productId),
+      redisKeys.tokensUsed(productId),
+      redisKeys.primary(productId),
+    ];
+    for (const t of takes) args.push(t.idempotencyKey);
+    args.push(...this.#batchArgs);
+    for (const t of takes) args.push(...t.argv);
+    return this.#redis.fluxgateTakeMany(...args);
+  }
+
+  /** The single-take script's KEYS (all of the product's slot) and ARGV for one take (see gateScripts.take), for the broken cross-slot take. */
   takeArguments(productId: string, userId: string, orderId: string, idempotencyKey: string | undefined, admission?: Admission): { keys: string[]; argv: string[] } {
     const [limit, rate, burst, slack] = this.#takeArgs;
     return {

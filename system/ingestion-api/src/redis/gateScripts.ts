@@ -35,37 +35,8 @@ local function claim(orderId, raw, leaseMs)
 end
 `;
 
-/**
- * The Lua of the Redis gate. Every key of one call shares the hash tag {sale:<productId>}, so each
- * script runs on Redis Cluster. ioredis sends them with EVALSHA and falls back to EVAL after a
- * Redis restart emptied the script cache.
- *
- * An in-flight entry (`pending`: orderId → JSON [userId, takenAtMs, claimedAtMs, idempotency key
- * name or '']) is owned by the instance that took it until claimedAtMs is set: then it has been
- * taken over (see claim) and is never given back.
- */
-export const gateScripts = {
-  /**
-   * The one atomic step of the hot path: idempotency replay, armed check, the admission token's
-   * single use, stock, per-user limit, then (without a token) the waiting room and the token bucket,
-   * then take one unit. Without a token a buyer is queued when tickets are waiting (a newcomer
-   * joins the back), when admission is paused, or when the bucket is empty; a user already holding
-   * a ticket gets it back. The serving counter is never stored as it moves: it is computed here and
-   * in queueScripts from base, start and rate (see redisKeys.queue).
-   * With fencing on, a sale armed on another primary (a failover promoted a replica that may miss
-   * acknowledged decrements) answers 'fenced' before anything else, until it is rebuilt.
-   * KEYS: stock, buyers, bucket, pending, idempotency, queue, ticketOf, tokensUsed, primary.
-   * ARGV: userId, orderId, perUserLimit, ratePerSec, burst, hasIdempotencyKey ('1'/'0'),
-   *       pendingTtlMs, answerTtlMs, admitted ticket number ('' without a token), the token's queue
-   *       epoch, how far the serving counter may run past the last ticket (0; the broken
-   *       random-order mode's block), fencing ('1'/'0').
-   * Returns 'ok', 'fenced', 'sold_out', 'already_ordered', 'queued:<ticket number>:<epoch>', 'unarmed',
-   * 'token_expired' (another epoch), 'token_replayed', or a stored first answer ('sold_out',
-   * 'already_ordered', 'pending:<orderId>', 'accepted:<orderId>').
-   */
-  take: {
-    numberOfKeys: 9,
-    lua: `${servingLua}${fencedLua}
+/** The take's steps, on KEYS and ARGV (see gateScripts.take): the take script itself, and the body of takeMany's take(). */
+const takeBody = `
 if ARGV[12] == '1' and redis.call('EXISTS', KEYS[1]) == 1 and fenced(KEYS[9]) then return 'fenced' end
 local idem = ARGV[6] == '1'
 if idem then
@@ -128,6 +99,60 @@ redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 redis.call('HSET', KEYS[4], ARGV[2], cjson.encode({ARGV[1], math.floor(now), 0, idem and KEYS[5] or ''}))
 if idem then redis.call('SET', KEYS[5], 'pending:' .. ARGV[2], 'PX', ARGV[7]) end
 return 'ok'
+`;
+
+/**
+ * The Lua of the Redis gate. Every key of one call shares the hash tag {sale:<productId>}, so each
+ * script runs on Redis Cluster. ioredis sends them with EVALSHA and falls back to EVAL after a
+ * Redis restart emptied the script cache.
+ *
+ * An in-flight entry (`pending`: orderId → JSON [userId, takenAtMs, claimedAtMs, idempotency key
+ * name or '']) is owned by the instance that took it until claimedAtMs is set: then it has been
+ * taken over (see claim) and is never given back.
+ */
+export const gateScripts = {
+  /**
+   * The one atomic step of the hot path (which runs it through takeMany, a turn's takes of a product
+   * at a time; the broken cross-slot take runs this script): idempotency replay, armed check, the admission token's
+   * single use, stock, per-user limit, then (without a token) the waiting room and the token bucket,
+   * then take one unit. Without a token a buyer is queued when tickets are waiting (a newcomer
+   * joins the back), when admission is paused, or when the bucket is empty; a user already holding
+   * a ticket gets it back. The serving counter is never stored as it moves: it is computed here and
+   * in queueScripts from base, start and rate (see redisKeys.queue).
+   * With fencing on, a sale armed on another primary (a failover promoted a replica that may miss
+   * acknowledged decrements) answers 'fenced' before anything else, until it is rebuilt.
+   * KEYS: stock, buyers, bucket, pending, idempotency, queue, ticketOf, tokensUsed, primary.
+   * ARGV: userId, orderId, perUserLimit, ratePerSec, burst, hasIdempotencyKey ('1'/'0'),
+   *       pendingTtlMs, answerTtlMs, admitted ticket number ('' without a token), the token's queue
+   *       epoch, how far the serving counter may run past the last ticket (0; the broken
+   *       random-order mode's block), fencing ('1'/'0').
+   * Returns 'ok', 'fenced', 'sold_out', 'already_ordered', 'queued:<ticket number>:<epoch>', 'unarmed',
+   * 'token_expired' (another epoch), 'token_replayed', or a stored first answer ('sold_out',
+   * 'already_ordered', 'pending:<orderId>', 'accepted:<orderId>').
+   */
+  take: {
+    numberOfKeys: 9,
+    lua: `${servingLua}${fencedLua}${takeBody}`,
+  },
+  /**
+   * Several takes of one product in one call, run one after the other as the take script would run
+   * each: the answers are those of as many take calls in that order.
+   * KEYS: stock, buyers, bucket, pending, queue, ticketOf, tokensUsed, primary, then each take's
+   * idempotency key. ARGV: perUserLimit, ratePerSec, burst, pendingTtlMs, answerTtlMs, slack,
+   * fencing, then five per take: userId, orderId, hasIdempotencyKey, admitted ticket number, the
+   * token's queue epoch. The caller passes the number of keys first. Returns the answers, in order.
+   */
+  takeMany: {
+    lua: `${servingLua}${fencedLua}
+local function take(KEYS, ARGV)${takeBody}end
+local answers = {}
+for i = 1, #KEYS - 8 do
+  local a = 7 + (i - 1) * 5
+  answers[i] = take(
+    {KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[8 + i], KEYS[5], KEYS[6], KEYS[7], KEYS[8]},
+    {ARGV[a + 1], ARGV[a + 2], ARGV[1], ARGV[2], ARGV[3], ARGV[a + 3], ARGV[4], ARGV[5], ARGV[a + 4], ARGV[a + 5], ARGV[6], ARGV[7]})
+end
+return answers
 `,
   },
   /**
