@@ -20,7 +20,7 @@ import { crossSlotTake } from './redis/crossSlotTake.ts';
 import { keyIgnoringTake } from './redis/keyIgnoringTake.ts';
 import { leakingRelease } from './redis/leakingRelease.ts';
 import { nonAtomicTake } from './redis/nonAtomicTake.ts';
-import { ReplicaWait, type ReplicaWaiter, type ReplicaWaitOptions } from './redis/ReplicaWait.ts';
+import { ReplicaWait } from './redis/ReplicaWait.ts';
 import { ShardReplicaWait } from './redis/ShardReplicaWait.ts';
 import { SaleGate, type TakeFn } from './redis/SaleGate.ts';
 import { SaleRebuilder } from './redis/SaleRebuilder.ts';
@@ -58,10 +58,6 @@ function takeOf(config: Config, redis: RedisClient, gate: SaleGate): TakeFn {
   if (config.broken.crossSlotTake) return crossSlotTake(redis, gate);
   return gate.take;
 }
-
-/** WAIT on the connection of the takes: the one client's, or on a Redis Cluster the shard primary's of each product. */
-const replicaWaiter = (redis: RedisClient, options: ReplicaWaitOptions): ReplicaWaiter =>
-  redis instanceof Cluster ? new ShardReplicaWait(redis, options) : new ReplicaWait(redis, options);
 
 /** The give-back of a refused produce: the gate's once-only one, unless a broken mode replaces it. */
 function releaseOf(config: Config, redis: RedisClient, gate: SaleGate): ReleaseFn {
@@ -167,7 +163,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       batcher,
       takeover,
       inFlight,
-      ...(waitReplicas > 0 ? { replicaWait: replicaWaiter(redis, { replicas: waitReplicas, timeoutMs: waitMs, onShortfall: (why) => log.warn({ part: 'redis', why }, 'a replica did not confirm the takes in time; answering them 503') }) } : {}),
+      ...(waitReplicas > 0 ? { replicaWait: redis instanceof Cluster ? new ShardReplicaWait(redis, { replicas: waitReplicas, timeoutMs: waitMs }) : new ReplicaWait(redis, { replicas: waitReplicas, timeoutMs: waitMs }) } : {}),
       rebuilder,
       store,
       catalog,

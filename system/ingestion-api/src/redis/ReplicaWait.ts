@@ -5,8 +5,6 @@ export interface ReplicaWaitOptions {
   replicas: number;
   /** How long one WAIT may block (WAIT's timeout). */
   timeoutMs: number;
-  /** Told why a round vouched for nothing (fewer replicas in time, or WAIT failed); once until a round holds again. */
-  onShortfall?: (why: string) => void;
 }
 
 /** A take's promise to be vouched for: resolves true once the replicas hold it (see ReplicaWait.held). */
@@ -44,8 +42,6 @@ export class ReplicaWait implements ReplicaWaiter {
   #generation = 0;
   #running = false;
   #next: Round | null = null;
-  /** The last round vouched for nothing. */
-  #short = false;
 
   constructor(
     private readonly redis: Redis,
@@ -87,15 +83,11 @@ export class ReplicaWait implements ReplicaWaiter {
       while (this.#next) {
         const round = this.#next;
         this.#next = null;
-        const { replicas, timeoutMs } = this.options;
-        const acked = await this.redis.call('WAIT', replicas, timeoutMs).then(
+        const acked = await this.redis.call('WAIT', this.options.replicas, this.options.timeoutMs).then(
           (n) => Number(n),
-          (err: Error) => err,
+          () => 0,
         );
-        const held = typeof acked === 'number' && acked >= replicas;
-        if (!held && !this.#short) this.options.onShortfall?.(typeof acked === 'number' ? `WAIT ${replicas} ${timeoutMs}: ${acked} replica(s) in time` : `WAIT failed: ${acked.message}`);
-        this.#short = !held;
-        round.resolve(held);
+        round.resolve(acked >= this.options.replicas);
       }
     } finally {
       this.#running = false;

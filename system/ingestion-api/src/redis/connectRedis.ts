@@ -1,7 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.ts';
-import { boundCommands } from './boundCommands.ts';
 
 /** Where Redis is: one URL, the Sentinels that name the primary, or the nodes of a Redis Cluster. */
 export type RedisTarget = Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisCluster'>;
@@ -10,8 +9,7 @@ export type RedisTarget = Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisClu
 export type RedisClient = Redis | Cluster;
 
 /**
- * An ioredis client for the hot path: every command bounded by timeoutMs (boundCommands, on every
- * connection, a Cluster client's node connections included), and a command in flight
+ * An ioredis client for the hot path: every command bounded by timeoutMs, and a command in flight
  * when the link drops is failed rather than sent again (a take runs at most once). Not auto-pipelined:
  * the hot commands share socket writes through CorkedWrites instead. With Sentinels, ioredis asks
  * them for the primary at each (re)connect, and a primary that answers as a replica is left.
@@ -26,6 +24,7 @@ export type RedisClient = Redis | Cluster;
 export async function connectRedis(target: RedisTarget, timeoutMs: number, log: Logger): Promise<RedisClient> {
   const options = {
     lazyConnect: true,
+    commandTimeout: timeoutMs,
     connectTimeout: Math.max(timeoutMs, 1_000),
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 1,
@@ -42,13 +41,11 @@ export async function connectRedis(target: RedisTarget, timeoutMs: number, log: 
         retryDelayOnFailover: 0,
         slotsRefreshTimeout: Math.max(timeoutMs, 1_000),
         clusterRetryStrategy: options.retryStrategy,
-        redisOptions: { connectTimeout: options.connectTimeout, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 1 },
+        redisOptions: { commandTimeout: options.commandTimeout, connectTimeout: options.connectTimeout, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 1 },
       })
     : target.redisSentinels
       ? new Redis({ ...options, ...target.redisSentinels, sentinelRetryStrategy: options.retryStrategy, failoverDetector: true })
       : new Redis(target.redisUrl, options);
-  if (redis instanceof Cluster) redis.on('+node', (node: Redis) => boundCommands(node, timeoutMs));
-  else boundCommands(redis, timeoutMs);
   let lastError = '';
   redis.on('error', (err: Error) => {
     if (err.message !== lastError) log.warn({ err: err.message }, 'Redis connection error');
