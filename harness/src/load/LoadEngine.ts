@@ -13,12 +13,6 @@ export interface LoadRunOptions {
   logFile: string;
   /** Runs the engine's process on these CPUs only (a `taskset -c` list), e.g. to starve it on purpose. */
   cpus?: string;
-  /**
-   * Called once with the epoch time (ms) the sale's first arrival is due, when the engine fixes it:
-   * after its processes started, opened their connections and browsed through any pre-sale. Fault
-   * times (`when.at`) count from it, so a slow engine start cannot move a fault before the sale.
-   */
-  onSaleOpens?: (atEpochMs: number) => void;
 }
 
 /** Something that drives a plan's load and records every outcome. */

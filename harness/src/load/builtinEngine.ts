@@ -20,8 +20,6 @@ const entry = fileURLToPath(new URL('./loadProcess.ts', import.meta.url));
 export const maxLoadProcesses = 16;
 /** How often the processes' histories are merged into the run's, while they run. */
 const mergeEveryMs = 100;
-/** The processes meet twice: before the pre-sale browsing (0) and before the sale's first arrival (1). */
-const saleMeeting = 1;
 /** Once every process is ready, the next phase starts this long after, so that each has the message by then. */
 const meetingMarginMs = 100;
 /** A process stopped with SIGTERM that has not exited after this is killed. */
@@ -38,7 +36,7 @@ const stopGraceMs = 10_000;
  */
 export const builtinEngine: LoadEngine = {
   name: 'builtin',
-  async run(plan, { historyFile, queueFile, signal, log, logFile, cpus, onSaleOpens }) {
+  async run(plan, { historyFile, queueFile, signal, log, logFile, cpus }) {
     const count = plan.processes ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > maxLoadProcesses) {
       throw new LoadEngineError(`the built-in engine runs 1 to ${maxLoadProcesses} processes; the plan asks for ${count}`);
@@ -86,7 +84,6 @@ export const builtinEngine: LoadEngine = {
       if (ready < count) return;
       const at = Date.now() + meetingMarginMs;
       for (const c of children) if (c.connected) c.send({ meeting: m.ready, at });
-      if (m.ready === saleMeeting) onSaleOpens?.(at);
     };
     let failure: string | undefined;
     let overran = false;

@@ -35,7 +35,7 @@ export async function findK6(env: NodeJS.ProcessEnv = process.env): Promise<stri
  */
 export const k6Engine: LoadEngine = {
   name: 'k6',
-  async run(plan, { historyFile, signal, log, logFile, cpus, onSaleOpens }) {
+  async run(plan, { historyFile, signal, log, logFile, cpus }) {
     if (plan.workload !== 'http') throw new LoadEngineError('the k6 engine drives HTTP buyers only; a Kafka-side workload runs on the built-in engine');
     const unsplit = whyNotSplit({ engine: 'k6', ...plan }, plan.processes ?? 1);
     if (unsplit) throw new LoadEngineError(unsplit);
@@ -68,8 +68,6 @@ export const k6Engine: LoadEngine = {
     const stop = () => child.kill('SIGINT');
     signal.addEventListener('abort', stop, { once: true });
     const startedAt = Date.now();
-    // k6 tells nothing of when its first iteration is due; it starts its scenario as soon as it loaded the script.
-    onSaleOpens?.(startedAt);
     try {
       const [code] = (await once(child, 'exit')) as [number | null];
       if (code !== 0 && !signal.aborted) throw new LoadEngineError(`k6 exited with ${code}; see ${logFile}`);

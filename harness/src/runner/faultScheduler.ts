@@ -11,8 +11,7 @@ export interface ScheduleContext {
   latest: () => Sample | undefined;
   /** Units armed for sale now (the denominator of "sold fraction"). */
   stockArmed: () => number;
-  /** The epoch time (ms) the sale's first arrival is due, once the load engine fixed it; `when.at` counts from it. */
-  saleOpensAt: () => number | undefined;
+  loadStartedAt: number;
   /** Aborts when the load is over: a fault not yet triggered is skipped, an active one is healed. */
   loadDone: AbortSignal;
   /** Stops everything at once (Ctrl-C or an error). */
@@ -26,10 +25,7 @@ export interface ScheduleContext {
 
 function triggered(f: ScheduledFault, ctx: ScheduleContext): boolean {
   const w = f.when;
-  if ('at' in w) {
-    const opensAt = ctx.saleOpensAt();
-    return opensAt !== undefined && Date.now() - opensAt >= w.at;
-  }
+  if ('at' in w) return Date.now() - ctx.loadStartedAt >= w.at;
   const s = ctx.latest();
   if (!s) return false;
   if ('soldFraction' in w) {

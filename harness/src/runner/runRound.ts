@@ -61,7 +61,6 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
   const roundQueueFile = join(ctx.runDir, `queue.round-${round + 1}.ndjson`);
   progress.state.tail?.follow(roundFile);
   const healNow = new AbortController();
-  let saleOpensAt: number | undefined;
   // Handled at once: a heal that fails while the load still runs (a killed API instance that cannot
   // start again) is logged and kept in the timeline, and never becomes an unhandled rejection.
   const schedule = runSchedule({
@@ -70,8 +69,8 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
     timeline: ctx.timeline,
     latest: () => ctx.sampler?.latest,
     stockArmed: () => products.reduce((sum, p) => sum + p.stock, 0),
-    // Faults count from the sale's first arrival, after the engine's start and the pre-sale browsing.
-    saleOpensAt: () => saleOpensAt,
+    // Faults count from the sale's opening, after the pre-sale browsing.
+    loadStartedAt: Date.now() + (experiment.load.presale?.duration ?? 0),
     loadDone: loadDone.signal,
     cancel: faultsCancel.signal,
     healNow: healNow.signal,
@@ -93,7 +92,6 @@ export async function runRound(ctx: RunContext, round: number): Promise<void> {
       ...(follows ? { queueFile: roundQueueFile } : {}),
       signal: guards.signal,
       log,
-      onSaleOpens: (at) => (saleOpensAt = at),
       logFile: join(ctx.runDir, files.logs, `load-${engine.name}.log`),
       ...(experiment.load.engineCpus === undefined ? {} : { cpus: experiment.load.engineCpus }),
     });
