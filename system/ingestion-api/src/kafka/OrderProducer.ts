@@ -165,7 +165,7 @@ export class OrderProducer {
           if (!(await this.#probe.listTopics()).includes(warmupTopic)) throw err;
         });
     }
-    const partitions = (await this.#probe.metadata({ topics: [warmupTopic] })).topics.get(warmupTopic)?.partitionsCount ?? 1;
+    const partitions = await this.#partitionsOf(warmupTopic);
     await Promise.all(
       this.#producers.map(async () => {
         for (let i = 0; i < sends && !this.#closed; i++) {
@@ -178,6 +178,21 @@ export class OrderProducer {
         }
       }),
     );
+  }
+
+  /**
+   * The partition count of a topic just created: a broker that has not heard of the new topic yet
+   * answers "unknown topic", so this asks again every 200 ms, for up to 5 s.
+   */
+  async #partitionsOf(topic: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.#probe.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount ?? 1;
+      } catch (err) {
+        if (attempt >= 25 || this.#closed) throw err;
+        await sleep(200);
+      }
+    }
   }
 
   /** Resolves if a broker answers a metadata request. */
