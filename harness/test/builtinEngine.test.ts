@@ -117,6 +117,31 @@ describe('the built-in load engine, against a real HTTP server', () => {
     app.server.off('connection', sawSocket);
   });
 
+  it("a pre-sale's browsing reaches every product page on every instance, also when their count divides the pages'", async () => {
+    // Three more servers, so the engine takes instances in turn; 5 products and the waiting-room page make 6 pages.
+    const seen: string[] = [];
+    const servers = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const s = Fastify();
+        s.all('/*', async (req) => {
+          seen.push(`${i} ${req.url}`);
+          return {};
+        });
+        return { s, url: await s.listen({ host: '127.0.0.1', port: 0 }) };
+      }),
+    );
+    try {
+      const products = ['p1', 'p2', 'p3', 'p4', 'p5'];
+      await run(plan({ apiUrls: servers.map((x) => x.url), connections: 2, stages: [{ rate: 10, durationMs: 100 }], presale: { rate: 400, durationMs: 500, products } }));
+      const pages = [...products.map((p) => `/products/${p}`), '/waiting-room?productId=p1'];
+      const browsed = new Set(seen.filter((l) => !l.endsWith('/order') && !l.endsWith('/health')));
+      // 200 arrivals: more than the 3 passes over the 6 pages that put every page on every instance.
+      for (const i of [0, 1, 2]) for (const page of pages) expect(browsed.has(`${i} ${page}`), `${i} ${page}`).toBe(true);
+    } finally {
+      await Promise.all(servers.map((x) => x.s.close()));
+    }
+  });
+
   it('records arrivals beyond the in-flight cap as dropped, without delaying later ones', async () => {
     const { summary, lines } = await run(plan({ maxInFlight: 10, startRate: 200, stages: [{ rate: 200, durationMs: 1000 }] }), { delayMs: 300 });
     const dropped = lines.filter((l) => l.outcome === 'dropped');

@@ -20,6 +20,11 @@ function get(pool: Pool, origin: string, path: string): Promise<{ status: number
  * the API instances. Then every pool opens all its connections at once (one GET /health on each), so
  * the sale's first arrivals find them open. Nothing of it goes into the history: the checkers count
  * only the sale. A process of several browses its segment of the schedule, from `startMono` on.
+ *
+ * Arrival n reads page (n + ⌊n / pages⌋) mod pages: the pages in turn, shifted by one on each pass
+ * over them. Without the shift, instances taken in turn (by this engine or by nginx's round robin)
+ * whose count divides the page count would each read only their own share of the products; with it,
+ * every instance reads every page within as many passes as there are instances.
  */
 export async function presale(
   plan: PresalePlan,
@@ -44,7 +49,7 @@ export async function presale(
     (k) => {
       const n = arrivalOf(k, segment);
       const target = targets[n % targets.length]!;
-      const p = get(target.pool, target.origin, paths[n % paths.length]!).then(count);
+      const p = get(target.pool, target.origin, paths[(n + Math.floor(n / paths.length)) % paths.length]!).then(count);
       pending.add(p);
       void p.finally(() => pending.delete(p));
     },

@@ -146,33 +146,53 @@ export class OrderProducer {
 
   /**
    * Makes `sends` sends of one small record per producer to the warm-up topic, created here if
-   * missing, so that the first orders of a sale find the Produce path warm: the client's encoding and
-   * the broker's handling of acks=all Produce requests, which V8 and the broker's JIT otherwise
-   * compile while the first orders wait. Each warm-up send takes a producer as an order's send does,
-   * so it may run while the API serves: an order waits at most for one warm-up send on its producer.
-   * Stops early once close() was called.
+   * missing with as many partitions as the orders topic, so that the first orders of a sale find the
+   * Produce path warm: the client's encoding and the broker's handling of acks=all Produce requests,
+   * which V8 and the broker's JIT otherwise compile while the first orders wait. The sends go to the
+   * partitions in turn, so each producer opens its connection to every broker that leads one and
+   * every such broker serves acks=all Produce requests before the sale (with one partition, one
+   * broker did, and the first orders for the others' partitions met a cold broker and a connection
+   * still to open). Each warm-up send takes a producer as an order's send does, so it may run while
+   * the API serves: an order waits at most for one warm-up send on its producer. Stops early once
+   * close() was called.
    */
   async warmUp(sends: number): Promise<void> {
     if (sends <= 0) return;
     if (!(await this.#probe.listTopics()).includes(warmupTopic)) {
       await this.#probe
-        .createTopics({ topics: [warmupTopic], partitions: 1, configs: [{ name: 'retention.ms', value: '60000' }] })
+        .createTopics({ topics: [warmupTopic], partitions: this.options.partitions, configs: [{ name: 'retention.ms', value: '60000' }] })
         .catch(async (err: Error) => {
           if (!(await this.#probe.listTopics()).includes(warmupTopic)) throw err;
         });
     }
+    const partitions = await this.#partitionsOf(warmupTopic);
     await Promise.all(
       this.#producers.map(async () => {
         for (let i = 0; i < sends && !this.#closed; i++) {
           const producer = await this.#acquire();
           try {
-            await producer.send({ messages: [{ topic: warmupTopic, key: 'warmup', value: warmupValue }] });
+            await producer.send({ messages: [{ topic: warmupTopic, partition: i % partitions, key: 'warmup', value: warmupValue }] });
           } finally {
             this.#release(producer);
           }
         }
       }),
     );
+  }
+
+  /**
+   * The partition count of a topic just created: a broker that has not heard of the new topic yet
+   * answers "unknown topic", so this asks again every 200 ms, for up to 5 s.
+   */
+  async #partitionsOf(topic: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.#probe.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount ?? 1;
+      } catch (err) {
+        if (attempt >= 25 || this.#closed) throw err;
+        await sleep(200);
+      }
+    }
   }
 
   /** Resolves if a broker answers a metadata request. */

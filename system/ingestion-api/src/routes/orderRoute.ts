@@ -96,6 +96,7 @@ export function orderRoute(app: FastifyInstance, ctx: ApiContext): void {
         catalog.remember(productId);
         // A take only a failed primary held could be rolled back by the failover: answer nothing on it.
         if (vouch && !(await vouch.held())) {
+          log.warn({ productId }, 'no Redis replica confirmed the take in time; answering 503');
           giveBack(productId, orderId, key);
           return sendError(reply.header('retry-after', '1'), 'unavailable', unreplicatedDetail);
         }
