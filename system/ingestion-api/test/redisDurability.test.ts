@@ -2,11 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redisKeys } from '@flux-gate/contracts';
-import { ensureStackTools, freePort, localProvider, type ManagedProcess, redisProcess, type StartedStack } from '@flux-gate/stack';
+import { ordersTopic, redisKeys } from '@flux-gate/contracts';
+import { committedOffsets, ensureStackTools, freePort, localProvider, type ManagedProcess, redisProcess, type StartedStack, topicOffsets } from '@flux-gate/stack';
+import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/index.ts';
+import { orderPartition } from '../src/kafka/orderPartition.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 import { commitWorkerOffsetsAtEnd } from './support/commitWorkerOffsetsAtEnd.ts';
 
@@ -121,4 +123,48 @@ describe('fencing after a primary change (REDIS_FENCING=1)', () => {
     await withApi({ REDIS_FENCING: '1' }, async (api) => expect((await order(api, 'dur-armed', 'u2')).statusCode).toBe(503));
     await withApi({ REDIS_FENCING: '0' }, async (api) => expect((await order(api, 'dur-armed', 'u3')).statusCode).toBe(200));
   });
+
+  it('holds a fenced sale while its own partition of orders has lag, and rebuilds it while only another partition has', async () => {
+    // Settles 3 s after the fence (Kafka timeout + Redis timeout), then looks every 250 ms.
+    const admin = new Admin({ clientId: 'ingestion-api-test', bootstrapBrokers: stack.endpoints.kafkaBrokers });
+    /** The worker group's lag on one partition of the orders topic. */
+    const lagOf = async (partition: number) => {
+      const end = (await topicOffsets(admin, ordersTopic))[partition]!.high;
+      return Number(end - ((await committedOffsets(admin, 'inventory-worker', ordersTopic)).get(partition) ?? 0n));
+    };
+    await withApi({ REDIS_FENCING: '1', KAFKA_TIMEOUT_MS: '1000', REDIS_TIMEOUT_MS: '2000' }, async (api) => {
+      const partitions = await topicOffsets(admin, ordersTopic);
+      const partitionOf = (productId: string) => orderPartition(productId, partitions.length);
+      const fenced = 'dur-lag-0';
+      const other = Array.from({ length: 50 }, (_, i) => `dur-lag-${i + 1}`).find((p) => partitionOf(p) !== partitionOf(fenced))!;
+      await commitWorkerOffsetsAtEnd(stack.endpoints.kafkaBrokers);
+      await arm(api, fenced, 10);
+      await arm(api, other, 10);
+      // One order on each product's partition, which no worker stores: lag 1 on both.
+      expect((await order(api, fenced, 'u1')).statusCode).toBe(200);
+      expect((await order(api, other, 'u1')).statusCode).toBe(200);
+      await primary.hset(redisKeys.primary(fenced), 'replid', 'another-primary');
+      const firstFenced = performance.now();
+      expect((await order(api, fenced, 'u2')).statusCode).toBe(503);
+      // Past the settle time and six looks, its own partition's lag still holds it; the other product sells.
+      while (performance.now() - firstFenced < 4_500) {
+        expect((await order(api, fenced, 'u2')).statusCode).toBe(503);
+        await sleep(250);
+      }
+      expect((await order(api, other, 'u2')).statusCode).toBe(200);
+      expect(await primary.hget(redisKeys.primary(fenced), 'rebuilds')).toBeNull();
+      // The worker stores the fenced product's partition; the other partition keeps its lag of 2.
+      await commitWorkerOffsetsAtEnd(stack.endpoints.kafkaBrokers, 'inventory-worker', [partitionOf(fenced)]);
+      let answer = await order(api, fenced, 'u2');
+      for (let i = 0; i < 40 && answer.statusCode === 503; i++) {
+        await sleep(100);
+        answer = await order(api, fenced, 'u2');
+      }
+      expect(answer.statusCode).toBe(200);
+      expect(await primary.hget(redisKeys.primary(fenced), 'rebuilds')).toBe('1');
+      // Rebuilt from PostgreSQL's 10 (no worker stored u1's order), then u2's unit taken.
+      expect(await stockOf(primary, fenced)).toBe(9);
+      expect(await lagOf(partitionOf(other))).toBe(2);
+    }).finally(() => admin.close());
+  }, 60_000);
 });

@@ -1,9 +1,10 @@
 import { orderMessage, ordersTopic } from '@flux-gate/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Admin, compatibilityPartitioner, ListOffsetTimestamps, Producer, stringSerializer } from '@platformatic/kafka';
+import { Admin, ListOffsetTimestamps, Producer, stringSerializer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { KafkaNotSent } from './KafkaNotSent.ts';
 import type { OrderRecord } from './OrderBatcher.ts';
+import { orderPartition } from './orderPartition.ts';
 import { ProduceRequestCounter } from './ProduceRequestCounter.ts';
 
 export interface OrderProducerOptions {
@@ -24,6 +25,18 @@ export interface OrderProducerOptions {
 }
 
 type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
+
+/** The worker group's lag on `orders`, as one look at the offsets found it. */
+export interface GroupLags {
+  /** Orders not yet committed by the group, summed over the partitions. */
+  readonly total: number;
+  /**
+   * The lag of the partition holding the product's orders (orderPartition). The total when the
+   * topic's partition count is no longer the one the producers send by: the product's orders may
+   * then be on either partition.
+   */
+  of(productId: string): number;
+}
 
 /** The topic the producers warm up on: nothing reads it, and it keeps its records for a minute. */
 export const warmupTopic = 'fluxgate-warmup';
@@ -48,6 +61,8 @@ export class OrderProducer {
   /** Sends waiting for a producer to become idle, oldest first. */
   readonly #waiting: ((producer: OrdersProducer) => void)[] = [];
   readonly #written = new ProduceRequestCounter();
+  /** The orders topic's partition count, read by connect(): every send places each product's orders by it. */
+  #partitionsCount: number | undefined;
   #closed = false;
 
   constructor(readonly options: OrderProducerOptions) {
@@ -69,8 +84,6 @@ export class OrderProducer {
           ...base,
           ...(options.acks === 'leader' ? { idempotent: false, acks: 1 } : { idempotent: true, acks: -1 }),
           autocreateTopics: false,
-          // Java's partitioner: a product's orders go to the partition they always went to.
-          partitioner: compatibilityPartitioner,
           serializers: { key: stringSerializer },
         }),
     );
@@ -91,7 +104,8 @@ export class OrderProducer {
 
   /**
    * Takes the producers' ids and the orders topic's metadata now rather than on the first orders, so
-   * every producer's first send writes its Produce request at once (call after ensureTopic). A cluster
+   * every producer's first send writes its Produce request at once (call after ensureTopic), and
+   * reads the topic's partition count, by which every send places its orders. A cluster
    * that has just started refuses producer ids for a few seconds (its controller has not handed the
    * brokers a block of ids yet): this asks again every 500 ms for up to `startupMs`.
    */
@@ -113,6 +127,20 @@ export class OrderProducer {
         await p.metadata({ topics: [ordersTopic] });
       }),
     );
+    this.#partitionsCount = await this.#ordersPartitions(true);
+  }
+
+  /** The orders topic's partition count in the client's metadata (asked of the cluster again with forceUpdate). */
+  async #ordersPartitions(forceUpdate = false): Promise<number> {
+    const topic = (await this.#probe.metadata({ topics: [ordersTopic], forceUpdate })).topics.get(ordersTopic);
+    if (!topic) throw new Error(`the Kafka metadata has no topic ${ordersTopic}`);
+    return topic.partitionsCount;
+  }
+
+  /** The partition the producers send the product's orders to (call after connect). */
+  partitionOf(productId: string): number {
+    if (this.#partitionsCount === undefined) throw new Error('OrderProducer.partitionOf before connect()');
+    return orderPartition(productId, this.#partitionsCount);
   }
 
   /**
@@ -122,10 +150,15 @@ export class OrderProducer {
    * open, since the broker may have written it and only its answer was lost.
    */
   readonly send = async (orders: OrderRecord[]): Promise<void> => {
+    const partitionsCount = this.#partitionsCount;
+    if (partitionsCount === undefined) throw new KafkaNotSent(new Error('the producer is not connected (OrderProducer.connect)'));
+    // Each product's orders go to orderPartition's partition, set here rather than by the client's
+    // partitioner, so the rebuild of a fenced sale looks at the very partition they went to.
+    const messages = packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value, partition: orderPartition(m.key, partitionsCount) }));
     const producer = await this.#acquire();
     const writtenBefore = this.#written.written(producer.instanceId);
     try {
-      await producer.send({ messages: packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value })) });
+      await producer.send({ messages });
     } catch (err) {
       throw this.#written.written(producer.instanceId) === writtenBefore ? new KafkaNotSent(err) : err;
     } finally {
@@ -182,19 +215,38 @@ export class OrderProducer {
 
   /** Orders in the topic a consumer group has not committed yet (its lag, summed over partitions). */
   async groupLag(groupId: string): Promise<number> {
-    const { partitionsCount } = (await this.#probe.metadata({ topics: [ordersTopic] })).topics.get(ordersTopic)!;
-    const partitions = (timestamp: bigint) => Array.from({ length: partitionsCount }, (_, partitionIndex) => ({ partitionIndex, timestamp }));
+    return (await this.groupLags(groupId)).total;
+  }
+
+  /**
+   * One look at the group's lag on every partition of the orders topic: each partition's end offset
+   * (its high watermark, which every acked send is below) less the group's committed offset, or less
+   * the partition's start when the group has committed none there. A committed offset past the end
+   * read counts 0: the three lists are read side by side, and the group may commit between them.
+   */
+  async groupLags(groupId: string): Promise<GroupLags> {
+    const partitionsCount = await this.#ordersPartitions();
+    const indexes = Array.from({ length: partitionsCount }, (_, i) => i);
+    const partitions = (timestamp: bigint) => indexes.map((partitionIndex) => ({ partitionIndex, timestamp }));
     const [[high], [low], [group]] = await Promise.all([
       this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.LATEST) }] }),
       this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.EARLIEST) }] }),
-      this.#probe.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: ordersTopic, partitionIndexes: Array.from({ length: partitionsCount }, (_, i) => i) }] }] }),
+      this.#probe.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: ordersTopic, partitionIndexes: indexes }] }] }),
     ]);
     const done = new Map((group?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
     const lows = new Map((low?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
-    return (high?.partitions ?? []).reduce((lag, p) => {
+    const lags = new Map((high?.partitions ?? []).map((p) => {
       const at = done.get(p.partitionIndex);
-      return lag + Number(p.offset - (at === undefined || at < 0n ? (lows.get(p.partitionIndex) ?? 0n) : at));
-    }, 0);
+      const from = at === undefined || at < 0n ? (lows.get(p.partitionIndex) ?? 0n) : at;
+      return [p.partitionIndex, Math.max(0, Number(p.offset - from))];
+    }));
+    if (lags.size !== partitionsCount) throw new Error(`the offsets of ${ordersTopic} came back for ${lags.size} of its ${partitionsCount} partitions`);
+    const total = [...lags.values()].reduce((sum, lag) => sum + lag, 0);
+    const sendsBy = this.#partitionsCount;
+    return {
+      total,
+      of: (productId) => (sendsBy === partitionsCount ? lags.get(orderPartition(productId, partitionsCount))! : total),
+    };
   }
 
   async close(): Promise<void> {

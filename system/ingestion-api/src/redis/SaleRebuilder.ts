@@ -3,11 +3,18 @@ import type { Logger } from 'pino';
 import type { SaleStore } from '../db/SaleStore.ts';
 import type { SaleGate } from './SaleGate.ts';
 
+/** What one look found in flight: a product's orders accepted but not yet in PostgreSQL. */
+export type InFlightOf = (productId: string) => number;
+
 export interface SaleRebuilderOptions {
   gate: SaleGate;
   store: SaleStore;
-  /** Orders accepted but not yet in PostgreSQL, as this instance sees them (worker lag, its own unsettled sends). */
-  inFlight: () => Promise<number>;
+  /**
+   * One look at the orders accepted but not yet in PostgreSQL, as this instance sees them, answering
+   * for any product: the worker group's lag on the partition holding the product's orders, and this
+   * instance's unsettled sends and orders being finished of that product.
+   */
+  inFlight: () => Promise<InFlightOf>;
   /**
    * How long after the fence was seen the rebuild waits at least, so that every send any instance
    * started on the old primary has been acked or given up (the Kafka timeout) and reached the lag.
@@ -22,14 +29,16 @@ export interface SaleRebuilderOptions {
 
 /**
  * Rebuilds a fenced sale (armed on a primary that is gone: see gateScripts.take) from PostgreSQL,
- * once nothing is in flight: one rebuild at a time per product on this instance, and of several
- * instances rebuilding at once only the first one's reset runs (the reset script checks the fence).
+ * once none of its orders is in flight: one rebuild at a time per product on this instance, and of
+ * several instances rebuilding at once only the first one's reset runs (the reset script checks the
+ * fence). Another product's orders in flight cannot change this product's stored orders; they hold
+ * its rebuild only while they are in the lag of the partition the two products share.
  */
 export class SaleRebuilder {
   readonly #running = new Map<string, Promise<void>>();
   readonly #closing = new AbortController();
   /** The look at what is in flight under way, shared by every rebuild waiting (one Kafka look, however many products are fenced). */
-  #look: Promise<number> | undefined;
+  #look: Promise<InFlightOf> | undefined;
 
   constructor(readonly options: SaleRebuilderOptions) {}
 
@@ -50,7 +59,7 @@ export class SaleRebuilder {
     await Promise.allSettled(this.#running.values());
   }
 
-  #inFlight(): Promise<number> {
+  #inFlight(): Promise<InFlightOf> {
     return (this.#look ??= this.options.inFlight().finally(() => (this.#look = undefined)));
   }
 
@@ -58,12 +67,14 @@ export class SaleRebuilder {
     const { gate, store, settleMs, pollMs, log } = this.options;
     log.warn({ productId }, 'the sale is fenced (the Redis primary changed since it was armed); rebuilding it from PostgreSQL once nothing is in flight');
     const { signal } = this.#closing;
+    const fencedAt = performance.now();
     await sleep(settleMs, undefined, { signal });
-    while ((await this.#inFlight()) > 0) await sleep(pollMs, undefined, { signal });
+    while ((await this.#inFlight())(productId) > 0) await sleep(pollMs, undefined, { signal });
     signal.throwIfAborted();
     const record = await store.saleRecord(productId);
     if (!record) return;
     const rebuilt = await gate.reset(productId, record.stock, record.buyers, false, this.options.admissionRatePerSec, 'rebuild');
-    if (rebuilt) log.warn({ productId, stock: record.stock, buyers: record.buyers.size }, 'sale rebuilt from PostgreSQL after a Redis primary change');
+    const waitedMs = Math.round(performance.now() - fencedAt);
+    if (rebuilt) log.warn({ productId, stock: record.stock, buyers: record.buyers.size, waitedMs }, 'sale rebuilt from PostgreSQL after a Redis primary change');
   }
 }
