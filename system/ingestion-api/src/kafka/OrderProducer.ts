@@ -26,16 +26,18 @@ export interface OrderProducerOptions {
 
 type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
 
-/** The worker group's lag on `orders`, as one look at the offsets found it. */
-export interface GroupLags {
+/** The worker group's progress on `orders`, as one look at the offsets found it. */
+export interface GroupOffsets {
   /** Orders not yet committed by the group, summed over the partitions. */
   readonly total: number;
   /**
-   * The lag of the partition holding the product's orders (orderPartition). The total when the
-   * topic's partition count is no longer the one the producers send by: the product's orders may
-   * then be on either partition.
+   * The end offset (high watermark) read of each partition that may hold the product's orders: the
+   * one orderPartition names, or every partition when the topic's partition count is no longer the
+   * one the producers send by.
    */
-  of(productId: string): number;
+  ends(productId: string): Map<number, bigint>;
+  /** Whether the group had committed, on each partition, at least these offsets when the look read them. */
+  storedPast(ends: ReadonlyMap<number, bigint>): boolean;
 }
 
 /** The topic the producers warm up on: nothing reads it, and it keeps its records for a minute. */
@@ -215,16 +217,16 @@ export class OrderProducer {
 
   /** Orders in the topic a consumer group has not committed yet (its lag, summed over partitions). */
   async groupLag(groupId: string): Promise<number> {
-    return (await this.groupLags(groupId)).total;
+    return (await this.groupOffsets(groupId)).total;
   }
 
   /**
-   * One look at the group's lag on every partition of the orders topic: each partition's end offset
-   * (its high watermark, which every acked send is below) less the group's committed offset, or less
-   * the partition's start when the group has committed none there. A committed offset past the end
-   * read counts 0: the three lists are read side by side, and the group may commit between them.
+   * One look at the group's progress on every partition of the orders topic: each partition's end
+   * offset (its high watermark, which every acked send is below) and the group's committed offset,
+   * or the partition's start where the group has committed none. The lag of a partition is their
+   * difference, 0 when the commit is past the end read (the lists are read side by side).
    */
-  async groupLags(groupId: string): Promise<GroupLags> {
+  async groupOffsets(groupId: string): Promise<GroupOffsets> {
     const partitionsCount = await this.#ordersPartitions();
     const indexes = Array.from({ length: partitionsCount }, (_, i) => i);
     const partitions = (timestamp: bigint) => indexes.map((partitionIndex) => ({ partitionIndex, timestamp }));
@@ -233,19 +235,23 @@ export class OrderProducer {
       this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.EARLIEST) }] }),
       this.#probe.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: ordersTopic, partitionIndexes: indexes }] }] }),
     ]);
-    const done = new Map((group?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
-    const lows = new Map((low?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
-    const lags = new Map((high?.partitions ?? []).map((p) => {
-      const at = done.get(p.partitionIndex);
-      const from = at === undefined || at < 0n ? (lows.get(p.partitionIndex) ?? 0n) : at;
-      return [p.partitionIndex, Math.max(0, Number(p.offset - from))];
+    const committed = new Map((group?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+    const starts = new Map((low?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+    const ends = new Map((high?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+    if (ends.size !== partitionsCount) throw new Error(`the end offsets of ${ordersTopic} came back for ${ends.size} of its ${partitionsCount} partitions`);
+    const stored = new Map(indexes.map((i) => {
+      const at = committed.get(i);
+      return [i, at === undefined || at < 0n ? (starts.get(i) ?? 0n) : at];
     }));
-    if (lags.size !== partitionsCount) throw new Error(`the offsets of ${ordersTopic} came back for ${lags.size} of its ${partitionsCount} partitions`);
-    const total = [...lags.values()].reduce((sum, lag) => sum + lag, 0);
+    const total = indexes.reduce((sum, i) => sum + Math.max(0, Number(ends.get(i)! - stored.get(i)!)), 0);
     const sendsBy = this.#partitionsCount;
     return {
       total,
-      of: (productId) => (sendsBy === partitionsCount ? lags.get(orderPartition(productId, partitionsCount))! : total),
+      ends: (productId) => {
+        const of = sendsBy === partitionsCount ? [orderPartition(productId, partitionsCount)] : indexes;
+        return new Map(of.map((i) => [i, ends.get(i)!]));
+      },
+      storedPast: (past) => [...past].every(([i, end]) => stored.has(i) && stored.get(i)! >= end),
     };
   }
 
