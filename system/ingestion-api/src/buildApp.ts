@@ -23,7 +23,7 @@ import { nonAtomicTake } from './redis/nonAtomicTake.ts';
 import { ReplicaWait } from './redis/ReplicaWait.ts';
 import { ShardReplicaWait } from './redis/ShardReplicaWait.ts';
 import { SaleGate, type TakeFn } from './redis/SaleGate.ts';
-import { SaleRebuilder } from './redis/SaleRebuilder.ts';
+import { type InFlightLook, SaleRebuilder } from './redis/SaleRebuilder.ts';
 import { type ReleaseFn, unguardedRelease } from './redis/unguardedRelease.ts';
 import { WaitingQueue } from './redis/WaitingQueue.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
@@ -141,11 +141,24 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       closers.push(() => sweeper.stop());
     }
     const inFlight = async () => (await producer.groupLag(config.workerGroupId)) + batcher.unsettled + takeover.finishing;
+    // This instance's own orders are counted before the look at Kafka: a send that settled before
+    // the count was either acked (its record below the end offset the look reads) or never written,
+    // and an open one is in `finishing` from the moment it settled.
+    const inFlightLook = async (): Promise<InFlightLook> => {
+      const unsettled = batcher.unsettledByKey();
+      const finishing = takeover.finishingByProduct();
+      const offsets = await producer.groupOffsets(config.workerGroupId);
+      return {
+        local: (productId) => (unsettled.get(productId) ?? 0) + (finishing.get(productId) ?? 0),
+        ends: (productId) => offsets.ends(productId),
+        storedPast: (ends) => offsets.storedPast(ends),
+      };
+    };
     const { waitReplicas, waitMs } = config.redisDurability;
     const rebuilder = new SaleRebuilder({
       gate,
       store,
-      inFlight,
+      inFlight: inFlightLook,
       settleMs: config.timeouts.kafkaMs + config.timeouts.redisMs,
       pollMs: 250,
       admissionRatePerSec: config.waitingRoom.ratePerSec,

@@ -76,4 +76,25 @@ describe('OrderBatcher', () => {
       vi.useRealTimers();
     }
   });
+
+  it('counts unsettled messages by key, queued or sent, until their send settled, acked or not', async () => {
+    const { batcher, sends } = recordingBatcher({ lingerMs: 0, maxInFlight: 1 });
+    const of = (key: string, n: number): OrderRecord => ({ key, value: Buffer.from(String(n)) });
+    batcher.add(of('p', 1));
+    batcher.add(of('q', 2));
+    await turn();
+    // Sent: p 1 and q 2; queued behind the busy slot: p 3.
+    batcher.add(of('p', 3));
+    const before = batcher.unsettledByKey();
+    expect(before).toEqual(new Map([['p', 2], ['q', 1]]));
+    sends[0]!.fail(new Error('Connection error'));
+    await turn();
+    // A copy: what settled since does not change it.
+    expect(before.get('q')).toBe(1);
+    expect(batcher.unsettledByKey()).toEqual(new Map([['p', 1]]));
+    expect(batcher.unsettled).toBe(1);
+    sends[1]!.ack();
+    await batcher.close();
+    expect(batcher.unsettledByKey().size).toBe(0);
+  });
 });

@@ -2,11 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redisKeys } from '@flux-gate/contracts';
-import { ensureStackTools, freePort, localProvider, type ManagedProcess, redisProcess, type StartedStack } from '@flux-gate/stack';
+import { ordersTopic, redisKeys } from '@flux-gate/contracts';
+import { committedOffsets, ensureStackTools, freePort, localProvider, type ManagedProcess, redisProcess, setCommittedOffsets, type StartedStack, topicOffsets } from '@flux-gate/stack';
+import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, buildApp } from '../src/index.ts';
+import { orderPartition } from '../src/kafka/orderPartition.ts';
 import { adminHeaders, apiConfig } from './support/apiConfig.ts';
 import { commitWorkerOffsetsAtEnd } from './support/commitWorkerOffsetsAtEnd.ts';
 
@@ -121,4 +123,54 @@ describe('fencing after a primary change (REDIS_FENCING=1)', () => {
     await withApi({ REDIS_FENCING: '1' }, async (api) => expect((await order(api, 'dur-armed', 'u2')).statusCode).toBe(503));
     await withApi({ REDIS_FENCING: '0' }, async (api) => expect((await order(api, 'dur-armed', 'u3')).statusCode).toBe(200));
   });
+
+  it('holds a fenced sale until the worker stored its own orders, whatever else is in flight, here or on its partition', async () => {
+    // Settles 3 s after the fence (Kafka timeout + Redis timeout), then looks every 250 ms.
+    const admin = new Admin({ clientId: 'ingestion-api-test', bootstrapBrokers: stack.endpoints.kafkaBrokers });
+    const endOf = async (partition: number) => (await topicOffsets(admin, ordersTopic))[partition]!.high;
+    /** The worker group's lag on one partition of the orders topic. */
+    const lagOf = async (partition: number) => Number((await endOf(partition)) - ((await committedOffsets(admin, 'inventory-worker', ordersTopic)).get(partition) ?? 0n));
+    await withApi({ REDIS_FENCING: '1', KAFKA_TIMEOUT_MS: '1000', REDIS_TIMEOUT_MS: '2000' }, async (api) => {
+      const partitions = (await topicOffsets(admin, ordersTopic)).length;
+      const partitionOf = (productId: string) => orderPartition(productId, partitions);
+      const fenced = 'dur-lag-0';
+      const candidates = Array.from({ length: 50 }, (_, i) => `dur-lag-${i + 1}`);
+      const elsewhere = candidates.find((p) => partitionOf(p) !== partitionOf(fenced))!;
+      const beside = candidates.find((p) => partitionOf(p) === partitionOf(fenced))!;
+      await commitWorkerOffsetsAtEnd(stack.endpoints.kafkaBrokers);
+      for (const p of [fenced, elsewhere, beside]) await arm(api, p, 10);
+      // One order of the fenced product and one on another partition, which no worker stores.
+      expect((await order(api, fenced, 'u1')).statusCode).toBe(200);
+      const fencedEnd = await endOf(partitionOf(fenced));
+      expect((await order(api, elsewhere, 'u1')).statusCode).toBe(200);
+      await primary.hset(redisKeys.primary(fenced), 'replid', 'another-primary');
+      const firstFenced = performance.now();
+      const since = () => performance.now() - firstFenced;
+      expect((await order(api, fenced, 'u2')).statusCode).toBe(503);
+      // Past the settle time and a few looks, its own order unstored holds it; the other products sell,
+      // one of them on its partition (after the first look took the fenced product's end offset).
+      let besideSold = false;
+      while (since() < 6_000) {
+        expect((await order(api, fenced, 'u2')).statusCode).toBe(503);
+        if (!besideSold && since() > 4_500) besideSold = (await order(api, beside, 'u1')).statusCode === 200;
+        await sleep(250);
+      }
+      expect(besideSold).toBe(true);
+      expect((await order(api, elsewhere, 'u2')).statusCode).toBe(200);
+      expect(await primary.hget(redisKeys.primary(fenced), 'rebuilds')).toBeNull();
+      // The worker stores the fenced product's order, not the later one beside it nor those elsewhere.
+      await setCommittedOffsets(admin, 'inventory-worker', ordersTopic, [{ partition: partitionOf(fenced), offset: fencedEnd }]);
+      expect(await lagOf(partitionOf(fenced))).toBe(1);
+      expect(await lagOf(partitionOf(elsewhere))).toBe(2);
+      let answer = await order(api, fenced, 'u2');
+      for (let i = 0; i < 40 && answer.statusCode === 503; i++) {
+        await sleep(100);
+        answer = await order(api, fenced, 'u2');
+      }
+      expect(answer.statusCode).toBe(200);
+      expect(await primary.hget(redisKeys.primary(fenced), 'rebuilds')).toBe('1');
+      // Rebuilt from PostgreSQL's 10 (no worker stored u1's order), then u2's unit taken.
+      expect(await stockOf(primary, fenced)).toBe(9);
+    }).finally(() => admin.close());
+  }, 60_000);
 });

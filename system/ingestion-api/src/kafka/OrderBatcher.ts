@@ -80,6 +80,8 @@ export class OrderBatcher {
   #linger: { cancel(): void } | undefined;
   #inFlight = 0;
   #sentUnsettled = 0;
+  /** Messages queued or sent whose fate is not settled yet, by key (a key with none is absent). */
+  readonly #unsettledByKey = new Map<string, number>();
   #drained: (() => void) | undefined;
   #closed = false;
 
@@ -95,6 +97,7 @@ export class OrderBatcher {
       if (this.#inFlight < this.options.maxInFlight && !this.#linger) this.#linger = this.#later(this.#flush);
     }
     batch.messages.push(message);
+    this.#unsettledByKey.set(message.key, (this.#unsettledByKey.get(message.key) ?? 0) + 1);
     if (batch.messages.length >= this.options.maxBatch) this.#flush();
     return batch;
   }
@@ -102,6 +105,15 @@ export class OrderBatcher {
   /** Messages queued or sent whose fate is not settled yet. */
   get unsettled(): number {
     return this.#queue.reduce((n, b) => n + b.messages.length, this.#sentUnsettled);
+  }
+
+  /**
+   * A copy of the unsettled messages counted by key (a product's orders are keyed by its id): a key
+   * counts from add() until its batch's send settled, so a copy taken before a look at Kafka holds
+   * every send that look could have missed.
+   */
+  unsettledByKey(): Map<string, number> {
+    return new Map(this.#unsettledByKey);
   }
 
   /** Sends what is queued and waits for every send to settle. */
@@ -139,6 +151,11 @@ export class OrderBatcher {
   #done(batch: Batch, error: Error | undefined): void {
     this.#inFlight--;
     this.#sentUnsettled -= batch.messages.length;
+    for (const { key } of batch.messages) {
+      const left = this.#unsettledByKey.get(key)! - 1;
+      if (left > 0) this.#unsettledByKey.set(key, left);
+      else this.#unsettledByKey.delete(key);
+    }
     batch.settle(error);
     this.#flush();
     if (this.#inFlight === 0 && this.#queue.length === 0) this.#drained?.();

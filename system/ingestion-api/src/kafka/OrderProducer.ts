@@ -1,9 +1,10 @@
 import { orderMessage, ordersTopic } from '@flux-gate/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Admin, compatibilityPartitioner, ListOffsetTimestamps, Producer, stringSerializer } from '@platformatic/kafka';
+import { Admin, ListOffsetTimestamps, Producer, stringSerializer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { KafkaNotSent } from './KafkaNotSent.ts';
 import type { OrderRecord } from './OrderBatcher.ts';
+import { orderPartition } from './orderPartition.ts';
 import { ProduceRequestCounter } from './ProduceRequestCounter.ts';
 
 export interface OrderProducerOptions {
@@ -24,6 +25,20 @@ export interface OrderProducerOptions {
 }
 
 type OrdersProducer = Producer<string, Buffer, Buffer, Buffer>;
+
+/** The worker group's progress on `orders`, as one look at the offsets found it. */
+export interface GroupOffsets {
+  /** Orders not yet committed by the group, summed over the partitions. */
+  readonly total: number;
+  /**
+   * The end offset (high watermark) read of each partition that may hold the product's orders: the
+   * one orderPartition names, or every partition when the topic's partition count is no longer the
+   * one the producers send by.
+   */
+  ends(productId: string): Map<number, bigint>;
+  /** Whether the group had committed, on each partition, at least these offsets when the look read them. */
+  storedPast(ends: ReadonlyMap<number, bigint>): boolean;
+}
 
 /** The topic the producers warm up on: nothing reads it, and it keeps its records for a minute. */
 export const warmupTopic = 'fluxgate-warmup';
@@ -48,6 +63,8 @@ export class OrderProducer {
   /** Sends waiting for a producer to become idle, oldest first. */
   readonly #waiting: ((producer: OrdersProducer) => void)[] = [];
   readonly #written = new ProduceRequestCounter();
+  /** The orders topic's partition count, read by connect(): every send places each product's orders by it. */
+  #partitionsCount: number | undefined;
   #closed = false;
 
   constructor(readonly options: OrderProducerOptions) {
@@ -69,8 +86,6 @@ export class OrderProducer {
           ...base,
           ...(options.acks === 'leader' ? { idempotent: false, acks: 1 } : { idempotent: true, acks: -1 }),
           autocreateTopics: false,
-          // Java's partitioner: a product's orders go to the partition they always went to.
-          partitioner: compatibilityPartitioner,
           serializers: { key: stringSerializer },
         }),
     );
@@ -91,7 +106,8 @@ export class OrderProducer {
 
   /**
    * Takes the producers' ids and the orders topic's metadata now rather than on the first orders, so
-   * every producer's first send writes its Produce request at once (call after ensureTopic). A cluster
+   * every producer's first send writes its Produce request at once (call after ensureTopic), and
+   * reads the topic's partition count, by which every send places its orders. A cluster
    * that has just started refuses producer ids for a few seconds (its controller has not handed the
    * brokers a block of ids yet): this asks again every 500 ms for up to `startupMs`.
    */
@@ -113,6 +129,20 @@ export class OrderProducer {
         await p.metadata({ topics: [ordersTopic] });
       }),
     );
+    this.#partitionsCount = await this.#ordersPartitions(true);
+  }
+
+  /** The orders topic's partition count in the client's metadata (asked of the cluster again with forceUpdate). */
+  async #ordersPartitions(forceUpdate = false): Promise<number> {
+    const topic = (await this.#probe.metadata({ topics: [ordersTopic], forceUpdate })).topics.get(ordersTopic);
+    if (!topic) throw new Error(`the Kafka metadata has no topic ${ordersTopic}`);
+    return topic.partitionsCount;
+  }
+
+  /** The partition the producers send the product's orders to (call after connect). */
+  partitionOf(productId: string): number {
+    if (this.#partitionsCount === undefined) throw new Error('OrderProducer.partitionOf before connect()');
+    return orderPartition(productId, this.#partitionsCount);
   }
 
   /**
@@ -122,10 +152,15 @@ export class OrderProducer {
    * open, since the broker may have written it and only its answer was lost.
    */
   readonly send = async (orders: OrderRecord[]): Promise<void> => {
+    const partitionsCount = this.#partitionsCount;
+    if (partitionsCount === undefined) throw new KafkaNotSent(new Error('the producer is not connected (OrderProducer.connect)'));
+    // Each product's orders go to orderPartition's partition, set here rather than by the client's
+    // partitioner, so the rebuild of a fenced sale looks at the very partition they went to.
+    const messages = packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value, partition: orderPartition(m.key, partitionsCount) }));
     const producer = await this.#acquire();
     const writtenBefore = this.#written.written(producer.instanceId);
     try {
-      await producer.send({ messages: packByKey(orders).map((m) => ({ topic: ordersTopic, key: m.key, value: m.value })) });
+      await producer.send({ messages });
     } catch (err) {
       throw this.#written.written(producer.instanceId) === writtenBefore ? new KafkaNotSent(err) : err;
     } finally {
@@ -202,19 +237,42 @@ export class OrderProducer {
 
   /** Orders in the topic a consumer group has not committed yet (its lag, summed over partitions). */
   async groupLag(groupId: string): Promise<number> {
-    const { partitionsCount } = (await this.#probe.metadata({ topics: [ordersTopic] })).topics.get(ordersTopic)!;
-    const partitions = (timestamp: bigint) => Array.from({ length: partitionsCount }, (_, partitionIndex) => ({ partitionIndex, timestamp }));
+    return (await this.groupOffsets(groupId)).total;
+  }
+
+  /**
+   * One look at the group's progress on every partition of the orders topic: each partition's end
+   * offset (its high watermark, which every acked send is below) and the group's committed offset,
+   * or the partition's start where the group has committed none. The lag of a partition is their
+   * difference, 0 when the commit is past the end read (the lists are read side by side).
+   */
+  async groupOffsets(groupId: string): Promise<GroupOffsets> {
+    const partitionsCount = await this.#ordersPartitions();
+    const indexes = Array.from({ length: partitionsCount }, (_, i) => i);
+    const partitions = (timestamp: bigint) => indexes.map((partitionIndex) => ({ partitionIndex, timestamp }));
     const [[high], [low], [group]] = await Promise.all([
       this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.LATEST) }] }),
       this.#probe.listOffsets({ topics: [{ name: ordersTopic, partitions: partitions(ListOffsetTimestamps.EARLIEST) }] }),
-      this.#probe.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: ordersTopic, partitionIndexes: Array.from({ length: partitionsCount }, (_, i) => i) }] }] }),
+      this.#probe.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: ordersTopic, partitionIndexes: indexes }] }] }),
     ]);
-    const done = new Map((group?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
-    const lows = new Map((low?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
-    return (high?.partitions ?? []).reduce((lag, p) => {
-      const at = done.get(p.partitionIndex);
-      return lag + Number(p.offset - (at === undefined || at < 0n ? (lows.get(p.partitionIndex) ?? 0n) : at));
-    }, 0);
+    const committed = new Map((group?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+    const starts = new Map((low?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+    const ends = new Map((high?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+    if (ends.size !== partitionsCount) throw new Error(`the end offsets of ${ordersTopic} came back for ${ends.size} of its ${partitionsCount} partitions`);
+    const stored = new Map(indexes.map((i) => {
+      const at = committed.get(i);
+      return [i, at === undefined || at < 0n ? (starts.get(i) ?? 0n) : at];
+    }));
+    const total = indexes.reduce((sum, i) => sum + Math.max(0, Number(ends.get(i)! - stored.get(i)!)), 0);
+    const sendsBy = this.#partitionsCount;
+    return {
+      total,
+      ends: (productId) => {
+        const of = sendsBy === partitionsCount ? [orderPartition(productId, partitionsCount)] : indexes;
+        return new Map(of.map((i) => [i, ends.get(i)!]));
+      },
+      storedPast: (past) => [...past].every(([i, end]) => stored.has(i) && stored.get(i)! >= end),
+    };
   }
 
   async close(): Promise<void> {

@@ -73,6 +73,13 @@ export class OrderTakeover {
     return this.#open.size;
   }
 
+  /** The orders being finished, counted by product (a product with none is absent). */
+  finishingByProduct(): Map<string, number> {
+    const byProduct = new Map<string, number>();
+    for (const { order } of this.#open.values()) byProduct.set(order.productId, (byProduct.get(order.productId) ?? 0) + 1);
+    return byProduct;
+  }
+
   #commit(order: ClaimedOrder): Promise<void> {
     return this.gate.commit(order.productId, order.orderId, order.idempotencyKey).catch((err: Error) => {
       this.log.warn({ productId: order.productId, orderId: order.orderId, err: err.message }, 'could not record a taken-over order in Redis');
