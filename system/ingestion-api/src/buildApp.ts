@@ -140,7 +140,12 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       sweeper.start();
       closers.push(() => sweeper.stop());
     }
-    const inFlight = async () => (await producer.groupLag(config.workerGroupId)) + batcher.unsettled + takeover.finishing;
+    // This instance's own orders are counted before the look at Kafka, as in inFlightLook below: a
+    // send acked between a later count and the look would be in neither.
+    const inFlight = async () => {
+      const local = batcher.unsettled + takeover.finishing;
+      return local + (await producer.groupLag(config.workerGroupId));
+    };
     // This instance's own orders are counted before the look at Kafka: a send that settled before
     // the count was either acked (its record below the end offset the look reads) or never written,
     // and an open one is in `finishing` from the moment it settled.
