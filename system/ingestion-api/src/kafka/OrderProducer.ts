@@ -129,20 +129,14 @@ export class OrderProducer {
         await p.metadata({ topics: [ordersTopic] });
       }),
     );
-    this.#partitionsCount = await this.#ordersPartitions(true);
+    this.#partitionsCount = await this.#partitionsCountOf(ordersTopic, true);
   }
 
-  /** The orders topic's partition count in the client's metadata (asked of the cluster again with forceUpdate). */
-  async #ordersPartitions(forceUpdate = false): Promise<number> {
-    const topic = (await this.#probe.metadata({ topics: [ordersTopic], forceUpdate })).topics.get(ordersTopic);
-    if (!topic) throw new Error(`the Kafka metadata has no topic ${ordersTopic}`);
-    return topic.partitionsCount;
-  }
-
-  /** The partition the producers send the product's orders to (call after connect). */
-  partitionOf(productId: string): number {
-    if (this.#partitionsCount === undefined) throw new Error('OrderProducer.partitionOf before connect()');
-    return orderPartition(productId, this.#partitionsCount);
+  /** A topic's partition count in the client's metadata (asked of the cluster again with forceUpdate). */
+  async #partitionsCountOf(topic: string, forceUpdate: boolean): Promise<number> {
+    const found = (await this.#probe.metadata({ topics: [topic], forceUpdate })).topics.get(topic);
+    if (!found) throw new Error(`the Kafka metadata has no topic ${topic}`);
+    return found.partitionsCount;
   }
 
   /**
@@ -200,7 +194,7 @@ export class OrderProducer {
           if (!(await this.#probe.listTopics()).includes(warmupTopic)) throw err;
         });
     }
-    const partitions = await this.#partitionsOf(warmupTopic);
+    const partitions = await this.#newTopicPartitionsCount(warmupTopic);
     await Promise.all(
       this.#producers.map(async () => {
         for (let i = 0; i < sends && !this.#closed; i++) {
@@ -219,10 +213,10 @@ export class OrderProducer {
    * The partition count of a topic just created: a broker that has not heard of the new topic yet
    * answers "unknown topic", so this asks again every 200 ms, for up to 5 s.
    */
-  async #partitionsOf(topic: string): Promise<number> {
+  async #newTopicPartitionsCount(topic: string): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.#probe.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount ?? 1;
+        return await this.#partitionsCountOf(topic, true);
       } catch (err) {
         if (attempt >= 25 || this.#closed) throw err;
         await sleep(200);
@@ -247,7 +241,7 @@ export class OrderProducer {
    * difference, 0 when the commit is past the end read (the lists are read side by side).
    */
   async groupOffsets(groupId: string): Promise<GroupOffsets> {
-    const partitionsCount = await this.#ordersPartitions();
+    const partitionsCount = await this.#partitionsCountOf(ordersTopic, false);
     const indexes = Array.from({ length: partitionsCount }, (_, i) => i);
     const partitions = (timestamp: bigint) => indexes.map((partitionIndex) => ({ partitionIndex, timestamp }));
     const [[high], [low], [group]] = await Promise.all([
